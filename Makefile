@@ -1,0 +1,161 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# eunomia: learn what a container needs from the kernel, then hold it to that.
+#
+#   make deps      install the Debian packages needed to build and test (root)
+#   make           build ./build/eunomia
+#   make test      unit tests (cmocka), then integration tests (bats, root)
+#   make bench     benchmarks; writes bench/results/*.md
+#   make install   PREFIX=/usr/local DESTDIR=
+
+OUTPUT ?= build
+PREFIX ?= /usr/local
+DESTDIR ?=
+SBINDIR ?= $(PREFIX)/sbin
+MANDIR ?= $(PREFIX)/share/man
+
+CC ?= cc
+CLANG ?= clang
+LLVM_STRIP ?= llvm-strip
+BPFTOOL ?= bpftool
+PKG_CONFIG ?= pkg-config
+
+ARCH := $(shell uname -m | sed 's/x86_64/x86/' | sed 's/aarch64/arm64/')
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+
+PKGS := libbpf libseccomp libcap yaml-0.1 json-c
+PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
+
+WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
+CFLAGS ?= -O2 -g
+ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
+	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
+
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
+
+# The kernel's own type information; a checked-in copy where the kernel has none.
+VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
+VMLINUX_FALLBACK := bpf/vmlinux/$(ARCH)/vmlinux.h
+
+BPF_APPS := learn
+BPF_OBJS := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_APPS))
+SKELS := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_APPS))
+
+LIB_SRCS := $(wildcard lib/*.c)
+LIB_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
+CMD_SRCS := main.c $(wildcard profiler/*.c)
+CMD_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(CMD_SRCS))
+
+UNIT_SRCS := $(wildcard tests/unit/test_*.c)
+UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
+
+ifeq ($(V),1)
+Q =
+msg =
+else
+Q = @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+.PHONY: FORCE all clean deps test test-unit test-integration test-vm bench install uninstall check-deps
+
+all: $(OUTPUT)/eunomia
+
+.SECONDARY:
+
+$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/tests:
+	$(Q)mkdir -p $@
+
+# Regenerate vmlinux.h only when the kernel's BTF changed (cmp -s), so a rebuild
+# does not rebuild everything.
+$(OUTPUT)/vmlinux.h: FORCE | $(OUTPUT)
+	$(call msg,GEN,$@)
+	$(Q)if [ -r $(VMLINUX_BTF) ]; then \
+		$(BPFTOOL) btf dump file $(VMLINUX_BTF) format c > $@.tmp; \
+	else \
+		echo "eunomia: $(VMLINUX_BTF) is not readable; using $(VMLINUX_FALLBACK)" >&2; \
+		cp $(VMLINUX_FALLBACK) $@.tmp; \
+	fi
+	$(Q)if cmp -s $@.tmp $@; then rm -f $@.tmp; else mv $@.tmp $@; fi
+
+$(OUTPUT)/%.bpf.o: bpf/%.bpf.c bpf/%.h bpf/common.h $(OUTPUT)/vmlinux.h | $(OUTPUT)
+	$(call msg,BPF,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	$(Q)$(LLVM_STRIP) -g $@
+
+$(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o | $(OUTPUT)
+	$(call msg,GEN-SKEL,$@)
+	$(Q)$(BPFTOOL) gen skeleton $< > $@
+
+$(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/common.h | $(OUTPUT)/lib
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/profiler/%.o: profiler/%.c $(SKELS) $(wildcard lib/*.h profiler/*.h bpf/*.h) | $(OUTPUT)/profiler
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/main.o: main.c $(wildcard lib/*.h profiler/*.h) | $(OUTPUT)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/libeunomia.a: $(LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(OUTPUT)/eunomia: $(CMD_OBJS) $(OUTPUT)/libeunomia.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
+# ---- tests -------------------------------------------------------------------
+
+$(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libeunomia.a | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $< $(OUTPUT)/libeunomia.a \
+		$(LDLIBS) -lcmocka -o $@
+
+test-unit: $(UNIT_BINS)
+	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
+
+test-integration: $(OUTPUT)/eunomia
+	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia bats tests/integration
+
+test-vm: $(OUTPUT)/eunomia
+	$(Q)tests/vm/run.sh $(OUTPUT)
+
+test: test-unit test-integration test-vm
+
+# ---- benchmarks --------------------------------------------------------------
+
+bench: $(OUTPUT)/eunomia
+	$(Q)bench/learn-overhead.sh $(OUTPUT)
+
+# ---- installation ------------------------------------------------------------
+
+DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
+	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
+	runc busybox-static gcc-multilib qemu-system-x86 cpio libbpf-tools iproute2
+
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do \
+		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
+	done); \
+	if [ -z "$$missing" ]; then echo "make deps: all packages are installed"; \
+	else echo "make deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+			--no-install-recommends $$missing; fi
+
+install: $(OUTPUT)/eunomia
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
+	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
+	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+
+uninstall:
+	rm -f $(DESTDIR)$(SBINDIR)/eunomia
+	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
+	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+
+clean:
+	rm -rf $(OUTPUT)

@@ -1,0 +1,397 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Learn mode, kernel side. A task belongs to the learned container when it has
+ * an entry in `tasks` (task storage): seeded by an iterator walk, inherited on
+ * fork, or joined at exec by mount namespace (runc exec, podman exec). Syscalls
+ * and capability checks of those tasks are aggregated here; user space hears
+ * only what is new (a first-seen syscall or capability, an exec, the end).
+ *
+ * Several programs do the same job through different kernel mechanisms; user
+ * space probes the kernel and loads only one of each (see profiler/tracer.c).
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "learn.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+/* Kernel constants that BTF does not carry (they are #defines). */
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is in progress */
+#define PF_EXITING 0x00000004
+#define SECCOMP_MODE_FILTER 2
+#define MAX_ANCESTORS 64
+
+/* Set before load. */
+const volatile __u32 boundary = LEARN_BOUNDARY_NONE;
+
+/* Set by user space between loads of the seeding iterator. */
+__u32 seed_mode;
+__u32 seed_tgid;  /* register this thread group and its descendants */
+__u32 seed_flags; /* LEARN_T_* given to seeded tasks */
+__u64 seed_count; /* LEARN_SEED_COUNT: the answer */
+
+/* Mount namespace of the container: a task that execs inside it joins (0 = none). */
+__u32 ct_mntns;
+
+/* What was learned. Bitmaps are read by user space at the end. */
+__u64 seen[EU_ARCH_COUNT][EU_NR_WORDS];
+__u64 setup_seen[EU_ARCH_COUNT][EU_NR_WORDS];
+
+/* Health counters. */
+__s64 live_tasks;
+__u64 events_lost;
+__u64 nr_out_of_range;
+__u64 tasks_lost;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct learn_task);
+} tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct learn_counts);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LEARN_CAP_SITES);
+	__type(key, struct learn_cap_key);
+	__type(value, __u64);
+} cap_sites SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
+	__uint(max_entries, 1024);
+	__uint(key_size, sizeof(__u32));
+	__uint(value_size, LEARN_STACK_DEPTH * sizeof(__u64));
+} cap_stacks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 256 * 1024);
+} events SEC(".maps");
+
+static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __u32 setup,
+				 __s32 stackid, const char *path)
+{
+	struct learn_event *e;
+	__u64 id;
+
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		__sync_fetch_and_add(&events_lost, 1);
+		return;
+	}
+	id = bpf_get_current_pid_tgid();
+	e->ts_ns = bpf_ktime_get_ns();
+	e->kind = kind;
+	e->pid = (__u32)id;
+	e->tgid = id >> 32;
+	e->arch = arch;
+	e->nr = nr;
+	e->ret = ret;
+	e->setup = setup;
+	e->stackid = stackid;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->path[0] = '\0';
+	if (path)
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* Set a bit; true when this call set it (so "first seen" is reported once). */
+static __always_inline bool set_first(__u64 *word, __u64 bit)
+{
+	if (*word & bit)
+		return false;
+	return !(__sync_fetch_and_or(word, bit) & bit);
+}
+
+/*
+ * Give task `t` an entry and count it as live, once. The flag dance makes
+ * registration and exit race-free: whichever of them sets its bit first wins.
+ */
+static __always_inline struct learn_task *task_register(struct task_struct *t, __u32 flags)
+{
+	struct learn_task *lt;
+	__u32 old;
+
+	lt = bpf_task_storage_get(&tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!lt) {
+		__sync_fetch_and_add(&tasks_lost, 1);
+		return 0;
+	}
+	old = __sync_fetch_and_or(&lt->flags, LEARN_T_REGISTERED | flags);
+	if (old & (LEARN_T_REGISTERED | LEARN_T_DEAD))
+		return lt;
+	lt->pending_cap = -1;
+	__sync_fetch_and_add(&live_tasks, 1);
+	return lt;
+}
+
+/* Mark a task gone; true when this call took it out of live_tasks. */
+static __always_inline bool task_retire(struct learn_task *lt)
+{
+	__u32 old = __sync_fetch_and_or(&lt->flags, LEARN_T_DEAD);
+
+	if (!(old & LEARN_T_REGISTERED) || (old & LEARN_T_DEAD))
+		return false;
+	return __sync_fetch_and_sub(&live_tasks, 1) == 1;
+}
+
+/* ---- syscalls ---------------------------------------------------------------- */
+
+static __always_inline int on_sys_enter(long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct learn_counts *c;
+	struct learn_task *lt;
+	__u32 arch = EU_ARCH_X86_64, zero = 0;
+	__u64 nr, bit;
+
+	/* Tasks outside the container stop here: one lookup that misses. */
+	lt = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!lt)
+		return 0;
+
+	if (id & EU_X32_SYSCALL_BIT) {
+		arch = EU_ARCH_X32;
+		id &= ~(long)EU_X32_SYSCALL_BIT;
+	} else if (task->thread_info.status & TS_COMPAT) {
+		arch = EU_ARCH_I386;
+	}
+	if ((unsigned long)id >= EU_NR_MAX) {
+		__sync_fetch_and_add(&nr_out_of_range, 1);
+		return 0;
+	}
+	nr = (__u64)id & (EU_NR_MAX - 1);
+	bit = 1ULL << (nr & 63);
+
+	if (!(lt->flags & LEARN_T_SYSCALLS)) {
+		/*
+		 * Before the boundary: the runtime is still building the container.
+		 * With the seccomp boundary, the first syscall made under a filter
+		 * crosses it for this task (and its children, by inheritance).
+		 */
+		if (boundary == LEARN_BOUNDARY_SECCOMP && task->seccomp.mode == SECCOMP_MODE_FILTER) {
+			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
+		} else {
+			if (set_first(&setup_seen[arch][nr >> 6], bit))
+				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0, 0);
+			return 0;
+		}
+	}
+
+	c = bpf_map_lookup_elem(&counts, &zero);
+	if (c)
+		c->n[arch][nr]++;
+	if (set_first(&seen[arch][nr >> 6], bit))
+		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0, 0);
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(learn_sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(id);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(id);
+}
+
+SEC("tracepoint/raw_syscalls/sys_enter")
+int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
+{
+	return on_sys_enter(ctx->id);
+}
+
+/* ---- capabilities ------------------------------------------------------------ */
+
+/*
+ * Record a capability check once per distinct (capability, result, phase,
+ * kernel stack); the count says how often. New sites are announced.
+ */
+static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap, int ret)
+{
+	struct learn_cap_key key = {};
+	__u64 one = 1, *n;
+
+	if (cap < 0 || cap >= EU_CAP_MAX)
+		return;
+	key.stackid = bpf_get_stackid(ctx, &cap_stacks, 0);
+	key.cap = (__u16)cap;
+	key.granted = ret == 0;
+	key.setup = !(lt->flags & LEARN_T_CAPS);
+	n = bpf_map_lookup_elem(&cap_sites, &key);
+	if (n) {
+		__sync_fetch_and_add(n, 1);
+		return;
+	}
+	if (bpf_map_update_elem(&cap_sites, &key, &one, BPF_NOEXIST) == 0)
+		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stackid, 0);
+}
+
+static __always_inline struct learn_task *current_task_entry(void)
+{
+	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+}
+
+/* The capability:cap_capable tracepoint exists since Linux 6.14. */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(learn_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct learn_task *lt = current_task_entry();
+
+	if (lt)
+		on_capable(ctx, lt, cap, ret);
+	return 0;
+}
+
+/*
+ * Older kernels: the return value of cap_capable() itself. Here the audit
+ * option is visible, so checks made without auditing are dropped at once.
+ */
+#define CAP_OPT_NOAUDIT 0x2
+
+SEC("fexit/cap_capable")
+int BPF_PROG(learn_cap_fexit, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	struct learn_task *lt = current_task_entry();
+
+	if (lt && !(opts & CAP_OPT_NOAUDIT))
+		on_capable(ctx, lt, cap, ret);
+	return 0;
+}
+
+/* Kernels without fexit: remember the capability on entry, read the result on return. */
+SEC("kprobe/cap_capable")
+int BPF_KPROBE(learn_cap_kprobe, const struct cred *cred, struct user_namespace *ns, int cap,
+	       unsigned int opts)
+{
+	struct learn_task *lt = current_task_entry();
+
+	if (lt)
+		lt->pending_cap = opts & CAP_OPT_NOAUDIT ? -1 : cap;
+	return 0;
+}
+
+SEC("kretprobe/cap_capable")
+int BPF_KRETPROBE(learn_cap_kretprobe, int ret)
+{
+	struct learn_task *lt = current_task_entry();
+
+	if (lt && lt->pending_cap >= 0) {
+		on_capable(ctx, lt, lt->pending_cap, ret);
+		lt->pending_cap = -1;
+	}
+	return 0;
+}
+
+/* ---- process life cycle -------------------------------------------------------- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(learn_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct learn_task *plt = bpf_task_storage_get(&tasks, parent, 0, 0);
+
+	/* Threads and processes alike: the child inherits the parent's phase. */
+	if (plt)
+		task_register(child, plt->flags & (LEARN_T_SYSCALLS | LEARN_T_CAPS));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(learn_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct learn_task *lt = bpf_task_storage_get(&tasks, p, 0, 0);
+	__u32 phase = LEARN_T_CAPS;
+
+	if (!lt) {
+		/* Entering the container later (runc exec, podman exec). */
+		if (!ct_mntns || BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum) != ct_mntns)
+			return 0;
+		lt = task_register(p, 0);
+		if (!lt)
+			return 0;
+	}
+	/*
+	 * The runtime has finished with this task once it executes the
+	 * container's program: capability checks count from here, and so do
+	 * syscalls when the boundary is the exec.
+	 */
+	if (boundary == LEARN_BOUNDARY_EXEC)
+		phase |= LEARN_T_SYSCALLS;
+	__sync_fetch_and_or(&lt->flags, phase);
+	emit(LEARN_EV_EXEC, 0, 0, 0, 0, 0, BPF_CORE_READ(bprm, filename));
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(learn_exit, struct task_struct *p)
+{
+	struct learn_task *lt = bpf_task_storage_get(&tasks, p, 0, 0);
+
+	if (!lt)
+		return 0;
+	if (task_retire(lt))
+		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0, 0);
+	bpf_task_storage_delete(&tasks, p);
+	return 0;
+}
+
+/* ---- seeding: find the container's tasks that exist already -------------------- */
+
+static __always_inline bool seed_matches(struct task_struct *t)
+{
+	struct task_struct *p = t;
+
+	if (ct_mntns && BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == ct_mntns)
+		return true;
+	if (!seed_tgid)
+		return false;
+	for (int i = 0; i < MAX_ANCESTORS && p; i++) {
+		if (p->tgid == seed_tgid)
+			return true;
+		if (p->pid <= 1)
+			break;
+		p = p->real_parent;
+	}
+	return false;
+}
+
+SEC("iter/task")
+int learn_seed(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct learn_task *lt;
+
+	if (!t)
+		return 0;
+	if (seed_mode == LEARN_SEED_COUNT) {
+		lt = bpf_task_storage_get(&tasks, t, 0, 0);
+		if (lt && (lt->flags & (LEARN_T_REGISTERED | LEARN_T_DEAD)) == LEARN_T_REGISTERED &&
+		    !(t->flags & PF_EXITING))
+			seed_count++;
+		return 0;
+	}
+	if ((t->flags & PF_EXITING) || !seed_matches(t))
+		return 0;
+	lt = task_register(t, seed_flags);
+	/* It may have begun to exit meanwhile, after its exit event: undo. */
+	if (lt && (t->flags & PF_EXITING) && task_retire(lt))
+		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0, 0);
+	return 0;
+}

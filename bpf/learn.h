@@ -1,0 +1,77 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Structs shared by bpf/learn.bpf.c and profiler/: fixed-width types only, so
+ * the layout is the same on both sides of the ring buffer.
+ */
+#ifndef EUNOMIA_LEARN_H
+#define EUNOMIA_LEARN_H
+
+#include "common.h"
+
+/* Per-task state, kept in task storage. */
+#define LEARN_T_REGISTERED (1u << 0) /* counted in live_tasks */
+#define LEARN_T_DEAD (1u << 1)	     /* exited; no longer counted */
+#define LEARN_T_SYSCALLS (1u << 2)   /* this task's syscalls belong to the profile */
+#define LEARN_T_CAPS (1u << 3)	     /* this task's capability checks belong to the profile */
+
+struct learn_task {
+	__u32 flags;
+	__s32 pending_cap; /* kprobe fallback: capability being checked, -1 if none */
+};
+
+/* Which tasks the seeding iterator registers (set through .bss before running it). */
+#define LEARN_SEED_REGISTER 0 /* register matching tasks */
+#define LEARN_SEED_COUNT 1    /* only count registered, living tasks */
+
+/* Learning boundaries (mirror enum eu_boundary in lib/profile.h). */
+#define LEARN_BOUNDARY_NONE 0
+#define LEARN_BOUNDARY_SECCOMP 1
+#define LEARN_BOUNDARY_EXEC 2
+
+enum learn_event_kind {
+	LEARN_EV_SYSCALL = 1, /* a syscall seen for the first time */
+	LEARN_EV_CAP = 2,     /* a capability checked for the first time */
+	LEARN_EV_EXEC = 3,    /* a tracked task executed a file */
+	LEARN_EV_EMPTY = 4,   /* the last tracked task exited */
+};
+
+#define LEARN_PATH_MAX 256
+#define LEARN_COMM_LEN 16
+
+struct learn_event {
+	__u64 ts_ns;
+	__u32 kind;
+	__u32 pid; /* thread id */
+	__u32 tgid;
+	__u32 arch;	 /* EU_ARCH_* for LEARN_EV_SYSCALL */
+	__s32 nr;	 /* syscall number or capability */
+	__s32 ret;	 /* capability check result: 0 granted */
+	__u32 setup;	 /* 1: seen before the learning boundary (runtime setup) */
+	__s32 stackid;	 /* LEARN_EV_CAP: kernel stack of the check in cap_stacks */
+	char comm[LEARN_COMM_LEN];
+	char path[LEARN_PATH_MAX];
+};
+
+/*
+ * A distinct capability check: which capability, its result, and the kernel
+ * stack it came from. User space reads the stacks to set aside the checks the
+ * kernel makes without auditing them (CAP_OPT_NOAUDIT, e.g. the memory
+ * overcommit heuristic's CAP_SYS_ADMIN on every mmap), which the cap_capable
+ * tracepoint does not flag.
+ */
+struct learn_cap_key {
+	__s32 stackid; /* -errno when the stack could not be recorded */
+	__u16 cap;
+	__u8 granted;
+	__u8 setup;
+};
+
+#define LEARN_STACK_DEPTH 16
+#define LEARN_CAP_SITES 4096
+
+/* Per-CPU syscall counters; user space sums the CPUs. */
+struct learn_counts {
+	__u64 n[EU_ARCH_COUNT][EU_NR_MAX];
+};
+
+#endif

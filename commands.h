@@ -1,0 +1,8 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The subcommands of eunomia(8): one cmd_*() each, dispatched by main.c. */
+#ifndef EUNOMIA_COMMANDS_H
+#define EUNOMIA_COMMANDS_H
+
+int cmd_learn(int argc, char **argv);
+
+#endif

@@ -1,0 +1,209 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Kernel feature probes: load and attach a two-instruction program of each kind. */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/bpf.h>
+#include <linux/perf_event.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "bpf_probe.h"
+#include "cleanup.h"
+
+#define TRACEFS "/sys/kernel/tracing"
+
+static const char *const hook_names[] = {
+	[EU_HOOK_NONE] = "none",	     [EU_HOOK_TP_BTF] = "tp_btf", [EU_HOOK_RAW_TP] = "raw_tp",
+	[EU_HOOK_TRACEPOINT] = "tracepoint", [EU_HOOK_FEXIT] = "fexit",	  [EU_HOOK_KPROBE] = "kprobe",
+	[EU_HOOK_LSM] = "lsm",
+};
+
+const char *eu_hook_name(enum eu_hook h)
+{
+	if ((size_t)h >= EU_ARRAY_SIZE(hook_names))
+		return "none";
+	return hook_names[h];
+}
+
+enum eu_hook eu_hook_from_name(const char *name)
+{
+	for (size_t i = 1; i < EU_ARRAY_SIZE(hook_names); i++)
+		if (!strcmp(name, hook_names[i]))
+			return (enum eu_hook)i;
+	if (!strcmp(name, "fentry"))
+		return EU_HOOK_FEXIT;
+	return EU_HOOK_NONE;
+}
+
+/* r0 = 0; exit */
+static const struct bpf_insn ret0[] = {
+	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
+	{ .code = BPF_JMP | BPF_EXIT },
+};
+
+static int load(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id)
+{
+	LIBBPF_OPTS(bpf_prog_load_opts, opts, .expected_attach_type = attach,
+		    .attach_btf_id = (__u32)btf_id);
+
+	return bpf_prog_load(type, NULL, "GPL", ret0, EU_ARRAY_SIZE(ret0), &opts);
+}
+
+/* Programs attached through a BTF id (tp_btf, fexit, lsm) share one path. */
+static bool probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attach,
+			     const char *name)
+{
+	_cleanup_close_ int prog = -1, link = -1;
+	int id;
+
+	id = libbpf_find_vmlinux_btf_id(name, attach);
+	if (id <= 0)
+		return false;
+	prog = load(type, attach, id);
+	if (prog < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(NULL, prog);
+	return link >= 0;
+}
+
+bool eu_probe_tp_btf(const char *tp)
+{
+	return probe_btf_attach(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, tp);
+}
+
+bool eu_probe_fexit(const char *func)
+{
+	return probe_btf_attach(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, func);
+}
+
+bool eu_probe_lsm(const char *hook)
+{
+	return probe_btf_attach(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, hook);
+}
+
+bool eu_probe_raw_tp(const char *tp)
+{
+	_cleanup_close_ int prog = -1, link = -1;
+
+	prog = load(BPF_PROG_TYPE_RAW_TRACEPOINT, 0, 0);
+	if (prog < 0)
+		return false;
+	link = bpf_raw_tracepoint_open(tp, prog);
+	return link >= 0;
+}
+
+static int perf_open(struct perf_event_attr *attr)
+{
+	return (int)syscall(SYS_perf_event_open, attr, -1, 0, -1, PERF_FLAG_FD_CLOEXEC);
+}
+
+static bool perf_attach(enum bpf_prog_type type, struct perf_event_attr *attr)
+{
+	_cleanup_close_ int prog = -1, ev = -1;
+
+	prog = load(type, 0, 0);
+	if (prog < 0)
+		return false;
+	ev = perf_open(attr);
+	if (ev < 0)
+		return false;
+	return ioctl(ev, PERF_EVENT_IOC_SET_BPF, prog) == 0;
+}
+
+static long read_long(const char *path)
+{
+	_cleanup_fclose_ FILE *f = fopen(path, "re");
+	long v;
+
+	if (!f || fscanf(f, "%ld", &v) != 1)
+		return -1;
+	return v;
+}
+
+bool eu_probe_tracepoint(const char *category, const char *name)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT,
+					.sample_period = 1, .wakeup_events = 1 };
+	char path[256];
+	long id;
+
+	if (eu_ensure_tracefs(NULL))
+		return false;
+	snprintf(path, sizeof(path), TRACEFS "/events/%s/%s/id", category, name);
+	id = read_long(path);
+	if (id < 0)
+		return false;
+	attr.config = (__u64)id;
+	return perf_attach(BPF_PROG_TYPE_TRACEPOINT, &attr);
+}
+
+bool eu_probe_kprobe(const char *func)
+{
+	struct perf_event_attr attr = { .size = sizeof(attr), .sample_period = 1,
+					.wakeup_events = 1 };
+	long type = read_long("/sys/bus/event_source/devices/kprobe/type");
+
+	if (type < 0)
+		return false;
+	attr.type = (__u32)type;
+	attr.config1 = (__u64)(unsigned long)func; /* kprobe_func */
+	return perf_attach(BPF_PROG_TYPE_KPROBE, &attr);
+}
+
+bool eu_probe_iter_task(void)
+{
+	_cleanup_close_ int prog = -1, link = -1;
+	int id = libbpf_find_vmlinux_btf_id("task", BPF_TRACE_ITER);
+
+	if (id <= 0)
+		return false;
+	prog = load(BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, id);
+	if (prog < 0)
+		return false;
+	link = bpf_link_create(prog, 0, BPF_TRACE_ITER, NULL);
+	return link >= 0;
+}
+
+bool eu_probe_task_storage(void)
+{
+	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
+}
+
+bool eu_probe_hook(enum eu_hook h, const char *category, const char *name)
+{
+	switch (h) {
+	case EU_HOOK_TP_BTF:
+		return eu_probe_tp_btf(name);
+	case EU_HOOK_RAW_TP:
+		return eu_probe_raw_tp(name);
+	case EU_HOOK_TRACEPOINT:
+		return eu_probe_tracepoint(category, name);
+	case EU_HOOK_FEXIT:
+		return eu_probe_fexit(name);
+	case EU_HOOK_KPROBE:
+		return eu_probe_kprobe(name);
+	case EU_HOOK_LSM:
+		return eu_probe_lsm(name);
+	default:
+		return false;
+	}
+}
+
+int eu_ensure_tracefs(struct eu_err *err)
+{
+	struct stat st;
+
+	if (stat(TRACEFS "/events", &st) == 0)
+		return 0;
+	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot mount tracefs on " TRACEFS);
+	return 0;
+}

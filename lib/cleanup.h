@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Scope-bound cleanup, the way crun and systemd do it: a variable declared
+ * `_cleanup_free_ char *s = NULL;` is freed when it goes out of scope, so an
+ * early `return` on error never leaks.
+ */
+#ifndef EUNOMIA_CLEANUP_H
+#define EUNOMIA_CLEANUP_H
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+static inline void eu_freep(void *p)
+{
+	free(*(void **)p);
+}
+
+static inline void eu_closep(int *fd)
+{
+	if (*fd >= 0)
+		close(*fd);
+}
+
+static inline void eu_fclosep(FILE **f)
+{
+	if (*f)
+		fclose(*f);
+}
+
+#define _cleanup_free_ __attribute__((cleanup(eu_freep)))
+#define _cleanup_close_ __attribute__((cleanup(eu_closep)))
+#define _cleanup_fclose_ __attribute__((cleanup(eu_fclosep)))
+
+/* Hand ownership out of a cleanup-managed variable. */
+#define eu_steal(p)                                                                                \
+	({                                                                                         \
+		__typeof__(p) _tmp = (p);                                                          \
+		(p) = NULL;                                                                        \
+		_tmp;                                                                              \
+	})
+
+/* Hand a file descriptor out of a _cleanup_close_ variable. */
+static inline int eu_steal_fd(int *fd)
+{
+	int tmp = *fd;
+
+	*fd = -1;
+	return tmp;
+}
+
+#define EU_ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+#endif

@@ -1,0 +1,281 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Container lookup from runtime state (see container.h). */
+#include <ctype.h>
+#include <errno.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "file.h"
+#include "json.h"
+#include "runcmd.h"
+
+void eu_container_free(struct eu_container *c)
+{
+	free(c->id);
+	free(c->name);
+	free(c->runtime);
+	free(c->bundle);
+	free(c->image);
+	*c = (struct eu_container){ 0 };
+}
+
+int eu_ns_inode(pid_t pid, const char *ns, uint32_t *ino, struct eu_err *err)
+{
+	char path[64];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, ns);
+	if (stat(path, &st) < 0)
+		return eu_fail(err, errno == ENOENT ? EU_E_NOTFOUND : EU_E_IO, errno,
+			       "cannot read the %s namespace of process %d", ns, (int)pid);
+	*ino = (uint32_t)st.st_ino;
+	return 0;
+}
+
+int eu_proc_start_time(pid_t pid, uint64_t *ticks)
+{
+	char path[64], buf[1024];
+	_cleanup_fclose_ FILE *f = NULL;
+	const char *p;
+	size_t n;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	f = fopen(path, "re");
+	if (!f)
+		return -1;
+	n = fread(buf, 1, sizeof(buf) - 1, f);
+	buf[n] = '\0';
+	/* The command name may contain spaces and parentheses: skip to the last ')'. */
+	p = strrchr(buf, ')');
+	if (!p)
+		return -1;
+	p++;
+	/* Fields 3..21 follow, then starttime (22). */
+	for (int field = 3; field <= 22; field++) {
+		while (*p == ' ')
+			p++;
+		if (field == 22)
+			return sscanf(p, "%" SCNu64, ticks) == 1 ? 0 : -1;
+		while (*p && *p != ' ')
+			p++;
+	}
+	return -1;
+}
+
+int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err)
+{
+	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
+		return eu_fail(err, EU_E_NOTFOUND, 0, "process %d does not exist", (int)pid);
+	c->pid = pid;
+	if (eu_ns_inode(pid, "mnt", &c->mntns, err) || eu_ns_inode(pid, "pid", &c->pidns, err))
+		return -1;
+	return 0;
+}
+
+static bool valid_id(const char *id)
+{
+	/* runc's rule: letters, digits, '_', '+', '-', '.'; never a path. */
+	if (!*id || strlen(id) > 1024 || !strcmp(id, ".") || !strcmp(id, ".."))
+		return false;
+	for (const char *p = id; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("_+-.", *p))
+			return false;
+	return true;
+}
+
+/* Check that the recorded init pid is the same process, not a reused pid. */
+static int check_init(struct eu_container *c, int64_t pid, int64_t start, bool have_start,
+		      const char *what, struct eu_err *err)
+{
+	uint64_t actual;
+
+	if (pid <= 0 || pid > INT_MAX)
+		return eu_fail(err, EU_E_RUNTIME, 0, "%s has no valid init pid", what);
+	if (eu_proc_start_time((pid_t)pid, &actual) < 0)
+		return eu_fail(err, EU_E_NOTFOUND, 0,
+			       "%s is not running (its init process %" PRId64 " is gone)", what, pid);
+	if (have_start && (uint64_t)start != actual)
+		return eu_fail(err, EU_E_NOTFOUND, 0,
+			       "%s is not running (pid %" PRId64 " now belongs to another process)",
+			       what, pid);
+	return eu_container_from_pid((pid_t)pid, c, err);
+}
+
+static int set(char **slot, const char *v, struct eu_err *err)
+{
+	free(*slot);
+	*slot = v ? strdup(v) : NULL;
+	if (v && !*slot)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying container data");
+	return 0;
+}
+
+/* runc: <root>/<id>/state.json, libcontainer's own state. */
+static int lookup_runc(const char *id, const char *root, struct eu_container *c,
+		       struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	struct json_object *st = NULL, *labels;
+	int64_t pid = 0, start = 0;
+	size_t len;
+	int rc = -1;
+
+	if (asprintf(&path, "%s/%s/state.json", root, id) < 0) {
+		path = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "runc state path");
+	}
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
+	    eu_json_parse(path, buf, len, &st, err))
+		return -1;
+	if (eu_json_int(st, "init_process_pid", &pid) != 0) {
+		eu_fail(err, EU_E_RUNTIME, 0, "%s has no init_process_pid", path);
+		goto out;
+	}
+	bool have_start = eu_json_int(st, "init_process_start", &start) == 0;
+	char what[1200];
+
+	snprintf(what, sizeof(what), "runc container %s", id);
+	if (check_init(c, pid, start, have_start, what, err))
+		goto out;
+	labels = eu_json_get(eu_json_get(st, "config", json_type_object), "labels",
+			     json_type_array);
+	for (size_t i = 0; labels && i < json_object_array_length(labels); i++) {
+		const char *l = json_object_get_string(json_object_array_get_idx(labels, i));
+
+		if (l && !strncmp(l, "bundle=", 7) && set(&c->bundle, l + 7, err))
+			goto out;
+	}
+	rc = set(&c->id, id, err) || set(&c->name, id, err) || set(&c->runtime, "runc", err) ? -1
+															    : 0;
+out:
+	json_object_put(st);
+	return rc;
+}
+
+/* crun: <root>/<id>/status. */
+static int lookup_crun(const char *id, const char *root, struct eu_container *c,
+		       struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	struct json_object *st = NULL;
+	int64_t pid = 0, start = 0;
+	char what[1200];
+	size_t len;
+	int rc = -1;
+
+	if (asprintf(&path, "%s/%s/status", root, id) < 0) {
+		path = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "crun state path");
+	}
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
+	    eu_json_parse(path, buf, len, &st, err))
+		return -1;
+	if (eu_json_int(st, "pid", &pid) != 0) {
+		eu_fail(err, EU_E_RUNTIME, 0, "%s has no pid", path);
+		goto out;
+	}
+	bool have_start = eu_json_int(st, "process-start-time", &start) == 0;
+
+	snprintf(what, sizeof(what), "crun container %s", id);
+	if (check_init(c, pid, start, have_start, what, err))
+		goto out;
+	rc = set(&c->bundle, eu_json_str(st, "bundle"), err) || set(&c->id, id, err) ||
+			     set(&c->name, id, err) || set(&c->runtime, "crun", err)
+		     ? -1
+		     : 0;
+out:
+	json_object_put(st);
+	return rc;
+}
+
+/* podman keeps its state in its own database: ask podman itself. */
+static int lookup_podman(const char *spec, struct eu_container *c, struct eu_err *err)
+{
+	char *argv[] = { "podman", "container", "inspect", "--format", "json", "--",
+			 (char *)spec, NULL };
+	_cleanup_free_ char *out = NULL;
+	struct json_object *arr = NULL, *ct, *state;
+	int64_t pid = 0;
+	char what[1200];
+	size_t len;
+	int rc = -1;
+
+	if (eu_run_capture(argv, 10000, EU_INPUT_MAX, &out, &len, err)) {
+		err->kind = EU_E_NOTFOUND;
+		return eu_wrap(err, "no runc or crun container '%s', and podman", spec);
+	}
+	if (eu_json_parse("podman container inspect", out, len, &arr, err))
+		return -1;
+	ct = json_object_is_type(arr, json_type_array) ? json_object_array_get_idx(arr, 0) : NULL;
+	state = eu_json_get(ct, "State", json_type_object);
+	if (!state || eu_json_int(state, "Pid", &pid) != 0) {
+		eu_fail(err, EU_E_RUNTIME, 0, "podman container inspect %s: no State.Pid", spec);
+		goto out;
+	}
+	snprintf(what, sizeof(what), "podman container %s", spec);
+	if (pid == 0) {
+		eu_fail(err, EU_E_NOTFOUND, 0, "%s is not running", what);
+		goto out;
+	}
+	if (check_init(c, pid, 0, false, what, err))
+		goto out;
+	{
+		const char *name = eu_json_str(ct, "Name");
+
+		rc = set(&c->id, eu_json_str(ct, "Id"), err) ||
+				     set(&c->name, name ? name : spec, err) ||
+				     set(&c->image, eu_json_str(ct, "ImageName"), err) ||
+				     set(&c->runtime, "podman", err)
+			     ? -1
+			     : 0;
+	}
+out:
+	json_object_put(arr);
+	return rc;
+}
+
+static bool exists(const char *root, const char *id, const char *file)
+{
+	char path[PATH_MAX];
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/%s/%s", root, id, file);
+	return stat(path, &st) == 0;
+}
+
+int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,
+			struct eu_err *err)
+{
+	*c = (struct eu_container){ 0 };
+	if (!strncmp(spec, "pid:", 4)) {
+		char *end;
+		long pid;
+
+		errno = 0;
+		pid = strtol(spec + 4, &end, 10);
+		if (errno || end == spec + 4 || *end || pid <= 0 || pid > INT_MAX)
+			return eu_fail(err, EU_E_USAGE, 0, "'%s' is not a valid pid:N", spec);
+		if (eu_container_from_pid((pid_t)pid, c, err))
+			return -1;
+		return 0;
+	}
+	if (!valid_id(spec))
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "'%s' is not a container id or name (letters, digits, '_+-.')", spec);
+	if (exists(runtime_root ? runtime_root : EU_RUNC_ROOT, spec, "state.json"))
+		return lookup_runc(spec, runtime_root ? runtime_root : EU_RUNC_ROOT, c, err);
+	if (exists(runtime_root ? runtime_root : EU_CRUN_ROOT, spec, "status"))
+		return lookup_crun(spec, runtime_root ? runtime_root : EU_CRUN_ROOT, c, err);
+	if (runtime_root)
+		return eu_fail(err, EU_E_NOTFOUND, 0, "no container '%s' under %s", spec,
+			       runtime_root);
+	return lookup_podman(spec, c, err);
+}

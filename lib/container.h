@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * Finding a container: from a runtime's own state (runc, crun), from podman,
+ * or from a process id. The result names the container and gives the init
+ * process and mount namespace that the tracer follows.
+ */
+#ifndef EUNOMIA_CONTAINER_H
+#define EUNOMIA_CONTAINER_H
+
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "errors.h"
+
+#define EU_RUNC_ROOT "/run/runc"
+#define EU_CRUN_ROOT "/run/crun"
+
+struct eu_container {
+	char *id;
+	char *name;
+	char *runtime; /* "runc", "crun", "podman", or NULL for pid:N */
+	char *bundle;
+	char *image;
+	pid_t pid;	/* init process */
+	uint32_t mntns; /* its mount namespace (inode number) */
+	uint32_t pidns; /* its pid namespace (inode number) */
+};
+
+/*
+ * Resolve `spec`: "pid:N", a runc or crun container id (state under
+ * runtime_root, or the runtime's default when NULL), or a podman container
+ * name or id. Fails with EU_E_NOTFOUND when nothing matches.
+ */
+int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,
+			struct eu_err *err);
+
+/* Fill pid-derived fields (namespaces) for a live pid; fails if it is gone. */
+int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err);
+
+void eu_container_free(struct eu_container *c);
+
+/* Inode number of /proc/PID/ns/NS ("mnt", "pid", ...). */
+int eu_ns_inode(pid_t pid, const char *ns, uint32_t *ino, struct eu_err *err);
+
+/* Start time of a process in clock ticks since boot (field 22 of /proc/PID/stat). */
+int eu_proc_start_time(pid_t pid, uint64_t *ticks);
+
+#endif

@@ -1,0 +1,26 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* Address ranges of a few kernel functions, from /proc/kallsyms. */
+#ifndef EUNOMIA_KSYMS_H
+#define EUNOMIA_KSYMS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "errors.h"
+
+struct eu_krange {
+	uint64_t start, end; /* [start, end) */
+};
+
+/*
+ * Find the text ranges of `names` (a function's end is where the next symbol
+ * starts). Returns how many were found; fails when kallsyms cannot be read
+ * or hides its addresses (kernel.kptr_restrict).
+ */
+int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, size_t *found,
+		    struct eu_err *err);
+
+bool eu_krange_contains(const struct eu_krange *r, size_t n, uint64_t addr);
+
+#endif

@@ -1,0 +1,267 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The profile model: construction, queries, merge and comparison. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "profile.h"
+
+struct eu_profile *eu_profile_new(void)
+{
+	struct eu_profile *p = calloc(1, sizeof(*p));
+
+	if (p)
+		p->version = EU_PROFILE_VERSION;
+	return p;
+}
+
+static void meta_free(struct eu_meta *m)
+{
+	free(m->container_id);
+	free(m->container_name);
+	free(m->runtime);
+	free(m->image);
+	free(m->bundle);
+	free(m->kernel);
+	free(m->learned_at);
+	eu_strv_free(&m->command);
+}
+
+void eu_profile_free(struct eu_profile *p)
+{
+	if (!p)
+		return;
+	meta_free(&p->meta);
+	eu_strv_free(&p->execs);
+	free(p);
+}
+
+int eu_set_str(char **slot, const char *s, struct eu_err *err)
+{
+	char *copy = NULL;
+
+	if (s && !(copy = strdup(s)))
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying a string");
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t count,
+			   struct eu_err *err)
+{
+	struct eu_syscall_set *set;
+
+	if (arch < 0 || arch >= EU_ARCH_COUNT)
+		return eu_fail(err, EU_E_INTERNAL, 0, "bad architecture index %d", arch);
+	if (nr < 0 || nr >= EU_NR_MAX)
+		return eu_fail(err, EU_E_PROFILE, 0, "syscall number %d is out of range (0-%d)", nr,
+			       EU_NR_MAX - 1);
+	set = &p->arch[arch];
+	set->present = true;
+	eu_bit_set(set->bits, nr);
+	/* Saturate rather than wrap: a count is a magnitude, not an identity. */
+	set->count[nr] = set->count[nr] + count < set->count[nr] ? UINT64_MAX
+								  : set->count[nr] + count;
+	return 0;
+}
+
+bool eu_profile_has_syscall(const struct eu_profile *p, int arch, int nr)
+{
+	if (arch < 0 || arch >= EU_ARCH_COUNT || nr < 0 || nr >= EU_NR_MAX)
+		return false;
+	return eu_bit_test(p->arch[arch].bits, nr);
+}
+
+size_t eu_profile_syscall_total(const struct eu_profile *p, int arch)
+{
+	size_t n = 0;
+
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		if (arch >= 0 && a != arch)
+			continue;
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			n += (size_t)__builtin_popcountll(p->arch[a].bits[w]);
+	}
+	return n;
+}
+
+static int merge_str(char **dst, const char *src, struct eu_err *err)
+{
+	/* The first run's identity is kept; later runs only fill gaps. */
+	if (*dst || !src)
+		return 0;
+	return eu_set_str(dst, src, err);
+}
+
+int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struct eu_err *err)
+{
+	struct eu_meta *dm = &dst->meta;
+	const struct eu_meta *sm = &src->meta;
+
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		const struct eu_syscall_set *s = &src->arch[a];
+
+		if (!s->present)
+			continue;
+		dst->arch[a].present = true;
+		for (int nr = 0; nr < EU_NR_MAX; nr++)
+			if (eu_bit_test(s->bits, nr) &&
+			    eu_profile_add_syscall(dst, a, nr, s->count[nr], err))
+				return -1;
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			dm->setup_bits[a][w] |= sm->setup_bits[a][w];
+	}
+	dst->caps_used |= src->caps_used;
+	dst->caps_denied |= src->caps_denied;
+	dm->setup_caps |= sm->setup_caps;
+	for (size_t i = 0; i < src->execs.n; i++)
+		if (eu_strv_add_sorted(&dst->execs, src->execs.v[i], err))
+			return -1;
+
+	if (merge_str(&dm->container_id, sm->container_id, err) ||
+	    merge_str(&dm->container_name, sm->container_name, err) ||
+	    merge_str(&dm->runtime, sm->runtime, err) || merge_str(&dm->image, sm->image, err) ||
+	    merge_str(&dm->bundle, sm->bundle, err) || merge_str(&dm->kernel, sm->kernel, err) ||
+	    merge_str(&dm->learned_at, sm->learned_at, err))
+		return -1;
+	if (!dm->command.n)
+		for (size_t i = 0; i < sm->command.n; i++)
+			if (eu_strv_append(&dm->command, sm->command.v[i], err))
+				return -1;
+	/* Runs learned with different boundaries: the profile is only as exact as the loosest. */
+	if (!dm->runs)
+		dm->boundary = sm->boundary;
+	else if (sm->runs && sm->boundary != dm->boundary)
+		dm->boundary = EU_BOUNDARY_NONE;
+	dm->duration_ms += sm->duration_ms;
+	dm->runs += sm->runs;
+	return 0;
+}
+
+static bool str_equal(const char *a, const char *b)
+{
+	if (!a || !b)
+		return a == b;
+	return !strcmp(a, b);
+}
+
+bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
+{
+	const struct eu_meta *am = &a->meta, *bm = &b->meta;
+
+	if (a->version != b->version || a->caps_used != b->caps_used ||
+	    a->caps_denied != b->caps_denied || !eu_strv_equal(&a->execs, &b->execs))
+		return false;
+	for (int i = 0; i < EU_ARCH_COUNT; i++) {
+		if (a->arch[i].present != b->arch[i].present ||
+		    memcmp(a->arch[i].bits, b->arch[i].bits, sizeof(a->arch[i].bits)) ||
+		    memcmp(a->arch[i].count, b->arch[i].count, sizeof(a->arch[i].count)))
+			return false;
+	}
+	return str_equal(am->container_id, bm->container_id) &&
+	       str_equal(am->container_name, bm->container_name) &&
+	       str_equal(am->runtime, bm->runtime) && str_equal(am->image, bm->image) &&
+	       str_equal(am->bundle, bm->bundle) && str_equal(am->kernel, bm->kernel) &&
+	       str_equal(am->learned_at, bm->learned_at) &&
+	       eu_strv_equal(&am->command, &bm->command) && am->duration_ms == bm->duration_ms &&
+	       am->runs == bm->runs && am->boundary == bm->boundary &&
+	       !memcmp(am->setup_bits, bm->setup_bits, sizeof(am->setup_bits)) &&
+	       am->setup_caps == bm->setup_caps;
+}
+
+static int strv_grow(struct eu_strv *sv, struct eu_err *err)
+{
+	size_t cap;
+	char **v;
+
+	if (sv->n < sv->cap)
+		return 0;
+	cap = sv->cap ? sv->cap * 2 : 8;
+	v = realloc(sv->v, cap * sizeof(*v));
+	if (!v)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "growing a string list");
+	sv->v = v;
+	sv->cap = cap;
+	return 0;
+}
+
+int eu_strv_append(struct eu_strv *sv, const char *s, struct eu_err *err)
+{
+	char *copy;
+
+	if (strv_grow(sv, err))
+		return -1;
+	copy = strdup(s);
+	if (!copy)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying a string");
+	sv->v[sv->n++] = copy;
+	return 0;
+}
+
+int eu_strv_add_sorted(struct eu_strv *sv, const char *s, struct eu_err *err)
+{
+	size_t lo = 0, hi = sv->n;
+	char *copy;
+
+	while (lo < hi) {
+		size_t mid = (lo + hi) / 2;
+		int c = strcmp(sv->v[mid], s);
+
+		if (!c)
+			return 0;
+		if (c < 0)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (strv_grow(sv, err))
+		return -1;
+	copy = strdup(s);
+	if (!copy)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying a string");
+	memmove(sv->v + lo + 1, sv->v + lo, (sv->n - lo) * sizeof(*sv->v));
+	sv->v[lo] = copy;
+	sv->n++;
+	return 0;
+}
+
+bool eu_strv_equal(const struct eu_strv *a, const struct eu_strv *b)
+{
+	if (a->n != b->n)
+		return false;
+	for (size_t i = 0; i < a->n; i++)
+		if (strcmp(a->v[i], b->v[i]))
+			return false;
+	return true;
+}
+
+void eu_strv_free(struct eu_strv *sv)
+{
+	for (size_t i = 0; i < sv->n; i++)
+		free(sv->v[i]);
+	free(sv->v);
+	memset(sv, 0, sizeof(*sv));
+}
+
+static const char *const boundary_names[] = {
+	[EU_BOUNDARY_NONE] = "none",
+	[EU_BOUNDARY_SECCOMP] = "seccomp-filter",
+	[EU_BOUNDARY_EXEC] = "exec",
+};
+
+const char *eu_boundary_name(enum eu_boundary b)
+{
+	if ((size_t)b >= EU_ARRAY_SIZE(boundary_names))
+		return "none";
+	return boundary_names[b];
+}
+
+int eu_boundary_from_name(const char *name)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(boundary_names); i++)
+		if (!strcmp(name, boundary_names[i]))
+			return (int)i;
+	return -1;
+}

@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The profile model: what one container was seen to need from the kernel.
+ * profile.c owns the model and its operations; profile_yaml.c its YAML form.
+ */
+#ifndef EUNOMIA_PROFILE_H
+#define EUNOMIA_PROFILE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "common.h"
+#include "errors.h"
+
+#define EU_PROFILE_VERSION 1
+
+/* Syscalls of one ABI. A syscall is in the profile when its bit is set. */
+struct eu_syscall_set {
+	bool present; /* the profile has a section for this ABI */
+	uint64_t bits[EU_NR_WORDS];
+	uint64_t count[EU_NR_MAX]; /* times seen while learning; 0 = never counted */
+};
+
+/* A growable, sorted list of unique strings (executables, command words). */
+struct eu_strv {
+	char **v;
+	size_t n, cap;
+};
+
+/* How learning decided which syscalls belong to the program (issue: learn precision). */
+enum eu_boundary {
+	EU_BOUNDARY_NONE = 0, /* everything the tracked processes did */
+	EU_BOUNDARY_SECCOMP,  /* syscalls made under a seccomp filter */
+	EU_BOUNDARY_EXEC,     /* from the execve of the container's process */
+};
+
+struct eu_meta {
+	char *container_id;
+	char *container_name;
+	char *runtime;
+	char *image;
+	char *bundle;
+	struct eu_strv command; /* argv of `learn -- CMD`, in order (not sorted) */
+	char *kernel;
+	char *learned_at;	  /* RFC 3339, UTC, of the first run */
+	uint64_t duration_ms;	  /* summed over runs */
+	uint32_t runs;		  /* learning runs merged into this profile */
+	enum eu_boundary boundary;
+	/* What the runtime did before the boundary: shown, never allowed. */
+	uint64_t setup_bits[EU_ARCH_COUNT][EU_NR_WORDS];
+	uint64_t setup_caps;
+};
+
+struct eu_profile {
+	uint32_t version;
+	struct eu_meta meta;
+	struct eu_syscall_set arch[EU_ARCH_COUNT];
+	uint64_t caps_used;   /* capability checks that succeeded */
+	uint64_t caps_denied; /* checked but refused: informational */
+	struct eu_strv execs; /* executables the container ran */
+};
+
+/* Heap-allocate an empty profile (the model is ~70 KiB); NULL on ENOMEM. */
+struct eu_profile *eu_profile_new(void);
+void eu_profile_free(struct eu_profile *p);
+
+static inline bool eu_bit_test(const uint64_t *bits, unsigned int nr)
+{
+	return bits[nr / 64] & (1ULL << (nr % 64));
+}
+
+static inline void eu_bit_set(uint64_t *bits, unsigned int nr)
+{
+	bits[nr / 64] |= 1ULL << (nr % 64);
+}
+
+/* Add syscall `nr` of `arch` with `count` observations (counts add). */
+int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t count,
+			   struct eu_err *err);
+
+/* True when the profile allows syscall nr of arch. */
+bool eu_profile_has_syscall(const struct eu_profile *p, int arch, int nr);
+
+/* Number of distinct syscalls of one ABI, or of all ABIs with arch == -1. */
+size_t eu_profile_syscall_total(const struct eu_profile *p, int arch);
+
+/* Fold `src` into `dst`: union of everything, counts and durations add. */
+int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struct eu_err *err);
+
+/* Deep equality, for tests and for "did merge change anything". */
+bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b);
+
+/* Replace *slot with a copy of s (NULL allowed). */
+int eu_set_str(char **slot, const char *s, struct eu_err *err);
+
+/* Sorted-unique string list operations. */
+int eu_strv_add_sorted(struct eu_strv *sv, const char *s, struct eu_err *err);
+int eu_strv_append(struct eu_strv *sv, const char *s, struct eu_err *err);
+bool eu_strv_equal(const struct eu_strv *a, const struct eu_strv *b);
+void eu_strv_free(struct eu_strv *sv);
+
+const char *eu_boundary_name(enum eu_boundary b);
+int eu_boundary_from_name(const char *name);
+
+#endif

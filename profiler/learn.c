@@ -1,0 +1,637 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eunomia learn: trace one container (or one command) and write its profile.
+ * The kernel side aggregates; this file resolves the target, runs the event
+ * loop, decides when learning ends, and writes the profile atomically.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <libgen.h>
+#include <math.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/utsname.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "commands.h"
+#include "container.h"
+#include "profile_yaml.h"
+#include "syscalls.h"
+#include "tracer.h"
+
+#define PROG "eunomia learn"
+
+struct learn_opts {
+	const char *output; /* NULL: stdout, or the --merge file */
+	const char *merge;
+	const char *runtime_root;
+	double duration; /* seconds; 0 = until the container is gone */
+	double grace;	 /* seconds a stopped command gets to exit */
+	enum eu_hook sys_hook, cap_hook;
+	int verbose;
+	bool quiet;
+	char **command; /* learn -- CMD ARGS */
+	const char *target;
+};
+
+/* Everything one learning run owns. */
+struct learn_run {
+	const struct learn_opts *o;
+	struct eu_profile *profile;
+	struct tracer *tracer;
+	struct eu_container ct;
+	pid_t child; /* learn -- CMD: the command's pid, 0 once reaped */
+	int child_status;
+	bool child_exited;
+	bool empty; /* every tracked task is gone */
+	bool stop_requested;
+	int stop_signal;
+	struct eu_err event_err; /* first failure inside the event callback */
+	bool event_failed;
+	struct timespec t0;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: eunomia learn [OPTIONS] CONTAINER\n"
+		"       eunomia learn [OPTIONS] -- COMMAND [ARGS...]\n"
+		"\n"
+		"Trace every syscall and capability check of one container, or of a command\n"
+		"and its children, and write a YAML profile of them.\n"
+		"\n"
+		"CONTAINER is a runc or crun container id, a podman container name or id, or\n"
+		"pid:N (process N, its threads and descendants, and anything that later executes\n"
+		"in its mount namespace). A COMMAND is started stopped and released once traced,\n"
+		"so its profile begins with its own execve.\n"
+		"\n"
+		"Learning ends when all the traced processes are gone, after --duration, or on\n"
+		"SIGINT/SIGTERM; the profile is written in every case.\n"
+		"\n"
+		"Options:\n"
+		"  -o, --output FILE        write the profile to FILE, atomically (default: stdout)\n"
+		"  -m, --merge FILE         fold this run into the profile FILE (union; counts add);\n"
+		"                           the result goes to --output, or back to FILE\n"
+		"  -d, --duration SECONDS   stop learning after SECONDS\n"
+		"      --grace SECONDS      with COMMAND: when learning is stopped, how long the\n"
+		"                           command has to exit after SIGTERM (default 5)\n"
+		"      --runtime-root DIR   state directory of runc/crun (default: /run/runc, /run/crun)\n"
+		"      --syscall-hook HOOK  trace syscalls with tp_btf, raw_tp or tracepoint\n"
+		"                           (default: the first of those the kernel allows)\n"
+		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
+		"                           (default: the first of those the kernel allows)\n"
+		"  -q, --quiet              print only errors\n"
+		"  -v, --verbose            print each syscall, capability and executable when first\n"
+		"                           seen; twice: also libbpf's debug output\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Exit status: 0 profile written; 2 usage; 3 bad profile (--merge); 4 I/O error;\n"
+		"5 container not found; 6 kernel lacks BPF support; 7 runtime error; 8 COMMAND\n"
+		"could not be started. See eunomia-learn(8).\n");
+}
+
+static int parse_seconds(const char *s, const char *opt, double *out, struct eu_err *err)
+{
+	char *end;
+	double v;
+
+	errno = 0;
+	v = strtod(s, &end);
+	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e9)
+		return eu_fail(err, EU_E_USAGE, 0, "%s expects a positive number of seconds, not '%s'",
+			       opt, s);
+	*out = v;
+	return 0;
+}
+
+static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowed, size_t n,
+		      enum eu_hook *out, struct eu_err *err)
+{
+	enum eu_hook h = eu_hook_from_name(s);
+
+	for (size_t i = 0; i < n; i++)
+		if (h == allowed[i]) {
+			*out = h;
+			return 0;
+		}
+	return eu_fail(err, EU_E_USAGE, 0, "%s: unknown mechanism '%s'", opt, s);
+}
+
+enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK };
+
+static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
+{
+	static const struct option longopts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "merge", required_argument, NULL, 'm' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "grace", required_argument, NULL, OPT_GRACE },
+		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
+		{ "syscall-hook", required_argument, NULL, OPT_SYSCALL_HOOK },
+		{ "cap-hook", required_argument, NULL, OPT_CAP_HOOK },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	static const enum eu_hook sys_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_RAW_TP,
+						  EU_HOOK_TRACEPOINT };
+	static const enum eu_hook cap_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_FEXIT, EU_HOOK_KPROBE };
+	int c;
+
+	o->grace = 5;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+o:m:d:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			o->output = optarg;
+			break;
+		case 'm':
+			o->merge = optarg;
+			break;
+		case 'd':
+			if (parse_seconds(optarg, "--duration", &o->duration, err))
+				return -1;
+			break;
+		case OPT_GRACE:
+			if (parse_seconds(optarg, "--grace", &o->grace, err))
+				return -1;
+			break;
+		case OPT_RUNTIME_ROOT:
+			o->runtime_root = optarg;
+			break;
+		case OPT_SYSCALL_HOOK:
+			if (parse_hook(optarg, "--syscall-hook", sys_hooks, EU_ARRAY_SIZE(sys_hooks),
+				       &o->sys_hook, err))
+				return -1;
+			break;
+		case OPT_CAP_HOOK:
+			if (parse_hook(optarg, "--cap-hook", cap_hooks, EU_ARRAY_SIZE(cap_hooks),
+				       &o->cap_hook, err))
+				return -1;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value",
+				       argv[optind - 1]);
+		default:
+			return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
+				       argv[optind - 1]);
+		}
+	}
+	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
+		if (optind >= argc)
+			return eu_fail(err, EU_E_USAGE, 0, "no command after '--'");
+		o->command = argv + optind;
+		return 0;
+	}
+	if (optind >= argc)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "name a container, or give a command after '--' (see --help)");
+	if (argc - optind > 1)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "one container at a time ('%s' is extra); to run a command, put "
+			       "'--' before it",
+			       argv[optind + 1]);
+	o->target = argv[optind];
+	return 0;
+}
+
+/* Fail before learning, not after an hour of it, when the profile cannot be written. */
+static int check_output_dir(const char *path, struct eu_err *err)
+{
+	_cleanup_free_ char *copy = NULL;
+	const char *dir;
+
+	if (!path || !strcmp(path, "-"))
+		return 0;
+	copy = strdup(path);
+	if (!copy)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "checking %s", path);
+	dir = dirname(copy);
+	if (access(dir, W_OK | X_OK) < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot write the profile into %s", dir);
+	return 0;
+}
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static void on_event(void *ctx, const struct learn_event *e)
+{
+	struct learn_run *r = ctx;
+	int verbose = r->o->verbose;
+
+	switch (e->kind) {
+	case LEARN_EV_EXEC:
+		if (!r->event_failed &&
+		    eu_strv_add_sorted(&r->profile->execs, e->path, &r->event_err))
+			r->event_failed = true;
+		if (verbose)
+			fprintf(stderr, PROG ": exec %s (pid %u)\n", e->path, e->tgid);
+		break;
+	case LEARN_EV_EMPTY:
+		r->empty = true;
+		break;
+	case LEARN_EV_SYSCALL:
+		if (verbose) {
+			_cleanup_free_ char *name = eu_syscall_name((int)e->arch, e->nr);
+
+			fprintf(stderr, PROG ": %ssyscall %s %s (%d) by pid %u (%.16s)\n",
+				e->setup ? "runtime setup " : "", eu_arch_name((int)e->arch),
+				name ? name : "?", e->nr, e->tgid, e->comm);
+		}
+		break;
+	case LEARN_EV_CAP:
+		if (verbose) {
+			_cleanup_free_ char *name = eu_cap_name(e->nr);
+			bool probe = tracer_cap_is_noaudit(r->tracer, e->stackid);
+
+			/* Unaudited probes (every mmap checks CAP_SYS_ADMIN) only at -vv. */
+			if (probe && verbose < 2)
+				break;
+			fprintf(stderr, PROG ": %scapability %s %s by pid %u (%.16s)%s\n",
+				e->setup ? "runtime setup " : "", name ? name : "?",
+				e->ret ? "denied" : "granted", e->tgid, e->comm,
+				probe ? " (an unaudited probe: not in the profile)" : "");
+		}
+		break;
+	}
+}
+
+/*
+ * Start COMMAND held at a pipe, so that it can be registered before it runs.
+ * *go is the pipe's write end: closing it after writing one byte releases the
+ * command; *exec_status reports an exec failure (EOF means the exec happened).
+ */
+static int spawn_held(char **argv, pid_t *pid, int *go, int *exec_status, struct eu_err *err)
+{
+	int gate[2], status[2];
+	sigset_t none;
+	pid_t p;
+
+	if (pipe2(gate, O_CLOEXEC) < 0 || pipe2(status, O_CLOEXEC) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "cannot create a pipe");
+	p = fork();
+	if (p < 0)
+		return eu_fail(err, EU_E_CHILD, errno, "cannot fork");
+	if (p == 0) {
+		char c;
+		int e;
+
+		/* Undo what the parent set up for itself before anything else. */
+		sigemptyset(&none);
+		sigprocmask(SIG_SETMASK, &none, NULL);
+		close(gate[1]);
+		close(status[0]);
+		if (read(gate[0], &c, 1) != 1)
+			_exit(127);
+		execvp(argv[0], argv);
+		e = errno;
+		if (write(status[1], &e, sizeof(e)) < 0)
+			_exit(127);
+		_exit(127);
+	}
+	close(gate[0]);
+	close(status[1]);
+	*pid = p;
+	*go = gate[1];
+	*exec_status = status[0];
+	return 0;
+}
+
+/* Release the held command; fails if it could not execute. */
+static int release_held(const char *cmd, int go, int exec_status, struct eu_err *err)
+{
+	ssize_t n;
+	int e = 0;
+
+	if (write(go, "g", 1) != 1)
+		return eu_fail(err, EU_E_CHILD, errno, "cannot start %s", cmd);
+	close(go);
+	do
+		n = read(exec_status, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	close(exec_status);
+	if (n == sizeof(e))
+		return eu_fail(err, EU_E_CHILD, e, "cannot run %s", cmd);
+	return 0;
+}
+
+static void reap_child(struct learn_run *r)
+{
+	int status;
+	pid_t p;
+
+	while (r->child && (p = waitpid(r->child, &status, WNOHANG)) > 0) {
+		r->child_status = status;
+		r->child_exited = true;
+		r->child = 0;
+	}
+}
+
+/* A stop (signal or --duration): a command is asked to exit and given --grace to do so. */
+static void request_stop(struct learn_run *r, int sig, double *grace_deadline)
+{
+	if (r->stop_requested) {
+		r->empty = true; /* second request: stop now */
+		return;
+	}
+	r->stop_requested = true;
+	r->stop_signal = sig;
+	if (r->child) {
+		kill(r->child, sig ? sig : SIGTERM);
+		*grace_deadline = elapsed(&r->t0) + r->o->grace;
+	} else {
+		r->empty = true;
+	}
+}
+
+static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
+{
+	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
+	_cleanup_close_ int ep = -1, tfd = -1;
+	struct epoll_event ev = { .events = EPOLLIN };
+	double grace_deadline = 0;
+
+	ep = epoll_create1(EPOLL_CLOEXEC);
+	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "cannot set up the event loop");
+	ev.data.fd = tracer_epoll_fd(r->tracer);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	ev.data.fd = sigfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	ev.data.fd = tfd;
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+
+	while (!r->empty) {
+		struct epoll_event evs[4];
+		int n = epoll_wait(ep, evs, EU_ARRAY_SIZE(evs), -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == sigfd) {
+				struct signalfd_siginfo si;
+
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo == SIGCHLD)
+						reap_child(r);
+					else
+						request_stop(r, (int)si.ssi_signo, &grace_deadline);
+				}
+			} else if (fd == tfd) {
+				uint64_t ticks, live;
+
+				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
+				/* The kernel's live counter is exact; this walk is the safety net. */
+				if (tracer_count_live(r->tracer, &live, err))
+					return -1;
+				if (!live)
+					r->empty = true;
+				if (r->o->duration > 0 && !r->stop_requested &&
+				    elapsed(&r->t0) >= r->o->duration)
+					request_stop(r, 0, &grace_deadline);
+				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)
+					r->empty = true;
+			} else {
+				if (tracer_consume(r->tracer) < 0)
+					return eu_fail(err, EU_E_KERNEL, errno,
+						       "reading the BPF ring buffer");
+			}
+		}
+	}
+	/* Events still queued (an exec just before the end) belong to the profile. */
+	tracer_consume(r->tracer);
+	reap_child(r);
+	return 0;
+}
+
+static int fill_metadata(struct learn_run *r, time_t started, double seconds,
+			 struct eu_err *err)
+{
+	struct eu_meta *m = &r->profile->meta;
+	struct utsname u;
+	char when[32];
+	struct tm tm;
+
+	gmtime_r(&started, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	if (uname(&u) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "uname");
+	m->duration_ms = (uint64_t)llround(seconds * 1000);
+	m->runs = 1;
+	m->boundary = EU_BOUNDARY_NONE;
+	if (eu_set_str(&m->kernel, u.release, err) || eu_set_str(&m->learned_at, when, err) ||
+	    eu_set_str(&m->container_id, r->ct.id, err) ||
+	    eu_set_str(&m->container_name, r->ct.name, err) ||
+	    eu_set_str(&m->runtime, r->ct.runtime, err) || eu_set_str(&m->image, r->ct.image, err) ||
+	    eu_set_str(&m->bundle, r->ct.bundle, err))
+		return -1;
+	for (char **a = r->o->command; a && *a; a++)
+		if (eu_strv_append(&m->command, *a, err))
+			return -1;
+	return 0;
+}
+
+static void print_summary(const struct learn_run *r, const struct eu_profile *written,
+			  double seconds, const char *dest)
+{
+	char caps[512], target[300], extra[160] = "";
+	struct tracer_stats st;
+	size_t off = 0;
+
+	if (r->o->command)
+		snprintf(target, sizeof(target), "command %s", r->o->command[0]);
+	else
+		snprintf(target, sizeof(target), "container %s", r->ct.name ? r->ct.name : r->o->target);
+	eu_caps_format(r->profile->caps_used, caps, sizeof(caps));
+	tracer_stats(r->tracer, &st);
+	if (r->child_exited && WIFEXITED(r->child_status))
+		off += (size_t)snprintf(extra + off, sizeof(extra) - off, "; command exited %d",
+					WEXITSTATUS(r->child_status));
+	else if (r->child_exited && WIFSIGNALED(r->child_status))
+		off += (size_t)snprintf(extra + off, sizeof(extra) - off,
+					"; command killed by signal %d", WTERMSIG(r->child_status));
+	fprintf(stderr,
+		PROG ": %s: %zu syscalls (x86_64 %zu, i386 %zu, x32 %zu), capabilities [%s], "
+		     "%zu executables in %.1f s%s; profile written to %s\n",
+		target, eu_profile_syscall_total(r->profile, -1),
+		eu_profile_syscall_total(r->profile, EU_ARCH_X86_64),
+		eu_profile_syscall_total(r->profile, EU_ARCH_I386),
+		eu_profile_syscall_total(r->profile, EU_ARCH_X32), caps, r->profile->execs.n,
+		seconds, extra, dest);
+	if (written != r->profile)
+		fprintf(stderr, PROG ": merged: %zu syscalls in all, %u runs\n",
+			eu_profile_syscall_total(written, -1), written->meta.runs);
+	if (st.events_lost)
+		fprintf(stderr,
+			PROG ": warning: %" PRIu64 " events were lost (ring buffer full); the "
+			     "list of executables may be incomplete\n",
+			st.events_lost);
+	if (st.tasks_lost)
+		fprintf(stderr,
+			PROG ": warning: %" PRIu64 " processes could not be followed (out of "
+			     "memory for task storage)\n",
+			st.tasks_lost);
+	if (st.nr_out_of_range)
+		fprintf(stderr,
+			PROG ": warning: %" PRIu64 " syscalls had numbers above %d and are not in "
+			     "the profile\n",
+			st.nr_out_of_range, EU_NR_MAX - 1);
+}
+
+static int run(struct learn_opts *o, struct eu_err *err)
+{
+	struct learn_run r = { .o = o };
+	struct eu_profile *merged = NULL, *out;
+	struct tracer_opts topts = { 0 };
+	_cleanup_close_ int sigfd = -1, go = -1, exec_status = -1;
+	const char *dest = o->output ? o->output : o->merge;
+	uint32_t own_mntns = 0;
+	char desc[256];
+	sigset_t mask;
+	time_t started;
+	double seconds;
+	int rc = -1;
+
+	if (o->merge && eu_profile_load(o->merge, &merged, err))
+		return -1;
+	if (check_output_dir(dest, err))
+		goto out;
+	if (o->target && eu_container_lookup(o->target, o->runtime_root, &r.ct, err))
+		goto out;
+	r.profile = eu_profile_new();
+	if (!r.profile) {
+		eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating a profile");
+		goto out;
+	}
+
+	/* Signals arrive through the event loop, never asynchronously. */
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigaddset(&mask, SIGCHLD);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
+		eu_fail(err, EU_E_INTERNAL, errno, "signalfd");
+		goto out;
+	}
+
+	topts.sys_hook = o->sys_hook;
+	topts.cap_hook = o->cap_hook;
+	topts.boundary = EU_BOUNDARY_NONE;
+	topts.verbose = o->verbose > 1;
+	topts.on_event = on_event;
+	topts.ctx = &r;
+	if (tracer_open(&r.tracer, &topts, err))
+		goto out;
+	tracer_describe(r.tracer, desc, sizeof(desc));
+
+	if (o->command) {
+		if (spawn_held(o->command, &r.child, &go, &exec_status, err) ||
+		    tracer_seed(r.tracer, r.child, 0, true, err))
+			goto out;
+	} else {
+		if (eu_ns_inode(getpid(), "mnt", &own_mntns, err))
+			goto out;
+		/* A process in our own mount namespace is no container: follow it by descent only. */
+		if (tracer_seed(r.tracer, r.ct.pid, r.ct.mntns == own_mntns ? 0 : r.ct.mntns, true,
+				err))
+			goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &r.t0);
+	started = time(NULL);
+	if (!o->quiet) {
+		if (o->command)
+			fprintf(stderr, PROG ": learning command %s (pid %d); %s\n",
+				o->command[0], (int)r.child, desc);
+		else
+			fprintf(stderr, PROG ": learning container %s (%s, pid %d); %s\n",
+				r.ct.name ? r.ct.name : o->target,
+				r.ct.runtime ? r.ct.runtime : "process", (int)r.ct.pid, desc);
+	}
+	if (o->command && release_held(o->command[0], eu_steal_fd(&go), eu_steal_fd(&exec_status), err))
+		goto out;
+
+	if (event_loop(&r, sigfd, err))
+		goto out;
+	seconds = elapsed(&r.t0);
+	if (r.event_failed) {
+		*err = r.event_err;
+		goto out;
+	}
+	if (tracer_collect(r.tracer, r.profile, err))
+		goto out;
+	if (fill_metadata(&r, started, seconds, err))
+		goto out;
+	out = r.profile;
+	if (merged) {
+		if (eu_profile_merge(merged, r.profile, err))
+			goto out;
+		out = merged;
+	}
+	if (eu_profile_save(out, dest, err))
+		goto out;
+	if (!o->quiet)
+		print_summary(&r, out, seconds, dest && strcmp(dest, "-") ? dest : "stdout");
+	rc = 0;
+out:
+	if (rc && r.child) {
+		kill(r.child, SIGKILL);
+		waitpid(r.child, NULL, 0);
+	}
+	tracer_close(r.tracer);
+	eu_profile_free(r.profile);
+	eu_profile_free(merged);
+	eu_container_free(&r.ct);
+	return rc;
+}
+
+int cmd_learn(int argc, char **argv)
+{
+	struct learn_opts o = { 0 };
+	struct eu_err err = { 0 };
+
+	if (parse_args(argc, argv, &o, &err))
+		return eu_report(&err, PROG);
+	if (run(&o, &err))
+		return eu_report(&err, PROG);
+	return 0;
+}

@@ -1,0 +1,69 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The learn tracer: the life of bpf/learn.bpf.c seen from user space. It
+ * probes the kernel, picks one program per job, loads and attaches them,
+ * registers the tasks to learn, and turns the kernel's aggregates into a profile.
+ */
+#ifndef EUNOMIA_TRACER_H
+#define EUNOMIA_TRACER_H
+
+#include <linux/types.h> /* learn.h uses the kernel's fixed-width types */
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "bpf_probe.h"
+#include "errors.h"
+#include "learn.h"
+#include "profile.h"
+
+struct tracer;
+
+typedef void (*tracer_event_fn)(void *ctx, const struct learn_event *e);
+
+struct tracer_opts {
+	enum eu_hook sys_hook; /* EU_HOOK_NONE: the best the kernel offers */
+	enum eu_hook cap_hook;
+	enum eu_boundary boundary;
+	bool verbose; /* libbpf's debug output */
+	tracer_event_fn on_event;
+	void *ctx;
+};
+
+struct tracer_stats {
+	int64_t live_tasks;
+	uint64_t events_lost;
+	uint64_t tasks_lost;
+	uint64_t nr_out_of_range;
+};
+
+int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct eu_err *err);
+void tracer_close(struct tracer *t);
+
+/* One line naming the mechanisms in use, e.g. "syscalls: tp_btf/sys_enter, ...". */
+void tracer_describe(const struct tracer *t, char *buf, size_t size);
+
+/*
+ * Register existing tasks: the thread group `tgid` with its descendants, and
+ * (when `mntns` is non-zero) every task in that mount namespace, which is also
+ * the namespace whose later execs join. `counted`: their syscalls and
+ * capability checks count from now (no runtime boundary to wait for).
+ */
+int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, bool counted, struct eu_err *err);
+
+/* Count the registered tasks that are still alive, by walking all tasks. */
+int tracer_count_live(struct tracer *t, uint64_t *n, struct eu_err *err);
+
+/* File descriptor to poll for events; then call tracer_consume(). */
+int tracer_epoll_fd(const struct tracer *t);
+int tracer_consume(struct tracer *t);
+
+void tracer_stats(const struct tracer *t, struct tracer_stats *s);
+
+/* Did the capability check with this kernel stack skip auditing (a probe, not a need)? */
+bool tracer_cap_is_noaudit(struct tracer *t, int stackid);
+
+/* Add what was learned (syscalls, counts, capabilities, runtime setup) to p. */
+int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err);
+
+#endif
