@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "learn.h"
+#include "path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
@@ -79,8 +80,7 @@ struct {
 	__uint(max_entries, 256 * 1024);
 } events SEC(".maps");
 
-static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __u32 setup,
-				 __s32 stackid, const char *path)
+static __always_inline struct learn_event *event_new(__u32 kind)
 {
 	struct learn_event *e;
 	__u64 id;
@@ -88,22 +88,51 @@ static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __
 	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		__sync_fetch_and_add(&events_lost, 1);
-		return;
+		return 0;
 	}
 	id = bpf_get_current_pid_tgid();
 	e->ts_ns = bpf_ktime_get_ns();
 	e->kind = kind;
 	e->pid = (__u32)id;
 	e->tgid = id >> 32;
+	e->arch = 0;
+	e->nr = 0;
+	e->ret = 0;
+	e->setup = 0;
+	e->stackid = 0;
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	e->path[0] = '\0';
+	e->request[0] = '\0';
+	return e;
+}
+
+static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __u32 setup,
+				 __s32 stackid)
+{
+	struct learn_event *e = event_new(kind);
+
+	if (!e)
+		return;
 	e->arch = arch;
 	e->nr = nr;
 	e->ret = ret;
 	e->setup = setup;
 	e->stackid = stackid;
-	bpf_get_current_comm(e->comm, sizeof(e->comm));
-	e->path[0] = '\0';
-	if (path)
-		bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void emit_exec(struct linux_binprm *bprm)
+{
+	struct learn_event *e = event_new(LEARN_EV_EXEC);
+	struct file *f;
+
+	if (!e)
+		return;
+	f = BPF_CORE_READ(bprm, file);
+	if (eu_path_resolve(BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
+			    e->path) < 0)
+		e->path[0] = '\0';
+	bpf_probe_read_kernel_str(e->request, EU_PATH_HALF, BPF_CORE_READ(bprm, filename));
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -185,7 +214,7 @@ static __always_inline int on_sys_enter(long id)
 			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
 		} else {
 			if (set_first(&setup_seen[arch][nr >> 6], bit))
-				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0, 0);
+				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0);
 			return 0;
 		}
 	}
@@ -194,7 +223,7 @@ static __always_inline int on_sys_enter(long id)
 	if (c)
 		c->n[arch][nr]++;
 	if (set_first(&seen[arch][nr >> 6], bit))
-		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0, 0);
+		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
 	return 0;
 }
 
@@ -239,7 +268,7 @@ static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap
 		return;
 	}
 	if (bpf_map_update_elem(&cap_sites, &key, &one, BPF_NOEXIST) == 0)
-		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stackid, 0);
+		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stackid);
 }
 
 static __always_inline struct learn_task *current_task_entry(void)
@@ -335,7 +364,7 @@ int BPF_PROG(learn_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	if (boundary == LEARN_BOUNDARY_EXEC)
 		phase |= LEARN_T_SYSCALLS;
 	__sync_fetch_and_or(&lt->flags, phase);
-	emit(LEARN_EV_EXEC, 0, 0, 0, 0, 0, BPF_CORE_READ(bprm, filename));
+	emit_exec(bprm);
 	return 0;
 }
 
@@ -347,7 +376,7 @@ int BPF_PROG(learn_exit, struct task_struct *p)
 	if (!lt)
 		return 0;
 	if (task_retire(lt))
-		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0, 0);
+		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0);
 	bpf_task_storage_delete(&tasks, p);
 	return 0;
 }
@@ -392,6 +421,6 @@ int learn_seed(struct bpf_iter__task *ctx)
 	lt = task_register(t, seed_flags);
 	/* It may have begun to exit meanwhile, after its exit event: undo. */
 	if (lt && (t->flags & PF_EXITING) && task_retire(lt))
-		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0, 0);
+		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0);
 	return 0;
 }

@@ -35,7 +35,7 @@ enum learn_event_kind {
 	LEARN_EV_EMPTY = 4,   /* the last tracked task exited */
 };
 
-#define LEARN_PATH_MAX 256
+#define LEARN_PATH_MAX 512 /* 2 * EU_PATH_HALF: paths are at most 255 bytes */
 #define LEARN_COMM_LEN 16
 
 struct learn_event {
@@ -49,7 +49,8 @@ struct learn_event {
 	__u32 setup;	 /* 1: seen before the learning boundary (runtime setup) */
 	__s32 stackid;	 /* LEARN_EV_CAP: kernel stack of the check in cap_stacks */
 	char comm[LEARN_COMM_LEN];
-	char path[LEARN_PATH_MAX];
+	char path[LEARN_PATH_MAX];	/* LEARN_EV_EXEC: the file that runs (resolved) */
+	char request[LEARN_PATH_MAX]; /* LEARN_EV_EXEC: the name execve() was given */
 };
 
 /*

@@ -242,6 +242,23 @@ static double elapsed(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+/*
+ * The executables of an exec: the file that runs (resolved by the kernel side,
+ * so busybox's re-exec through /proc/self/exe reads /bin/busybox) and, when
+ * different and absolute, the name it was asked for (a script, a symlink).
+ */
+static int add_exec(struct eu_profile *p, const struct learn_event *e, struct eu_err *err)
+{
+	const char *req = e->request;
+
+	if (e->path[0] && eu_strv_add_sorted(&p->execs, e->path, err))
+		return -1;
+	if (req[0] != '/' || !strcmp(req, e->path) || !strncmp(req, "/proc/", 6) ||
+	    !strncmp(req, "/dev/fd/", 8))
+		return 0;
+	return eu_strv_add_sorted(&p->execs, req, err);
+}
+
 static void on_event(void *ctx, const struct learn_event *e)
 {
 	struct learn_run *r = ctx;
@@ -249,11 +266,11 @@ static void on_event(void *ctx, const struct learn_event *e)
 
 	switch (e->kind) {
 	case LEARN_EV_EXEC:
-		if (!r->event_failed &&
-		    eu_strv_add_sorted(&r->profile->execs, e->path, &r->event_err))
+		if (!r->event_failed && add_exec(r->profile, e, &r->event_err))
 			r->event_failed = true;
 		if (verbose)
-			fprintf(stderr, PROG ": exec %s (pid %u)\n", e->path, e->tgid);
+			fprintf(stderr, PROG ": exec %s as %s (pid %u)\n",
+				e->path[0] ? e->path : "?", e->request, e->tgid);
 		break;
 	case LEARN_EV_EMPTY:
 		r->empty = true;
