@@ -56,6 +56,24 @@ char *eu_syscall_name(int arch, int nr)
 	return seccomp_syscall_resolve_num_arch(arches[arch].token, nr);
 }
 
+/*
+ * On i386 the socket and SysV IPC calls exist twice: as direct syscalls
+ * (socket is 359) and through the socketcall/ipc multiplexers. libseccomp
+ * resolves their names to negative pseudo-numbers that stand for both; a
+ * profile records the direct syscall the kernel saw, so find its number by
+ * asking libseccomp's table the other way round.
+ */
+static int direct_nr(int arch, const char *name)
+{
+	for (int nr = 0; nr < EU_NR_MAX; nr++) {
+		_cleanup_free_ char *n = eu_syscall_name(arch, nr);
+
+		if (n && !strcmp(n, name))
+			return nr;
+	}
+	return -1;
+}
+
 int eu_syscall_nr(int arch, const char *name)
 {
 	int nr;
@@ -63,9 +81,10 @@ int eu_syscall_nr(int arch, const char *name)
 	if (arch < 0 || arch >= EU_ARCH_COUNT)
 		return -1;
 	nr = seccomp_syscall_resolve_name_arch(arches[arch].token, name);
-	/* libseccomp returns negative pseudo-numbers for names an ABI lacks. */
-	if (nr < 0)
+	if (nr == __NR_SCMP_ERROR)
 		return -1;
+	if (nr < 0)
+		return direct_nr(arch, name);
 	if (arch == EU_ARCH_X32)
 		nr &= ~EU_X32_SYSCALL_BIT;
 	return nr;

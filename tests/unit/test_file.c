@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Tests for lib/file.c: bounded reads and atomic writes. */
+#include <dirent.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "file.h"
+
+static int make_dir(void **state)
+{
+	char *dir = strdup("/tmp/eunomia-file-XXXXXX");
+
+	*state = mkdtemp(dir);
+	return *state ? 0 : -1;
+}
+
+static int remove_dir(void **state)
+{
+	char cmd[256];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
+	free(*state);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static char *slurp(const char *path)
+{
+	struct eu_err err = { 0 };
+	char *buf;
+	size_t len;
+
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &err))
+		return NULL;
+	return buf;
+}
+
+static int count_entries(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int n = 0;
+
+	while ((de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			n++;
+	closedir(d);
+	return n;
+}
+
+static void test_new_file_gets_content_and_mode(void **state)
+{
+	char path[512], *got;
+	struct eu_err err = { 0 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/p.yaml", (char *)*state);
+	assert_int_equal(eu_write_file_atomic(path, "abc", 3, 0640, &err), 0);
+	got = slurp(path);
+	assert_string_equal(got, "abc");
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0640);
+	assert_int_equal(count_entries(*state), 1); /* no temporary left behind */
+}
+
+static void test_existing_file_keeps_its_mode(void **state)
+{
+	char path[512], *got;
+	struct eu_err err = { 0 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/p.yaml", (char *)*state);
+	assert_int_equal(eu_write_file_atomic(path, "old", 3, 0600, &err), 0);
+	assert_int_equal(eu_write_file_atomic(path, "new!", 4, 0644, &err), 0);
+	got = slurp(path);
+	assert_string_equal(got, "new!");
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+}
+
+static void test_symlink_is_replaced_not_followed(void **state)
+{
+	char path[512], target[512], *got;
+	struct eu_err err = { 0 };
+	struct stat st;
+
+	snprintf(path, sizeof(path), "%s/link.yaml", (char *)*state);
+	snprintf(target, sizeof(target), "%s/target", (char *)*state);
+	assert_int_equal(eu_write_file_atomic(target, "keep", 4, 0644, &err), 0);
+	assert_int_equal(symlink(target, path), 0);
+	assert_int_equal(eu_write_file_atomic(path, "new", 3, 0644, &err), 0);
+	got = slurp(target);
+	assert_string_equal(got, "keep");
+	free(got);
+	assert_int_equal(lstat(path, &st), 0);
+	assert_true(S_ISREG(st.st_mode));
+}
+
+static void test_failure_leaves_nothing_and_says_why(void **state)
+{
+	char path[512];
+	struct eu_err err = { 0 };
+
+	snprintf(path, sizeof(path), "%s/missing-dir/p.yaml", (char *)*state);
+	assert_int_equal(eu_write_file_atomic(path, "x", 1, 0644, &err), -1);
+	assert_int_equal(err.kind, EU_E_IO);
+	assert_non_null(strstr(err.msg, "missing-dir"));
+	assert_non_null(strstr(err.msg, "No such file or directory"));
+	assert_int_equal(count_entries(*state), 0);
+}
+
+static void test_read_refuses_directories(void **state)
+{
+	struct eu_err err = { 0 };
+	char *buf;
+	size_t len;
+
+	assert_int_equal(eu_read_file(*state, EU_INPUT_MAX, &buf, &len, &err), -1);
+	assert_int_equal(err.kind, EU_E_IO);
+	assert_non_null(strstr(err.msg, "Is a directory"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_new_file_gets_content_and_mode, make_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_existing_file_keeps_its_mode, make_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_symlink_is_replaced_not_followed, make_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing_and_says_why, make_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_read_refuses_directories, make_dir, remove_dir),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
