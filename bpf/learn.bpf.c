@@ -359,9 +359,10 @@ int BPF_PROG(learn_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 	/*
 	 * The runtime has finished with this task once it executes the
 	 * container's program: capability checks count from here, and so do
-	 * syscalls when the boundary is the exec.
+	 * syscalls, unless the seccomp filter is the boundary (the filter
+	 * itself says when a task's syscalls count, see on_sys_enter()).
 	 */
-	if (boundary == LEARN_BOUNDARY_EXEC)
+	if (boundary != LEARN_BOUNDARY_SECCOMP)
 		phase |= LEARN_T_SYSCALLS;
 	__sync_fetch_and_or(&lt->flags, phase);
 	emit_exec(bprm);

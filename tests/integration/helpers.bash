@@ -1,0 +1,144 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Shared helpers for the bats suites: real runc bundles with a busybox rootfs,
+# and readers for eunomia's (canonical, two-space indented) profile YAML.
+
+EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
+BUSYBOX=${BUSYBOX:-/bin/busybox}
+
+# Skip only when the thing is truly missing, and say which.
+require_root() {
+	[ "$(id -u)" = 0 ] || skip "needs root (BPF and runc)"
+}
+
+require_cmd() {
+	command -v "$1" >/dev/null || skip "needs $1 (install package ${2:-$1})"
+}
+
+require_runc() {
+	require_root
+	require_cmd runc
+	require_cmd jq
+	[ -x "$BUSYBOX" ] || skip "needs a static busybox at $BUSYBOX (package busybox-static)"
+}
+
+# make_rootfs DIR: a read-only-friendly busybox root filesystem.
+make_rootfs() {
+	local root=$1
+	mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc,shared}
+	cp "$BUSYBOX" "$root/bin/busybox"
+	for applet in sh sleep mkdir chown touch nc cat ls unshare sync ionice uptime true env; do
+		ln -sf busybox "$root/bin/$applet"
+	done
+	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
+}
+
+# make_bundle DIR SCRIPT [CAPS...]: a runc bundle whose process runs `sh -c SCRIPT`
+# with the given extra capabilities. The host directory DIR/shared is /shared inside.
+make_bundle() {
+	local dir=$1 script=$2
+	shift 2
+	local caps='["CAP_AUDIT_WRITE","CAP_KILL","CAP_NET_BIND_SERVICE"'
+	local c
+	for c in "$@"; do caps+=",\"$c\""; done
+	caps+=']'
+	mkdir -p "$dir/shared"
+	make_rootfs "$dir/rootfs"
+	(cd "$dir" && runc spec)
+	jq --arg script "$script" --arg shared "$dir/shared" --argjson caps "$caps" '
+		.process.terminal = false
+		| .process.args = ["/bin/sh", "-c", $script]
+		| .process.capabilities = {bounding: $caps, effective: $caps, permitted: $caps}
+		| .root.readonly = true
+		| .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs",
+				options: ["nosuid", "nodev"]},
+			      {destination: "/shared", type: "bind", source: $shared,
+				options: ["rbind", "rw"]}]
+		' "$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# run_detached ID BUNDLE: start a container in the background.
+run_detached() {
+	runc run -d --bundle "$2" "$1" </dev/null >"$2/container.log" 2>&1
+}
+
+# A container script that waits for the test to say go: learning attaches first.
+wait_go='while [ ! -e /shared/go ]; do sleep 0.05; done; '
+
+# wait_for PATTERN FILE [SECONDS]: until FILE has a line matching PATTERN.
+wait_for() {
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		grep -q -- "$1" "$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for '$1' in $2:" >&2
+	cat "$2" >&2 || true
+	return 1
+}
+
+# wait_gone PID [SECONDS]: until the process has exited.
+wait_gone() {
+	local i
+	for ((i = 0; i < ${2:-20} * 20; i++)); do
+		kill -0 "$1" 2>/dev/null || return 0
+		sleep 0.05
+	done
+	echo "process $1 still running" >&2
+	return 1
+}
+
+# profile_syscalls FILE ARCH: the syscall names of one ABI, one per line.
+profile_syscalls() {
+	awk -v arch="$2" '
+		/^architectures:/ { in_a = 1; next }
+		in_a && /^[^ ]/ { in_a = 0 }
+		in_a && /^  [^ ]/ { cur = $1; sub(":$", "", cur); in_s = 0; next }
+		in_a && cur == arch && /^    syscalls:/ { in_s = 1; next }
+		in_a && /^    [^ ]/ { in_s = 0 }
+		in_a && in_s && /^      [^ ]/ { n = $1; sub(":$", "", n); print n }
+	' "$1"
+}
+
+# profile_caps FILE used|denied: capability names, one per line.
+profile_caps() {
+	awk -v which="$2" '
+		/^capabilities:/ { in_c = 1; next }
+		in_c && /^[^ ]/ { in_c = 0 }
+		in_c && /^  [a-z]/ { cur = $1; sub(":$", "", cur); next }
+		in_c && cur == which && /^  - / { print $2 }
+	' "$1"
+}
+
+# profile_execs FILE: the executables list.
+profile_execs() {
+	awk '/^executables:/ { in_e = 1; next } in_e && /^[^-]/ { in_e = 0 } in_e && /^- / { print $2 }' "$1"
+}
+
+# has_syscall FILE ARCH NAME...: true when any of the names is in the profile.
+has_syscall() {
+	local file=$1 arch=$2 n
+	shift 2
+	for n in "$@"; do
+		profile_syscalls "$file" "$arch" | grep -qx "$n" && return 0
+	done
+	return 1
+}
+
+assert_has_syscall() {
+	has_syscall "$@" && return 0
+	echo "expected one of '${*:3}' under $2 in $1; it has:" >&2
+	profile_syscalls "$1" "$2" | tr '\n' ' ' >&2
+	return 1
+}
+
+assert_no_syscall() {
+	local file=$1 arch=$2 n
+	shift 2
+	for n in "$@"; do
+		if profile_syscalls "$file" "$arch" | grep -qx "$n"; then
+			echo "$n must not be in $file ($arch)" >&2
+			return 1
+		fi
+	done
+}

@@ -1,0 +1,285 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# eunomia learn against real runc and podman containers and real commands on
+# this kernel. The i386 cases need a kernel that runs 32-bit code: tests/vm/.
+
+load helpers
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-bats.XXXXXX)
+	CONTAINERS=()
+	LEARNERS=()
+}
+
+teardown() {
+	local c p
+	for p in "${LEARNERS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+
+# start_container NAME SCRIPT [CAPS...]: a detached runc container held at /shared/go.
+start_container() {
+	local name=$1 script=$2
+	shift 2
+	make_bundle "$WORK/$name" "$wait_go$script" "$@"
+	CONTAINERS+=("eunomia-test-$name-$$")
+	run_detached "eunomia-test-$name-$$" "$WORK/$name"
+}
+
+# learn_container NAME [OPTIONS...]: start learning it in the background.
+learn_container() {
+	local name=$1
+	shift
+	"$EUNOMIA" learn "$@" -o "$WORK/$name.yaml" "eunomia-test-$name-$$" 2>"$WORK/$name.err" &
+	LEARNERS+=($!)
+	eval "LEARNER_$name=$!"
+	wait_for "learning container" "$WORK/$name.err"
+}
+
+# go NAME: release the container and wait for its learner to write the profile.
+go_and_wait() {
+	local name=$1 pid
+	eval "pid=\$LEARNER_$name"
+	touch "$WORK/$name/shared/go"
+	wait_gone "$pid" 30
+	wait "$pid"
+}
+
+@test "learn -- CMD starts the command held and records its own execve" {
+	run "$EUNOMIA" learn -o "$WORK/p.yaml" -- /bin/true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"profile written to $WORK/p.yaml"* ]]
+	assert_has_syscall "$WORK/p.yaml" x86_64 execve
+	assert_has_syscall "$WORK/p.yaml" x86_64 exit_group
+	profile_execs "$WORK/p.yaml" | grep -qx /usr/bin/true
+	grep -q '^  - /bin/true$' "$WORK/p.yaml" # metadata.command
+}
+
+@test "learn -- CMD writes the profile to stdout by default and it parses back" {
+	"$EUNOMIA" learn -q -- /bin/true >"$WORK/p.yaml"
+	assert_has_syscall "$WORK/p.yaml" x86_64 execve
+	# the profile it wrote is a valid input to --merge
+	"$EUNOMIA" learn -q --merge "$WORK/p.yaml" -- /bin/true
+	grep -q '^    runs: 2$' "$WORK/p.yaml"
+}
+
+@test "learn a runc busybox container: the syscalls of its script and nothing it never did" {
+	start_container box 'mkdir /tmp/dir; touch /tmp/file; chown 1000 /tmp/file;
+		nc -w 1 127.0.0.1 9 </dev/null; sleep 0.2' CAP_CHOWN
+	learn_container box
+	go_and_wait box
+	local p=$WORK/box.yaml
+	assert_has_syscall "$p" x86_64 mkdir mkdirat
+	assert_has_syscall "$p" x86_64 chown fchownat lchown fchown
+	assert_has_syscall "$p" x86_64 socket
+	assert_has_syscall "$p" x86_64 connect
+	assert_has_syscall "$p" x86_64 execve
+	assert_has_syscall "$p" x86_64 nanosleep clock_nanosleep
+	assert_no_syscall "$p" x86_64 reboot kexec_load kexec_file_load bpf init_module finit_module \
+		mount pivot_root ptrace
+	profile_caps "$p" used | grep -qx CAP_CHOWN
+	profile_execs "$p" | grep -qx /bin/busybox
+	grep -q "^    id: eunomia-test-box-$$\$" "$p"
+	grep -q '^    runtime: runc$' "$p"
+	grep -q "^    bundle: $WORK/box\$" "$p"
+	# nothing for i386: this container never made a 32-bit syscall
+	[ -z "$(profile_syscalls "$p" i386)" ]
+}
+
+@test "a capability the container lacks is recorded as denied, not used" {
+	start_container nocap 'touch /tmp/file; chown 1000 /tmp/file || true'
+	learn_container nocap
+	go_and_wait nocap
+	profile_caps "$WORK/nocap.yaml" denied | grep -qx CAP_CHOWN
+	! profile_caps "$WORK/nocap.yaml" used | grep -qx CAP_CHOWN
+}
+
+@test "a process that enters later with runc exec is learned (mount namespace at exec)" {
+	start_container entered 'while [ ! -e /shared/stop ]; do sleep 0.05; done'
+	learn_container entered
+	touch "$WORK/entered/shared/go"
+	runc exec "eunomia-test-entered-$$" /bin/ionice -p 1
+	touch "$WORK/entered/shared/stop"
+	wait_gone "$LEARNER_entered" 30
+	assert_has_syscall "$WORK/entered.yaml" x86_64 ioprio_get
+}
+
+@test "a process that unshares a new mount namespace stays attributed to the container" {
+	start_container unshared 'unshare -m /bin/busybox sync' CAP_SYS_ADMIN
+	learn_container unshared
+	go_and_wait unshared
+	assert_has_syscall "$WORK/unshared.yaml" x86_64 unshare
+	assert_has_syscall "$WORK/unshared.yaml" x86_64 sync
+}
+
+@test "two containers learned at once: neither profile has the other's syscalls" {
+	start_container one 'sync'
+	start_container two 'ionice -p 1'
+	learn_container one
+	learn_container two
+	touch "$WORK/one/shared/go" "$WORK/two/shared/go"
+	wait_gone "$LEARNER_one" 30
+	wait_gone "$LEARNER_two" 30
+	assert_has_syscall "$WORK/one.yaml" x86_64 sync
+	assert_no_syscall "$WORK/one.yaml" x86_64 ioprio_get
+	assert_has_syscall "$WORK/two.yaml" x86_64 ioprio_get
+	assert_no_syscall "$WORK/two.yaml" x86_64 sync
+}
+
+@test "processes outside the container are never learned" {
+	start_container quiet 'sleep 0.5'
+	learn_container quiet
+	touch "$WORK/quiet/shared/go"
+	# a host process makes syscalls the container never makes
+	"$BUSYBOX" ionice -p 1 >/dev/null
+	"$BUSYBOX" uptime >/dev/null
+	wait_gone "$LEARNER_quiet" 30
+	assert_has_syscall "$WORK/quiet.yaml" x86_64 nanosleep clock_nanosleep
+	assert_no_syscall "$WORK/quiet.yaml" x86_64 ioprio_get sysinfo
+}
+
+@test "learn pid:N follows a host process, its threads and children" {
+	"$BUSYBOX" sh -c 'while [ ! -e '"$WORK"'/go ]; do sleep 0.05; done; sync; sh -c "ionice -p 1"' &
+	local pid=$!
+	"$EUNOMIA" learn -o "$WORK/pid.yaml" "pid:$pid" 2>"$WORK/pid.err" &
+	LEARNERS+=($!)
+	local learner=$!
+	wait_for "learning container" "$WORK/pid.err"
+	touch "$WORK/go"
+	wait_gone "$learner" 30
+	wait "$learner"
+	assert_has_syscall "$WORK/pid.yaml" x86_64 sync
+	assert_has_syscall "$WORK/pid.yaml" x86_64 ioprio_get
+	assert_has_syscall "$WORK/pid.yaml" x86_64 vfork fork clone clone3
+}
+
+@test "SIGINT ends learning and the profile is still written" {
+	start_container forever 'while true; do sleep 0.1; done'
+	learn_container forever
+	touch "$WORK/forever/shared/go"
+	sleep 0.5
+	kill -INT "$LEARNER_forever"
+	wait_gone "$LEARNER_forever" 10
+	wait "$LEARNER_forever"
+	assert_has_syscall "$WORK/forever.yaml" x86_64 nanosleep clock_nanosleep
+}
+
+@test "--duration ends learning of a container that keeps running" {
+	start_container long 'while true; do sleep 0.1; done'
+	learn_container long --duration 1
+	touch "$WORK/long/shared/go"
+	wait_gone "$LEARNER_long" 10
+	wait "$LEARNER_long"
+	grep -q '^    duration_seconds: 1\.' "$WORK/long.yaml"
+	assert_has_syscall "$WORK/long.yaml" x86_64 nanosleep clock_nanosleep
+}
+
+@test "--merge folds a new run into an existing profile: union, counts add" {
+	"$EUNOMIA" learn -q -o "$WORK/m.yaml" -- "$BUSYBOX" sync
+	local before
+	before=$(awk '/^      execve:/ { print $2 }' "$WORK/m.yaml")
+	"$EUNOMIA" learn -q --merge "$WORK/m.yaml" -- "$BUSYBOX" ionice -p 1
+	assert_has_syscall "$WORK/m.yaml" x86_64 sync
+	assert_has_syscall "$WORK/m.yaml" x86_64 ioprio_get
+	grep -q '^    runs: 2$' "$WORK/m.yaml"
+	[ "$(awk '/^      execve:/ { print $2 }' "$WORK/m.yaml")" -gt "$before" ]
+}
+
+@test "learn a podman container by name" {
+	require_cmd podman
+	podman image exists localhost/eunomia-busybox:test || {
+		make_rootfs "$WORK/img"
+		tar -C "$WORK/img" -cf "$WORK/img.tar" .
+		podman import "$WORK/img.tar" localhost/eunomia-busybox:test >/dev/null
+	}
+	local name=eunomia-test-podman-$$
+	mkdir -p "$WORK/pshared"
+	podman --cgroup-manager=cgroupfs --runtime runc run -d --name "$name" \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$WORK/pshared:/shared" \
+		localhost/eunomia-busybox:test /bin/sh -c "${wait_go}sync" >/dev/null
+	"$EUNOMIA" learn -o "$WORK/podman.yaml" "$name" 2>"$WORK/podman.err" &
+	local learner=$!
+	LEARNERS+=($learner)
+	wait_for "learning container" "$WORK/podman.err" 20
+	touch "$WORK/pshared/go"
+	wait_gone "$learner" 30
+	podman rm -f "$name" >/dev/null 2>&1 || true
+	assert_has_syscall "$WORK/podman.yaml" x86_64 sync
+	grep -q "^    name: $name\$" "$WORK/podman.yaml"
+	grep -q '^    runtime: podman$' "$WORK/podman.yaml"
+	grep -q '^    image: localhost/eunomia-busybox:test$' "$WORK/podman.yaml"
+}
+
+@test "every syscall mechanism in the fallback chain works on this kernel" {
+	local hook
+	for hook in tp_btf raw_tp tracepoint; do
+		run "$EUNOMIA" learn --syscall-hook "$hook" -o "$WORK/$hook.yaml" -- "$BUSYBOX" sync
+		[ "$status" -eq 0 ]
+		[[ "$output" == *"syscalls via $hook/sys_enter"* ]]
+		assert_has_syscall "$WORK/$hook.yaml" x86_64 execve
+		assert_has_syscall "$WORK/$hook.yaml" x86_64 sync
+	done
+}
+
+@test "a mechanism the kernel refuses is a clear error, not a silent fallback" {
+	# this kernel refuses fentry/fexit (function tracing is closed)
+	if "$EUNOMIA" learn -q --cap-hook fexit -o "$WORK/x.yaml" -- /bin/true 2>/dev/null; then
+		skip "this kernel allows fexit; the refusal cannot be shown here"
+	fi
+	run "$EUNOMIA" learn --cap-hook fexit -o "$WORK/x.yaml" -- /bin/true
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"cannot trace capability checks"*"fexit/cap_capable"* ]]
+	[ ! -e "$WORK/x.yaml" ]
+}
+
+@test "usage errors exit 2 with a message" {
+	run "$EUNOMIA" learn
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"name a container, or give a command after '--'"* ]]
+	run "$EUNOMIA" learn one two
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"one container at a time"* ]]
+	run "$EUNOMIA" learn --duration soon -- /bin/true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--duration expects a positive number of seconds, not 'soon'"* ]]
+	run "$EUNOMIA" learn --syscall-hook kprobe -- /bin/true
+	[ "$status" -eq 2 ]
+	run "$EUNOMIA" learn --bogus
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"unknown option '--bogus'"* ]]
+}
+
+@test "an unknown container exits 5 and names it" {
+	run "$EUNOMIA" learn --runtime-root "$WORK" no-such-container
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"no container 'no-such-container' under $WORK"* ]]
+	run "$EUNOMIA" learn pid:999999999
+	[ "$status" -eq 5 ] || [ "$status" -eq 2 ]
+	run "$EUNOMIA" learn "../etc"
+	[ "$status" -eq 2 ]
+}
+
+@test "a command that cannot run exits 8 and leaves the old profile untouched" {
+	echo "sentinel" >"$WORK/keep.yaml"
+	run "$EUNOMIA" learn -o "$WORK/keep.yaml" -- /nonexistent/program
+	[ "$status" -eq 8 ]
+	[[ "$output" == *"cannot run /nonexistent/program: No such file or directory"* ]]
+	[ "$(cat "$WORK/keep.yaml")" = sentinel ]
+}
+
+@test "a bad --merge profile exits 3 before learning, naming file, line and column" {
+	printf 'version: 1\narchitectures:\n  x86_64:\n    syscalls:\n      opnat: 1\n' >"$WORK/bad.yaml"
+	run "$EUNOMIA" learn --merge "$WORK/bad.yaml" -- /bin/true
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"$WORK/bad.yaml:5:7: unknown syscall 'opnat' for architecture x86_64"* ]]
+	[[ "$output" != *"learning command"* ]]
+}
+
+@test "an output directory that does not exist exits 4 before learning" {
+	run "$EUNOMIA" learn -o "$WORK/missing/p.yaml" -- /bin/true
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"cannot write the profile into $WORK/missing"* ]]
+	[[ "$output" != *"learning command"* ]]
+}
