@@ -135,7 +135,7 @@ bench: $(OUTPUT)/eunomia
 
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
-	runc busybox-static gcc-multilib qemu-system-x86 cpio libbpf-tools iproute2
+	runc podman busybox-static gcc-multilib qemu-system-x86 cpio libbpf-tools
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -1,0 +1,39 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# The documentation stays true: every option --help shows is in the man page,
+# and every option the man page documents is accepted by --help's command.
+
+load helpers
+
+MAN=$BATS_TEST_DIRNAME/../../man
+
+long_options_in_help() {
+	"$EUNOMIA" "$1" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u
+}
+
+long_options_in_man() {
+	# roff writes a dash as \- ; option lines start with .TP then .B/.BR/.BI
+	sed -n 's/\\-/-/g; /^\.SH OPTIONS/,/^\.SH /p' "$1" | grep -oE -- '--[a-z][a-z-]+' | sort -u
+}
+
+@test "eunomia learn --help and eunomia-learn(8) list the same options" {
+	diff <(long_options_in_help learn) <(long_options_in_man "$MAN/eunomia-learn.8")
+}
+
+@test "eunomia --help lists every command that has a man page, and each has one" {
+	local cmds
+	cmds=$("$EUNOMIA" --help | awk '/^Commands:/ { on = 1; next } on && /^  [a-z]/ { print $1 } on && /^$/ { exit }')
+	[ -n "$cmds" ]
+	for c in $cmds; do
+		[ -f "$MAN/eunomia-$c.8" ]
+		grep -q "^\.B $c\$" "$MAN/eunomia.8"
+	done
+}
+
+@test "the exit statuses in --help match eunomia(8)" {
+	local s
+	for s in 2 3 4 5 6 7 8; do
+		grep -q "^\.B $s\$" "$MAN/eunomia.8"
+		"$EUNOMIA" learn --help | grep -q "$s "
+	done
+}

@@ -1,0 +1,174 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
+# Run the tests/vm/*.test.sh inside Debian's 6.1 kernel under qemu (TCG): it loads fentry,
+# kprobe and BPF-LSM programs and runs i386 code, which the build host's kernel may not.
+# Usage: tests/vm/run.sh OUTPUT_DIR (where eunomia was built; the console log goes there too).
+set -euo pipefail
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+cache=$here/cache
+out=${1:?usage: $0 OUTPUT_DIR}
+out=$(cd "$out" && pwd)
+eunomia=$out/eunomia
+log=$out/vm-console.log
+vm_timeout=${EUNOMIA_VM_TIMEOUT:-300}
+
+say() { echo "test-vm: $*" >&2; }
+die() { say "error: $*"; exit 1; }
+# Only a tool that is truly absent skips the VM tests; everything else is a failure.
+skip() { echo "SKIP: VM tests: $1 (install $2)"; exit 0; }
+
+check_tools()
+{
+	command -v qemu-system-x86_64 >/dev/null || skip "no qemu-system-x86_64" qemu-system-x86
+	[ -x /bin/busybox ] || skip "no /bin/busybox" busybox-static
+	# ldd exits non-zero on a static binary; a dynamic busybox would not run in the VM.
+	! ldd /bin/busybox >/dev/null 2>&1 || skip "/bin/busybox is not static" busybox-static
+	command -v gcc >/dev/null || skip "no gcc" gcc
+	# Without the multilib runtime gcc -m32 finds no libc.a and names it bare.
+	[ -f "$(gcc -m32 -print-file-name=libc.a)" ] || skip "no 32-bit libc for gcc -m32" gcc-multilib
+	[ -f "$(gcc -print-file-name=libc.a)" ] || skip "no static libc for gcc -static" libc6-dev
+	# GNU cpio when installed, else busybox's own: both write the kernel's newc format.
+	if command -v cpio >/dev/null; then
+		cpio=(cpio --quiet -o -H newc -R 0:0)
+	else
+		cpio=(/bin/busybox cpio -o -H newc -R 0:0)
+	fi
+	command -v gzip >/dev/null || skip "no gzip" gzip
+	[ -x "$eunomia" ] || die "$eunomia is missing: run make first"
+}
+
+# The newest cached kernel, or nothing.
+cached_kernel()
+{
+	local k
+
+	for k in "$cache"/*/boot/vmlinuz-*; do
+		if [ -f "$k" ]; then echo "$k"; fi
+	done | sort -V | tail -n 1
+}
+
+# linux-image-amd64 is a metapackage: the kernel is the package it depends on.
+kernel_package()
+{
+	apt-cache depends linux-image-amd64 2>/dev/null |
+		awk '$1 == "Depends:" && $2 ~ /^linux-image-[0-9]/ { print $2; exit }'
+}
+
+fetch_kernel()
+{
+	local pkg tmp
+
+	if ! command -v apt-get >/dev/null || ! command -v dpkg-deb >/dev/null; then
+		skip "no kernel cached in $cache and no apt-get/dpkg-deb to fetch one" apt
+	fi
+	pkg=$(kernel_package)
+	if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+		say "apt-cache knows no linux-image-amd64; running apt-get update"
+		apt-get update -qq >&2
+		pkg=$(kernel_package)
+	fi
+	[ -n "$pkg" ] || die "apt-cache depends linux-image-amd64 names no kernel package"
+	say "fetching $pkg into $cache (once)"
+	mkdir -p "$cache"
+	tmp=$(mktemp -d "$cache/.fetch.XXXXXX")
+	if ! (cd "$tmp" && apt-get download "$pkg") >"$tmp/apt.log" 2>&1; then
+		cat "$tmp/apt.log" >&2
+		rm -rf "$tmp"
+		die "apt-get download $pkg failed"
+	fi
+	# Only boot/ (kernel and config): the modules are 400 MB and the VM needs none.
+	mkdir "$tmp/root"
+	dpkg-deb --fsys-tarfile "$tmp"/*.deb | tar -x -C "$tmp/root" ./boot
+	rm -rf "${cache:?}/$pkg"
+	mv "$tmp/root" "$cache/$pkg"
+	rm -rf "$tmp"
+}
+
+# Copy FILE to the same path under ROOT, following symlinks.
+copy_in()
+{
+	mkdir -p "$1$(dirname "$2")"
+	cp -L "$2" "$1$2"
+}
+
+build_initramfs()
+{
+	local root=$1 src name
+
+	mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,dev,proc,sys,tmp,root,tests}
+	cp /bin/busybox "$root/bin/busybox"
+	for name in $(/bin/busybox --list); do
+		[ -e "$root/bin/$name" ] || ln -s busybox "$root/bin/$name"
+	done
+	install -m 0755 "$here/init.sh" "$root/init"
+
+	# eunomia with its libraries and loader at the paths ldd resolved.
+	cp "$eunomia" "$root/bin/eunomia"
+	for name in $(ldd "$eunomia" | grep -o '/[^ ]*'); do
+		copy_in "$root" "$name"
+	done
+
+	# Test programs: i386_*.c are 32-bit, the rest 64-bit; all static.
+	for src in "$here"/*.c; do
+		[ -e "$src" ] || continue
+		name=$(basename "$src" .c)
+		case $name in
+		i386_*) gcc -m32 -static -O2 -Wall -Wextra -o "$root/$name" "$src" ;;
+		*) gcc -static -O2 -Wall -Wextra -o "$root/$name" "$src" ;;
+		esac
+	done
+	install -m 0644 "$here/lib.sh" "$root/tests/lib.sh"
+	install -m 0755 "$here"/*.test.sh "$root/tests/"
+
+	(cd "$root" && find . | LC_ALL=C sort | "${cpio[@]}" 2>/dev/null) | gzip -1 > "$2"
+}
+
+tmp=
+main()
+{
+	local kernel rc verdicts nfail npass nskip
+
+	SECONDS=0
+	check_tools
+	kernel=${EUNOMIA_VM_KERNEL:-$(cached_kernel)}
+	if [ -z "$kernel" ]; then
+		fetch_kernel
+		kernel=$(cached_kernel)
+		[ -n "$kernel" ] || die "no boot/vmlinuz-* in the package unpacked under $cache"
+	fi
+
+	tmp=$(mktemp -d "${TMPDIR:-/tmp}/eunomia-vm.XXXXXX")
+	trap 'rm -rf "$tmp"' EXIT
+	build_initramfs "$tmp/root" "$tmp/initrd.gz"
+	say "booting $(basename "$kernel") ($(du -h "$tmp/initrd.gz" | cut -f1) initramfs, TCG," \
+		"timeout ${vm_timeout}s); console log: $log"
+
+	# KVM guests hang on this kind of host: TCG only. The verdict lines are shown as they come.
+	set +e
+	timeout -k 10 "$vm_timeout" qemu-system-x86_64 -accel tcg -cpu max -m 1G \
+		-nographic -no-reboot -kernel "$kernel" -initrd "$tmp/initrd.gz" \
+		-append "console=ttyS0 quiet panic=-1" </dev/null 2>&1 |
+		tr -d '\r' | tee "$log" | grep --line-buffered -a -o 'EUNOMIA-VM: .*' >&2
+	rc=${PIPESTATUS[0]}
+	set -e
+
+	verdicts=$(grep -a -o 'EUNOMIA-VM: .*' "$log" || true)
+	npass=$(grep -c '^EUNOMIA-VM: PASS ' <<<"$verdicts" || true)
+	nfail=$(grep -c '^EUNOMIA-VM: FAIL ' <<<"$verdicts" || true)
+	nskip=$(grep -c '^EUNOMIA-VM: SKIP ' <<<"$verdicts" || true)
+	say "$npass passed, $nfail failed, $nskip skipped in ${SECONDS}s"
+	if [ "$rc" = 124 ] || [ "$rc" = 137 ]; then
+		say "FAIL: the VM did not finish within ${vm_timeout}s (see $log)"
+		exit 1
+	fi
+	if ! grep -q '^EUNOMIA-VM: DONE' <<<"$verdicts"; then
+		say "FAIL: the VM stopped before DONE (qemu exit $rc; see $log)"
+		tail -n 20 "$log" >&2
+		exit 1
+	fi
+	[ "$nfail" = 0 ] || exit 1
+	[ "$npass" -gt 0 ] || die "no test passed or failed: is tests/vm empty?"
+}
+
+main "$@"
