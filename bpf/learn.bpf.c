@@ -27,6 +27,9 @@ char LICENSE[] SEC("license") = "GPL";
 
 /* Set before load. */
 const volatile __u32 boundary = LEARN_BOUNDARY_NONE;
+/* The native ABI's execve and execveat, from libseccomp's table. */
+const volatile __s32 nr_execve = -1;
+const volatile __s32 nr_execveat = -1;
 
 /* Set by user space between loads of the seeding iterator. */
 __u32 seed_mode;
@@ -205,13 +208,21 @@ static __always_inline int on_sys_enter(long id)
 	bit = 1ULL << (nr & 63);
 
 	if (!(lt->flags & LEARN_T_SYSCALLS)) {
+		bool exec = arch == EU_ARCH_X86_64 && ((__s32)nr == nr_execve || (__s32)nr == nr_execveat);
+
 		/*
-		 * Before the boundary: the runtime is still building the container.
-		 * With the seccomp boundary, the first syscall made under a filter
-		 * crosses it for this task (and its children, by inheritance).
+		 * Before the boundary. A held command (learn -- CMD) counts from
+		 * its execve call, so the exec itself is in the profile and what
+		 * eunomia's child did before is not. With the seccomp boundary,
+		 * the first syscall made under a filter crosses it for this task
+		 * (and its children, by inheritance). Otherwise the runtime is
+		 * still building the container: runtime setup.
 		 */
-		if (boundary == LEARN_BOUNDARY_SECCOMP && task->seccomp.mode == SECCOMP_MODE_FILTER) {
-			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
+		if (((lt->flags & LEARN_T_HELD) && exec) ||
+		    (boundary == LEARN_BOUNDARY_SECCOMP && task->seccomp.mode == SECCOMP_MODE_FILTER)) {
+			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS | LEARN_T_CAPS);
+		} else if (lt->flags & LEARN_T_HELD) {
+			return 0;
 		} else {
 			if (set_first(&setup_seen[arch][nr >> 6], bit))
 				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0);
@@ -257,6 +268,9 @@ static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap
 	__u64 one = 1, *n;
 
 	if (cap < 0 || cap >= EU_CAP_MAX)
+		return;
+	/* eunomia's own held child, before the command's execve */
+	if ((lt->flags & (LEARN_T_HELD | LEARN_T_CAPS)) == LEARN_T_HELD)
 		return;
 	key.stackid = bpf_get_stackid(ctx, &cap_stacks, 0);
 	key.cap = (__u16)cap;

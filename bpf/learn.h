@@ -13,6 +13,7 @@
 #define LEARN_T_DEAD (1u << 1)	     /* exited; no longer counted */
 #define LEARN_T_SYSCALLS (1u << 2)   /* this task's syscalls belong to the profile */
 #define LEARN_T_CAPS (1u << 3)	     /* this task's capability checks belong to the profile */
+#define LEARN_T_HELD (1u << 4)	     /* eunomia's own child: nothing counts until its execve */
 
 struct learn_task {
 	__u32 flags;

@@ -3,6 +3,7 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
+#include <stdarg.h>
 #include <fcntl.h>
 #include <linux/bpf.h>
 #include <linux/perf_event.h>
@@ -177,7 +178,12 @@ bool eu_probe_task_storage(void)
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 }
 
-bool eu_probe_hook(enum eu_hook h, const char *category, const char *name)
+static int print_nothing(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return 0;
+}
+
+static bool probe_hook(enum eu_hook h, const char *category, const char *name)
 {
 	switch (h) {
 	case EU_HOOK_TP_BTF:
@@ -195,6 +201,16 @@ bool eu_probe_hook(enum eu_hook h, const char *category, const char *name)
 	default:
 		return false;
 	}
+}
+
+/* A refusal is an answer here, not a warning: libbpf stays quiet while we ask. */
+bool eu_probe_hook(enum eu_hook h, const char *category, const char *name)
+{
+	libbpf_print_fn_t saved = libbpf_set_print(print_nothing);
+	bool ok = probe_hook(h, category, name);
+
+	libbpf_set_print(saved);
+	return ok;
 }
 
 int eu_ensure_tracefs(struct eu_err *err)

@@ -583,14 +583,14 @@ static int run(struct learn_opts *o, struct eu_err *err)
 
 	if (o->command) {
 		if (spawn_held(o->command, &r.child, &go, &exec_status, err) ||
-		    tracer_seed(r.tracer, r.child, 0, true, err))
+		    tracer_seed(r.tracer, r.child, 0, TRACER_HELD, err))
 			goto out;
 	} else {
 		if (eu_ns_inode(getpid(), "mnt", &own_mntns, err))
 			goto out;
 		/* A process in our own mount namespace is no container: follow it by descent only. */
-		if (tracer_seed(r.tracer, r.ct.pid, r.ct.mntns == own_mntns ? 0 : r.ct.mntns, true,
-				err))
+		if (tracer_seed(r.tracer, r.ct.pid, r.ct.mntns == own_mntns ? 0 : r.ct.mntns,
+				TRACER_COUNTED, err))
 			goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);

@@ -12,6 +12,7 @@
 #include "cleanup.h"
 #include "ksyms.h"
 #include "learn.skel.h"
+#include "syscalls.h"
 #include "tracer.h"
 
 /*
@@ -178,6 +179,8 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	/* The seeding iterator runs on demand, not on attach. */
 	bpf_program__set_autoattach(s->progs.learn_seed, false);
 	s->rodata->boundary = (__u32)o->boundary;
+	s->rodata->nr_execve = eu_syscall_nr(eu_arch_native(), "execve");
+	s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
 
 	rc = learn_bpf__load(s);
 	if (rc) {
@@ -242,13 +245,19 @@ static int run_iter(struct tracer *t, struct eu_err *err)
 	return 0;
 }
 
-int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, bool counted, struct eu_err *err)
+int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_phase phase,
+		struct eu_err *err)
 {
+	static const __u32 flags[] = {
+		[TRACER_COUNTED] = LEARN_T_SYSCALLS | LEARN_T_CAPS,
+		[TRACER_HELD] = LEARN_T_HELD,
+		[TRACER_BOUNDARY] = 0,
+	};
 	struct learn_bpf__bss *bss = t->skel->bss;
 
 	bss->seed_mode = LEARN_SEED_REGISTER;
 	bss->seed_tgid = (__u32)tgid;
-	bss->seed_flags = counted ? LEARN_T_SYSCALLS | LEARN_T_CAPS : 0;
+	bss->seed_flags = flags[phase];
 	bss->ct_mntns = mntns;
 	/*
 	 * Forks of registered tasks are caught by the fork program, but a task

@@ -43,13 +43,20 @@ void tracer_close(struct tracer *t);
 /* One line naming the mechanisms in use, e.g. "syscalls: tp_btf/sys_enter, ...". */
 void tracer_describe(const struct tracer *t, char *buf, size_t size);
 
+/* How seeded tasks count. */
+enum tracer_seed_phase {
+	TRACER_COUNTED,	 /* from now: a running container or process */
+	TRACER_HELD,	 /* eunomia's own held child: from its execve call */
+	TRACER_BOUNDARY, /* a starting container: from the runtime boundary */
+};
+
 /*
  * Register existing tasks: the thread group `tgid` with its descendants, and
  * (when `mntns` is non-zero) every task in that mount namespace, which is also
- * the namespace whose later execs join. `counted`: their syscalls and
- * capability checks count from now (no runtime boundary to wait for).
+ * the namespace whose later execs join.
  */
-int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, bool counted, struct eu_err *err);
+int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_phase phase,
+		struct eu_err *err);
 
 /* Count the registered tasks that are still alive, by walking all tasks. */
 int tracer_count_live(struct tracer *t, uint64_t *n, struct eu_err *err);
