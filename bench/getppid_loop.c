@@ -3,8 +3,6 @@
  * The workload of bench/learn-overhead.sh: N getppid() syscalls, timed by the
  * program itself so that a tracer's start-up never lands in the measurement.
  * getppid does almost nothing in the kernel, so what a tracer adds shows.
- * With -c the clock is the thread's CPU time: time spent preempted by other
- * work on a busy machine is then left out.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -16,6 +14,11 @@
 
 /* Enough to fault in the code, settle the CPU and let a tracer hear our first getppid. */
 #define WARMUP_CALLS 20000
+/*
+ * Calls per timed chunk: about a millisecond, far longer than a clock read and
+ * shorter than a scheduler tick, so that most chunks run undisturbed.
+ */
+#define CHUNK 1000
 
 static void call_getppid(long n)
 {
@@ -24,35 +27,74 @@ static void call_getppid(long n)
 		syscall(SYS_getppid);
 }
 
+static double now_ns(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t);
+	return (double)t.tv_sec * 1e9 + (double)t.tv_nsec;
+}
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return (x > y) - (x < y);
+}
+
+static void usage(void)
+{
+	fprintf(stderr,
+		"Usage: getppid_loop [-m] N\n"
+		"Make N getppid() syscalls and print the mean ns per call (CLOCK_MONOTONIC).\n"
+		"  -m  print instead the median over chunks of %d calls: on a busy machine\n"
+		"      a chunk that was preempted or interrupted then does not move the result\n",
+		CHUNK);
+}
+
 int main(int argc, char **argv)
 {
-	clockid_t clock = CLOCK_MONOTONIC;
-	struct timespec t0, t1;
+	double *chunk_ns, total = 0, t0;
 	const char *arg;
-	double ns;
+	long n, chunks;
+	int median;
 	char *end;
-	long n;
 
-	if (argc == 3 && !strcmp(argv[1], "-c"))
-		clock = CLOCK_THREAD_CPUTIME_ID;
-	else if (argc != 2) {
-		fprintf(stderr, "Usage: getppid_loop [-c] N\n");
+	median = argc == 3 && !strcmp(argv[1], "-m");
+	if (argc != 2 && !median) {
+		usage();
 		return 2;
 	}
 	arg = argv[argc - 1];
 	errno = 0;
 	n = strtol(arg, &end, 10);
-	if (errno || end == arg || *end || n <= 0) {
-		fprintf(stderr, "getppid_loop: N must be a positive integer, not '%s'\n", arg);
+	if (errno || end == arg || *end || n < CHUNK) {
+		fprintf(stderr, "getppid_loop: N must be an integer of at least %d, not '%s'\n",
+			CHUNK, arg);
 		return 2;
+	}
+	chunks = n / CHUNK;
+	chunk_ns = malloc((size_t)chunks * sizeof(*chunk_ns));
+	if (!chunk_ns) {
+		fprintf(stderr, "getppid_loop: cannot allocate %ld chunk times\n", chunks);
+		return 1;
 	}
 
 	call_getppid(WARMUP_CALLS);
-	clock_gettime(clock, &t0);
-	call_getppid(n);
-	clock_gettime(clock, &t1);
+	for (long i = 0; i < chunks; i++) {
+		t0 = now_ns();
+		call_getppid(CHUNK);
+		chunk_ns[i] = now_ns() - t0;
+		total += chunk_ns[i];
+	}
 
-	ns = (double)(t1.tv_sec - t0.tv_sec) * 1e9 + (double)(t1.tv_nsec - t0.tv_nsec);
-	printf("%.2f\n", ns / (double)n);
+	if (median) {
+		qsort(chunk_ns, (size_t)chunks, sizeof(*chunk_ns), cmp_double);
+		printf("%.2f\n", (chunks % 2 ? chunk_ns[chunks / 2]
+				  : (chunk_ns[chunks / 2 - 1] + chunk_ns[chunks / 2]) / 2) / CHUNK);
+	} else {
+		printf("%.2f\n", total / (double)(chunks * CHUNK));
+	}
+	free(chunk_ns);
 	return 0;
 }

@@ -6,15 +6,25 @@
 #
 #   bench/learn-overhead.sh [OUTPUT]     OUTPUT: the build directory (default: build)
 #
-# Environment: ROUNDS (default 21), N getppid calls per measurement (default 500000),
-# PIN a CPU list for taskset to run the loop on (default: not pinned).
+# Environment: ROUNDS (default 31), N getppid calls per measurement (default 300000),
+# STAT how a measurement sums up its calls: median (default; of 1000-call chunks, so
+# that preemption by other work does not count) or mean, PIN a CPU list for taskset to run
+# the loop on, or none (default: CPU 1 if there is one: away from CPU 0's device interrupts,
+# and in side-by-side trials on a 2-CPU VM pinned runs spread less), WAIT_FOREIGN how long
+# to wait for another program's syscall tracer to go (default 300 s). Run it on an idle machine.
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 OUTPUT=$(realpath -m "${1:-build}")
-ROUNDS=${ROUNDS:-21}
-N=${N:-500000}
-PIN=${PIN:-}
+ROUNDS=${ROUNDS:-31}
+N=${N:-300000}
+PIN=${PIN-}
+if [[ -z $PIN ]]; then
+	PIN=none
+	taskset -c 1 true 2>/dev/null && PIN=1
+fi
+STAT=${STAT:-median}
+WAIT_FOREIGN=${WAIT_FOREIGN:-300}
 EUNOMIA=$OUTPUT/eunomia
 LOOP=$OUTPUT/bench/getppid_loop
 NOOP=$OUTPUT/bench/noop_loader
@@ -32,8 +42,11 @@ die() {
 [[ $(id -u) -eq 0 ]] || die "must run as root (it loads BPF programs)"
 [[ -x $EUNOMIA ]] || die "$EUNOMIA is missing; run 'make' first"
 [[ -x $SYSCOUNT ]] || die "$SYSCOUNT is missing; install libbpf-tools ('make deps')"
-[[ $ROUNDS =~ ^[1-9][0-9]*$ && $N =~ ^[1-9][0-9]*$ ]] || die "ROUNDS and N must be positive integers"
-make --no-print-directory -C bench OUTPUT="$OUTPUT" || die "building the helpers in bench/ failed"
+[[ $ROUNDS =~ ^[1-9][0-9]*$ && $N =~ ^[1-9][0-9]{3,}$ ]] ||
+	die "ROUNDS must be a positive integer and N one of at least 1000"
+[[ $STAT == median || $STAT == mean ]] || die "STAT must be median or mean, not '$STAT'"
+[[ $WAIT_FOREIGN =~ ^[0-9]+$ ]] || die "WAIT_FOREIGN must be a number of seconds"
+make -s --no-print-directory -C bench OUTPUT="$OUTPUT" || die "building the helpers in bench/ failed"
 
 TMP=$(mktemp -d /tmp/learn-overhead.XXXXXX)
 BG_PID=
@@ -47,10 +60,13 @@ cleanup() {
 	rm -rf "$TMP"
 }
 trap cleanup EXIT
-trap 'exit 130' INT TERM
+trap 'exit 130' INT
+trap 'exit 143' TERM
 
-loop_cmd=("$LOOP" "$N")
-[[ -n $PIN ]] && loop_cmd=(taskset -c "$PIN" "$LOOP" "$N")
+loop_cmd=("$LOOP")
+[[ $STAT == median ]] && loop_cmd+=(-m)
+loop_cmd+=("$N")
+[[ $PIN != none ]] && loop_cmd=(taskset -c "$PIN" "${loop_cmd[@]}")
 
 # A child that has exited but is not yet reaped still answers kill -0.
 alive() {
@@ -149,11 +165,16 @@ measure() {
 		stop_bg syscount
 		;;
 	inside)
-		# The loop times itself, so eunomia's start-up is not in the number.
+		# The loop times itself, so eunomia's start-up is not in the number. In the
+		# background only so that an interrupted run stops it too.
 		check_foreign
-		out=$("$EUNOMIA" learn -q -o "$TMP/inside.yaml" -- "${loop_cmd[@]}" 2>"$TMP/inside.err") ||
-			die "eunomia learn (inside) failed: $(cat "$TMP/inside.err")"
+		env --default-signal=INT "$EUNOMIA" learn -q -o "$TMP/inside.yaml" -- "${loop_cmd[@]}" \
+			>"$TMP/inside.out" 2>"$TMP/inside.err" &
+		BG_PID=$!
+		wait "$BG_PID" || { BG_PID=; die "eunomia learn (inside) failed: $(cat "$TMP/inside.err")"; }
+		BG_PID=
 		check_foreign
+		out=$(<"$TMP/inside.out")
 		;;
 	outside)
 		start_bg outside 'learning command' "$EUNOMIA" learn -o "$TMP/outside.yaml" -- sleep 1000
@@ -165,13 +186,6 @@ measure() {
 	ns=$out
 }
 
-mkdir -p "$RESULTS"
-start=$(date +%s)
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
-{
-	echo "# learn-overhead raw data, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N, PIN=${PIN:-none}"
-	echo "# round config ns_per_call"
-} >"$RAW"
 # Wait (up to WAIT_FOREIGN seconds) until no other syscall tracer is attached.
 wait_quiet() {
 	local f i
@@ -185,7 +199,13 @@ wait_quiet() {
 	die "other syscall tracers stayed attached for ${WAIT_FOREIGN} s: ${f//$'\n'/, }"
 }
 
-WAIT_FOREIGN=${WAIT_FOREIGN:-300}
+mkdir -p "$RESULTS"
+start=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+	echo "# learn-overhead raw data, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N, STAT=$STAT, PIN=$PIN"
+	echo "# round config ns_per_call"
+} >"$RAW"
 discarded=0
 r=1
 while ((r <= ROUNDS)); do
@@ -193,9 +213,11 @@ while ((r <= ROUNDS)); do
 	wait_quiet
 	dirty=
 	line=
+	rows=
 	for c in "${CONFIGS[@]}"; do
 		measure "$c"
 		line+=" $c $ns"
+		rows+="$r $c $ns"$'\n'
 	done
 	if [[ -n $dirty ]]; then
 		discarded=$((discarded + 1))
@@ -203,8 +225,7 @@ while ((r <= ROUNDS)); do
 		echo "round $r/$ROUNDS: discarded, another syscall tracer was attached: $dirty" >&2
 		continue
 	fi
-	# shellcheck disable=SC2086
-	printf "$r %s %s\n" $line >>"$RAW"
+	printf '%s' "$rows" >>"$RAW"
 	echo "round $r/$ROUNDS:$line" >&2
 	r=$((r + 1))
 done
@@ -221,75 +242,17 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
 	echo "- kernel: $(uname -r)"
 	echo "- CPU: ${cpu:-unknown} ($(nproc) CPUs online)"
-	echo "- eunomia ${hooks:+hooks: $hooks}"
-	echo "- rounds: $ROUNDS, interleaved (${CONFIGS[*]}); N = $N getppid() per measurement"
-	echo "- loop pinned: ${PIN:-no}; run time: ${wall} s; rounds discarded because another"
+	echo "- eunomia's hooks: ${hooks:-unknown}"
+	echo "- rounds: $ROUNDS, interleaved (${CONFIGS[*]}); N = $N getppid() per measurement,"
+	if [[ $STAT == median ]]; then
+		echo "  summed up as the median ns/call of its 1000-call chunks"
+	else
+		echo "  summed up as the mean ns/call"
+	fi
+	echo "- loop pinned to CPU: $PIN; run time: ${wall} s; rounds discarded because another"
 	echo "  syscall tracer was attached: $discarded"
 	echo "- load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
-	awk -v rounds="$ROUNDS" -f - "$RAW" <<'AWK'
-function sort(a, n,    i, j, t) {
-	for (i = 2; i <= n; i++)
-		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
-			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
-		}
-}
-# Median, min and max of v[1..n] (v is sorted in place).
-function stats(v, n) {
-	sort(v, n)
-	lo = v[1]; hi = v[n]
-	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
-}
-function verdict(ok) { return ok ? "**met**" : "**missed**" }
-/^#/ { next }
-{ ns[$1, $2] = $3; seen[$1] = 1 }
-END {
-	split("base floor syscount inside outside", cfg, " ")
-	label["base"] = "none (baseline)"
-	label["floor"] = "floor: no-op tp_btf/sys_enter"
-	label["syscount"] = "libbpf-tools syscount"
-	label["inside"] = "eunomia learn, loop inside"
-	label["outside"] = "eunomia learn, loop outside"
-	for (k = 1; k <= 5; k++) {
-		c = cfg[k]; n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
-		med[c] = stats(v, n)
-		if (c == "base") continue
-		n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "base"]
-		add[c] = stats(v, n); addlo[c] = lo; addhi[c] = hi
-		n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "floor"]
-		over[c] = stats(v, n); overlo[c] = lo; overhi[c] = hi
-	}
-	print "Added ns are medians of the per-round differences to that round's baseline (or floor);"
-	print "the ranges are their min–max over the rounds, i.e. the noise."
-	print ""
-	print "| configuration | median ns/call | median added ns vs none (min–max) | added vs floor's added | median ns over floor (min–max) |"
-	print "|---|---:|---:|---:|---:|"
-	for (k = 1; k <= 5; k++) {
-		c = cfg[k]
-		if (c == "base") {
-			printf "| %s | %.1f | — | — | — |\n", label[c], med[c]
-			continue
-		}
-		printf "| %s | %.1f | %.1f (%.1f – %.1f) | %.2f× | ", label[c], med[c], add[c], addlo[c], addhi[c],
-			add[c] / add["floor"]
-		if (c == "floor") print "— |"
-		else printf "%.1f (%.1f – %.1f) |\n", over[c], overlo[c], overhi[c]
-	}
-	ri = add["inside"] / add["floor"]; ro = add["outside"] / add["floor"]
-	rs = add["inside"] / add["syscount"]
-	print ""
-	print "| target (from the issue) | measured | verdict |"
-	print "|---|---:|---|"
-	printf "| learn-inside added ≤ 1.10 × floor's added | %.2f× (%.1f vs %.1f ns) | %s |\n",
-		ri, add["inside"], add["floor"], verdict(ri <= 1.10)
-	printf "| learn-outside added ≤ 1.05 × floor's added | %.2f× (%.1f vs %.1f ns) | %s |\n",
-		ro, add["outside"], add["floor"], verdict(ro <= 1.05)
-	printf "| learn-inside added < 0.5 × syscount's added | %.2f× (%.1f vs %.1f ns) | %s |\n",
-		rs, add["inside"], add["syscount"], verdict(rs < 0.5)
-}
-AWK
+	awk -f bench/learn-overhead.awk "$RAW"
 } >"$MD"
 cat "$MD"

@@ -1,0 +1,113 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Tables of bench/learn-overhead.sh from its raw file ("round config ns_per_call" lines).
+# Every difference is taken within a round, between measurements made seconds apart, and
+# only then summed up by a median: the machine drifts more between rounds than within one.
+#
+#   awk -f bench/learn-overhead.awk bench/results/learn-overhead.raw
+
+function sort(a, n,    i, j, t) {
+	for (i = 2; i <= n; i++)
+		for (j = i; j > 1 && a[j - 1] > a[j]; j--) {
+			t = a[j]; a[j] = a[j - 1]; a[j - 1] = t
+		}
+}
+
+# Median of v[1..n]; also sets lo, hi (min, max) and cilo, cihi: a 95% confidence interval
+# of the median that assumes nothing of the noise (order statistics, binomial): with n = 21
+# it runs from the 6th to the 16th smallest value. Too few values for one: cilo > cihi.
+function stats(v, n,    k, p, cum) {
+	sort(v, n)
+	lo = v[1]; hi = v[n]
+	p = 0.5 ^ n; cum = p; k = 0
+	while (cum <= 0.025) {
+		k++
+		p = p * (n - k + 1) / k
+		cum += p
+	}
+	if (k > 0) { cilo = v[k]; cihi = v[n - k + 1] } else { cilo = 1; cihi = 0 }
+	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
+}
+
+function ci() { return cilo > cihi ? "n/a" : sprintf("%+.1f … %+.1f", cilo, cihi) }
+
+# Target "x's added <= limit * y's added": ratio of the medians, and per round the margin
+# x_added - limit * y_added, which is below 0 where that round meets the target.
+function target(text, x, y, limit, strict,    r, n, ratio, m, ok, verdict) {
+	ratio = add[x] / add[y]
+	n = 0
+	for (r = 1; r <= rounds; r++)
+		v[++n] = (ns[r, x] - ns[r, "base"]) - limit * (ns[r, y] - ns[r, "base"])
+	m = stats(v, n)
+	ok = strict ? ratio < limit : ratio <= limit
+	verdict = ok ? "**met**" : "**missed**"
+	if (cilo > cihi)
+		verdict = verdict " (too few rounds to tell it from noise)"
+	else if (cilo <= 0 && cihi >= 0)
+		verdict = verdict " (within noise: the margin's CI spans 0)"
+	printf "| %s | %.2f× (%.1f vs %.1f ns) | %+.1f (%s) | %s |\n", text, ratio, add[x], add[y], m,
+		ci(), verdict
+}
+
+/^#/ { next }
+NF == 3 { ns[$1, $2] = $3; if ($1 > rounds) rounds = $1 }
+END {
+	if (!rounds) {
+		print "learn-overhead.awk: no measurements" > "/dev/stderr"
+		exit 1
+	}
+	split("base floor syscount inside outside", cfg, " ")
+	label["base"] = "none (baseline)"
+	label["floor"] = "floor: no-op tp_btf/sys_enter"
+	label["syscount"] = "libbpf-tools syscount"
+	label["inside"] = "eunomia learn, loop inside"
+	label["outside"] = "eunomia learn, loop outside"
+	for (k = 1; k <= 5; k++) {
+		c = cfg[k]
+		for (r = 1; r <= rounds; r++)
+			if (!((r, c) in ns)) {
+				printf "learn-overhead.awk: round %d has no %s\n", r, c > "/dev/stderr"
+				exit 1
+			}
+		n = 0
+		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
+		med[c] = stats(v, n)
+		if (c == "base") continue
+		n = 0
+		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "base"]
+		add[c] = stats(v, n); addlo[c] = lo; addhi[c] = hi
+		n = 0
+		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "floor"]
+		over[c] = stats(v, n); overci[c] = ci()
+	}
+
+	print "Added ns: the median over the rounds of (this configuration − that round's baseline);"
+	print "min – max is their spread, i.e. the noise. Over floor: the same against the round's"
+	print "floor, with a 95% confidence interval of that median."
+	print ""
+	print "| configuration | median ns/call | median added ns vs none | added: min – max " \
+		"| added / floor's added | median ns over floor (95% CI) |"
+	print "|---|---:|---:|---:|---:|---:|"
+	for (k = 1; k <= 5; k++) {
+		c = cfg[k]
+		if (c == "base") {
+			printf "| %s | %.1f | — | — | — | — |\n", label[c], med[c]
+			continue
+		}
+		printf "| %s | %.1f | %.1f | %.1f – %.1f | %.2f× | ", label[c], med[c], add[c],
+			addlo[c], addhi[c], add[c] / add["floor"]
+		if (c == "floor")
+			print "— |"
+		else
+			printf "%+.1f (%s) |\n", over[c], overci[c]
+	}
+
+	print ""
+	print "Targets compare added costs. Margin: per round, the added ns minus the limit times"
+	print "the reference's added ns; below 0 meets the target. Median (95% CI) over the rounds."
+	print ""
+	print "| target (from the issue) | measured | margin ns (95% CI) | verdict |"
+	print "|---|---:|---:|---|"
+	target("learn-inside added ≤ 1.10 × floor's added", "inside", "floor", 1.10, 0)
+	target("learn-outside added ≤ 1.05 × floor's added", "outside", "floor", 1.05, 0)
+	target("learn-inside added < 0.5 × syscount's added", "inside", "syscount", 0.5, 1)
+}
