@@ -115,11 +115,16 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libeunomia.a | $(OUTPUT)/tests
 	$(Q)$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $< $(OUTPUT)/libeunomia.a \
 		$(LDLIBS) -lcmocka -o $@
 
+# A static helper, so that it runs in a busybox container too.
+$(OUTPUT)/tests/storm: tests/integration/storm.c | $(OUTPUT)/tests
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(CFLAGS) -static -pthread $(WARNINGS) -D_GNU_SOURCE $< -o $@
+
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
-test-integration: $(OUTPUT)/eunomia
-	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia bats tests/integration
+test-integration: $(OUTPUT)/eunomia $(OUTPUT)/tests/storm
+	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia STORM=$(CURDIR)/$(OUTPUT)/tests/storm bats tests/integration
 
 test-vm: $(OUTPUT)/eunomia
 	$(Q)tests/vm/run.sh $(OUTPUT)

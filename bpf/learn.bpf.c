@@ -49,6 +49,7 @@ __s64 live_tasks;
 __u64 events_lost;
 __u64 nr_out_of_range;
 __u64 tasks_lost;
+__u64 slot_mismatch; /* a task's syscalls came with other registers than its own: a bug */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -147,9 +148,39 @@ static __always_inline bool set_first(__u64 *word, __u64 bit)
 	return !(__sync_fetch_and_or(word, bit) & bit);
 }
 
+/* ---- slots: which tasks are ours, without a helper call (see learn.h) --------- */
+
+/* The bpf_rdonly_cast kfunc (Linux 6.2+) turns a saved address back into a typed pointer. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+struct learn_slot slots[LEARN_SLOTS];
+
+/*
+ * A task's saved registers as a number. The verifier allows no arithmetic on a
+ * pointer but the difference of two, so this is their distance from `slots`:
+ * as good a name for the task as the address itself, and never 0.
+ */
+static __always_inline __u64 regs_key(const void *regs)
+{
+	return (__u64)regs - (__u64)&slots;
+}
+
+/* Fibonacci hashing: stack addresses differ mostly in their middle bits. */
+static __always_inline __u32 slot_index(__u64 key)
+{
+	return (__u32)((key * 0x9E3779B97F4A7C15ULL) >> (64 - LEARN_SLOT_BITS));
+}
+
+static __always_inline struct learn_slot *slot_at(__u32 i)
+{
+	return &slots[i & (LEARN_SLOTS - 1)];
+}
+
 /*
  * Give task `t` an entry and count it as live, once. The flag dance makes
  * registration and exit race-free: whichever of them sets its bit first wins.
+ * The slot is written first, so that an exit that sees the task registered
+ * also sees which slot to leave.
  */
 static __always_inline struct learn_task *task_register(struct task_struct *t, __u32 flags)
 {
@@ -161,51 +192,92 @@ static __always_inline struct learn_task *task_register(struct task_struct *t, _
 		__sync_fetch_and_add(&tasks_lost, 1);
 		return 0;
 	}
+	lt->slot = slot_index(regs_key((void *)bpf_task_pt_regs(t)));
 	old = __sync_fetch_and_or(&lt->flags, LEARN_T_REGISTERED | flags);
 	if (old & (LEARN_T_REGISTERED | LEARN_T_DEAD))
 		return lt;
 	lt->pending_cap = -1;
+	__sync_fetch_and_add(&slot_at(lt->slot)->nr_tasks, 1);
 	__sync_fetch_and_add(&live_tasks, 1);
 	return lt;
 }
 
-/* Mark a task gone; true when this call took it out of live_tasks. */
-static __always_inline bool task_retire(struct learn_task *lt)
+/*
+ * Mark a task gone; true when this call took the last one out of live_tasks.
+ * Runs in the exiting task itself (or for a task that never ran since it was
+ * registered), so a slot it claimed is released before its stack can be reused.
+ */
+static __always_inline bool task_retire(struct task_struct *t, struct learn_task *lt)
 {
 	__u32 old = __sync_fetch_and_or(&lt->flags, LEARN_T_DEAD);
+	struct learn_slot *s;
 
 	if (!(old & LEARN_T_REGISTERED) || (old & LEARN_T_DEAD))
 		return false;
+	s = slot_at(lt->slot);
+	if (s->regs == regs_key((void *)bpf_task_pt_regs(t))) {
+		s->task = 0;
+		s->regs = 0;
+	}
+	__sync_fetch_and_sub(&s->nr_tasks, 1);
 	return __sync_fetch_and_sub(&live_tasks, 1) == 1;
 }
 
 /* ---- syscalls ---------------------------------------------------------------- */
 
-static __always_inline int on_sys_enter(long id)
+/* Count one syscall of a task whose syscalls belong to the profile. */
+static __always_inline void count_syscall(__u32 arch, __u64 nr)
 {
-	struct task_struct *task = bpf_get_current_task_btf();
 	struct learn_counts *c;
-	struct learn_task *lt;
-	__u32 arch = EU_ARCH_X86_64, zero = 0;
-	__u64 nr, bit;
+	__u32 zero = 0;
 
-	/* Tasks outside the container stop here: one lookup that misses. */
-	lt = bpf_task_storage_get(&tasks, task, 0, 0);
-	if (!lt)
-		return 0;
+	c = bpf_map_lookup_elem(&counts, &zero);
+	if (c)
+		c->n[arch][nr]++;
+	if (set_first(&seen[arch][nr >> 6], 1ULL << (nr & 63)))
+		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
+}
 
+/*
+ * The ABI of a syscall: x32 numbers carry a bit, i386 calls (32-bit code, or
+ * int 0x80 from 64-bit code) set TS_COMPAT while they run. False when the
+ * number is out of range.
+ */
+static __always_inline bool syscall_abi(struct task_struct *task, long id, __u32 *arch,
+					__u64 *nr)
+{
+	*arch = EU_ARCH_X86_64;
 	if (id & EU_X32_SYSCALL_BIT) {
-		arch = EU_ARCH_X32;
+		*arch = EU_ARCH_X32;
 		id &= ~(long)EU_X32_SYSCALL_BIT;
 	} else if (task->thread_info.status & TS_COMPAT) {
-		arch = EU_ARCH_I386;
+		*arch = EU_ARCH_I386;
 	}
 	if ((unsigned long)id >= EU_NR_MAX) {
 		__sync_fetch_and_add(&nr_out_of_range, 1);
-		return 0;
+		return false;
 	}
-	nr = (__u64)id & (EU_NR_MAX - 1);
-	bit = 1ULL << (nr & 63);
+	*nr = (__u64)id & (EU_NR_MAX - 1);
+	return true;
+}
+
+/*
+ * The exact path, through task storage. `s` is the task's slot (NULL where
+ * the hook gives no registers): a task found to count claims a free slot, so
+ * that its next syscalls take the fast path.
+ */
+static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct learn_task *lt;
+	__u32 arch;
+	__u64 nr;
+
+	lt = bpf_task_storage_get(&tasks, task, 0, 0);
+	if (!lt)
+		return 0;
+	if (!syscall_abi(task, id, &arch, &nr))
+		return 0;
 
 	if (!(lt->flags & LEARN_T_SYSCALLS)) {
 		bool exec = arch == EU_ARCH_X86_64 && ((__s32)nr == nr_execve || (__s32)nr == nr_execveat);
@@ -224,36 +296,76 @@ static __always_inline int on_sys_enter(long id)
 		} else if (lt->flags & LEARN_T_HELD) {
 			return 0;
 		} else {
-			if (set_first(&setup_seen[arch][nr >> 6], bit))
+			if (set_first(&setup_seen[arch][nr >> 6], 1ULL << (nr & 63)))
 				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0);
 			return 0;
 		}
 	}
 
-	c = bpf_map_lookup_elem(&counts, &zero);
-	if (c)
-		c->n[arch][nr]++;
-	if (set_first(&seen[arch][nr >> 6], bit))
-		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
+	if (s) {
+		if (lt->slot != slot_index(key))
+			__sync_fetch_and_add(&slot_mismatch, 1);
+		else if (!s->regs && __sync_val_compare_and_swap(&s->regs, 0, key) == 0)
+			s->task = (__u64)task;
+	}
+	count_syscall(arch, nr);
+	return 0;
+}
+
+/*
+ * The hot path. A task outside the container costs one array load; the task
+ * that claimed its slot is counted with no helper call. `cast` says whether the
+ * kernel has bpf_rdonly_cast; without it the task comes from a helper.
+ */
+static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
+{
+	__u64 key = regs_key(regs);
+	struct learn_slot *s = slot_at(slot_index(key));
+	struct task_struct *task;
+	__u32 arch;
+	__u64 nr;
+
+	if (!s->nr_tasks)
+		return 0;
+	if (s->regs != key)
+		return sys_enter_exact(s, key, id);
+	if (cast)
+		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
+	else
+		task = bpf_get_current_task_btf();
+	if (syscall_abi(task, id, &arch, &nr))
+		count_syscall(arch, nr);
 	return 0;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(learn_sys_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return sys_enter_slots(regs, id, true);
 }
 
+/* Kernels before 6.2, which have no bpf_rdonly_cast. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(learn_sys_enter_btf_nocast, struct pt_regs *regs, long id)
+{
+	return sys_enter_slots(regs, id, false);
+}
+
+/*
+ * The fallbacks take the exact path: raw_tp passes the registers as a number,
+ * which cannot be related to bpf_task_pt_regs(), and the classic tracepoint
+ * does not pass them at all.
+ */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return sys_enter_exact(0, 0, id);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
 int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	return on_sys_enter(ctx->id);
+	return sys_enter_exact(0, 0, ctx->id);
 }
 
 /* ---- capabilities ------------------------------------------------------------ */
@@ -390,7 +502,7 @@ int BPF_PROG(learn_exit, struct task_struct *p)
 
 	if (!lt)
 		return 0;
-	if (task_retire(lt))
+	if (task_retire(p, lt))
 		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0);
 	bpf_task_storage_delete(&tasks, p);
 	return 0;
@@ -435,7 +547,7 @@ int learn_seed(struct bpf_iter__task *ctx)
 		return 0;
 	lt = task_register(t, seed_flags);
 	/* It may have begun to exit meanwhile, after its exit event: undo. */
-	if (lt && (t->flags & PF_EXITING) && task_retire(lt))
+	if (lt && (t->flags & PF_EXITING) && task_retire(t, lt))
 		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0);
 	return 0;
 }

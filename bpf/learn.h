@@ -18,6 +18,28 @@
 struct learn_task {
 	__u32 flags;
 	__s32 pending_cap; /* kprobe fallback: capability being checked, -1 if none */
+	__u32 slot;	   /* index in learn_slots: where this task is counted */
+	__u32 pad;
+};
+
+/*
+ * The syscall hot path, without BPF helper calls (each costs ~20 ns on CPUs
+ * whose kernels mitigate return-stack attacks with "safe RET"). A task is known
+ * by its saved user registers (task_pt_regs, the first argument of sys_enter),
+ * which sit at a fixed place on its own kernel stack. A hash of that address
+ * picks a slot: nr_tasks counts the live learned tasks whose address falls
+ * there, so 0 means "not ours" after one array load. `regs` and `task` name the
+ * one counting task that claimed the slot; it alone takes the fast path, and
+ * every other task in a busy slot takes the exact task-storage path.
+ */
+#define LEARN_SLOT_BITS 12
+#define LEARN_SLOTS (1u << LEARN_SLOT_BITS)
+
+struct learn_slot {
+	__u64 regs; /* the claiming task's pt_regs address, 0 if unclaimed */
+	__u64 task; /* its task_struct */
+	__u32 nr_tasks;
+	__u32 pad;
 };
 
 /* Which tasks the seeding iterator registers (set through .bss before running it). */

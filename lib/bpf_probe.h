@@ -34,6 +34,8 @@ bool eu_probe_kprobe(const char *func);
 bool eu_probe_lsm(const char *hook);
 bool eu_probe_iter_task(void);
 bool eu_probe_task_storage(void);
+/* Does the kernel's BTF declare this kfunc (e.g. bpf_rdonly_cast, Linux 6.2+)? */
+bool eu_probe_kfunc(const char *name);
 
 /* Probe one hook kind for a tracepoint or kernel function. */
 bool eu_probe_hook(enum eu_hook h, const char *category, const char *name);

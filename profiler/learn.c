@@ -530,6 +530,12 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 			PROG ": warning: %" PRIu64 " syscalls had numbers above %d and are not in "
 			     "the profile\n",
 			st.nr_out_of_range, EU_NR_MAX - 1);
+	if (st.slot_mismatch)
+		fprintf(stderr,
+			PROG ": warning: %" PRIu64 " syscalls came with registers other than their "
+			     "task's; this kernel breaks an assumption of the fast path, and the "
+			     "profile may be incomplete: learn again with --syscall-hook=raw_tp\n",
+			st.slot_mismatch);
 }
 
 static int run(struct learn_opts *o, struct eu_err *err)

@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "ksyms.h"
+#include "learn.h" /* before the skeleton, which uses its structs */
 #include "learn.skel.h"
 #include "syscalls.h"
 #include "tracer.h"
@@ -41,6 +42,7 @@ struct tracer {
 	struct ring_buffer *rb;
 	struct bpf_link *seed_link;
 	enum eu_hook sys_hook, cap_hook;
+	bool fast; /* the syscall hook counts with no BPF helper call */
 	tracer_event_fn on_event;
 	void *ctx;
 	/* Read lazily: /proc/kallsyms costs ~30 ms, too much for start-up. */
@@ -169,7 +171,11 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	}
 	struct learn_bpf *s = t->skel;
 
-	bpf_program__set_autoload(s->progs.learn_sys_enter_btf, sys->hook == EU_HOOK_TP_BTF);
+	/* The helper-free hot path needs bpf_rdonly_cast (see bpf/learn.h). */
+	t->fast = sys->hook == EU_HOOK_TP_BTF && eu_probe_kfunc("bpf_rdonly_cast");
+	bpf_program__set_autoload(s->progs.learn_sys_enter_btf, t->fast);
+	bpf_program__set_autoload(s->progs.learn_sys_enter_btf_nocast,
+				  sys->hook == EU_HOOK_TP_BTF && !t->fast);
 	bpf_program__set_autoload(s->progs.learn_sys_enter_raw, sys->hook == EU_HOOK_RAW_TP);
 	bpf_program__set_autoload(s->progs.learn_sys_enter_tp, sys->hook == EU_HOOK_TRACEPOINT);
 	bpf_program__set_autoload(s->progs.learn_cap_tp, cap->hook == EU_HOOK_TP_BTF);
@@ -223,10 +229,15 @@ void tracer_close(struct tracer *t)
 
 void tracer_describe(const struct tracer *t, char *buf, size_t size)
 {
+	const char *path = "";
+
+	if (t->sys_hook == EU_HOOK_TP_BTF)
+		path = t->fast ? " (helper-free fast path)"
+			       : " (no fast path: the kernel lacks bpf_rdonly_cast)";
 	snprintf(buf, size,
-		 "syscalls via %s/sys_enter, capabilities via %s/cap_capable, processes via "
+		 "syscalls via %s/sys_enter%s, capabilities via %s/cap_capable, processes via "
 		 "tp_btf/sched_process_{fork,exec,exit}",
-		 eu_hook_name(t->sys_hook), eu_hook_name(t->cap_hook));
+		 eu_hook_name(t->sys_hook), path, eu_hook_name(t->cap_hook));
 }
 
 /* Run the iterator once over every task on the system. */
@@ -303,6 +314,7 @@ void tracer_stats(const struct tracer *t, struct tracer_stats *s)
 	s->events_lost = bss->events_lost;
 	s->tasks_lost = bss->tasks_lost;
 	s->nr_out_of_range = bss->nr_out_of_range;
+	s->slot_mismatch = bss->slot_mismatch;
 }
 
 bool tracer_cap_is_noaudit(struct tracer *t, int stackid)

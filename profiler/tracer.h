@@ -35,6 +35,7 @@ struct tracer_stats {
 	uint64_t events_lost;
 	uint64_t tasks_lost;
 	uint64_t nr_out_of_range;
+	uint64_t slot_mismatch;
 };
 
 int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct eu_err *err);

@@ -4,6 +4,7 @@
 
 EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
+STORM=${STORM:-$BATS_TEST_DIRNAME/../../build/tests/storm}
 
 # Skip only when the thing is truly missing, and say which.
 require_root() {

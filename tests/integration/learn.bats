@@ -212,6 +212,17 @@ go_and_wait() {
 	grep -q '^    image: localhost/eunomia-busybox:test$' "$WORK/podman.yaml"
 }
 
+@test "counts are exact when thousands of tasks share the tracer's slots" {
+	# 4800 tasks alive at once, more than the 4096 slots of the fast path: some
+	# share a slot and take the exact path, the rest the fast one; none is lost.
+	run "$EUNOMIA" learn -o "$WORK/storm.yaml" -- "$STORM" 300 16 200
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"syscalls via tp_btf/sys_enter (helper-free fast path)"* ]]
+	[ "$(awk '/^      getppid:/ { print $2 }' "$WORK/storm.yaml")" -eq 960000 ]
+	[ "$(awk '/^      clone3?:/ { n += $2 } END { print n }' "$WORK/storm.yaml")" -eq 4800 ]
+	[[ "$output" != *warning* ]]
+}
+
 @test "every syscall mechanism in the fallback chain works on this kernel" {
 	local hook
 	for hook in tp_btf raw_tp tracepoint; do
