@@ -225,15 +225,19 @@ static __always_inline bool task_retire(struct task_struct *t, struct learn_task
 
 /* ---- syscalls ---------------------------------------------------------------- */
 
-/* Count one syscall of a task whose syscalls belong to the profile. */
+/*
+ * Count one syscall of a task whose syscalls belong to the profile. Only a
+ * CPU's first count of a syscall can be the first anywhere, so the shared
+ * bitmap is looked at once per CPU and syscall, not on every call.
+ */
 static __always_inline void count_syscall(__u32 arch, __u64 nr)
 {
 	struct learn_counts *c;
 	__u32 zero = 0;
 
 	c = bpf_map_lookup_elem(&counts, &zero);
-	if (c)
-		c->n[arch][nr]++;
+	if (!c || ++c->n[arch][nr] != 1)
+		return;
 	if (set_first(&seen[arch][nr >> 6], 1ULL << (nr & 63)))
 		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
 }
