@@ -155,6 +155,55 @@ go_and_wait() {
 	assert_has_syscall "$WORK/pid.yaml" x86_64 vfork fork clone clone3
 }
 
+# write_crun_status ROOT ID PID START: crun's state file, as crun 1.8 writes it.
+write_crun_status() {
+	mkdir -p "$1/$2"
+	cat >"$1/$2/status" <<-EOF
+	{
+	    "pid": $3,
+	    "process-start-time": $4,
+	    "cgroup-path": "/$2",
+	    "scope": "",
+	    "rootfs": "$WORK/rootfs",
+	    "systemd-cgroup": false,
+	    "bundle": "$WORK/crun-bundle",
+	    "created": "2026-11-25T14:34:52.000293421Z",
+	    "owner": "root",
+	    "detached": true,
+	    "external_descriptors": "[\"/dev/null\",\"/dev/null\",\"/dev/null\"]"
+	}
+	EOF
+}
+
+@test "a crun container is found by id through crun's status file" {
+	# crun cannot create containers on this host's hybrid cgroups; its state
+	# file, pointing at a live process, is what eunomia reads of it.
+	"$BUSYBOX" sh -c 'while [ ! -e '"$WORK"'/go ]; do sleep 0.05; done; sync' &
+	local pid=$! start
+	start=$(awk '{ print $22 }' "/proc/$pid/stat")
+	write_crun_status "$WORK/crun" ctr1 "$pid" "$start"
+	"$EUNOMIA" learn --runtime-root "$WORK/crun" -o "$WORK/crun.yaml" ctr1 2>"$WORK/crun.err" &
+	LEARNERS+=($!)
+	local learner=$!
+	wait_for "learning container" "$WORK/crun.err"
+	touch "$WORK/go"
+	wait_gone "$learner" 30
+	wait "$learner"
+	assert_has_syscall "$WORK/crun.yaml" x86_64 sync
+	grep -q '^    id: ctr1$' "$WORK/crun.yaml"
+	grep -q '^    runtime: crun$' "$WORK/crun.yaml"
+	grep -q "^    bundle: $WORK/crun-bundle\$" "$WORK/crun.yaml"
+
+	# a status file whose pid now belongs to another process is a stale container
+	sleep 1000 &
+	local other=$!
+	write_crun_status "$WORK/crun" ctr2 "$other" 1
+	run "$EUNOMIA" learn --runtime-root "$WORK/crun" -o "$WORK/stale.yaml" ctr2
+	kill "$other"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"crun container ctr2 is not running (pid $other now belongs to another process)"* ]]
+}
+
 @test "SIGINT ends learning and the profile is still written" {
 	start_container forever 'while true; do sleep 0.1; done'
 	learn_container forever
