@@ -29,7 +29,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
-	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
@@ -44,7 +44,7 @@ SKELS := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_APPS))
 
 LIB_SRCS := $(wildcard lib/*.c)
 LIB_OBJS := $(patsubst lib/%.c,$(OUTPUT)/lib/%.o,$(LIB_SRCS))
-CMD_SRCS := main.c $(wildcard profiler/*.c)
+CMD_SRCS := main.c $(wildcard profiler/*.c) $(wildcard enforcer/*.c)
 CMD_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(CMD_SRCS))
 
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
@@ -64,7 +64,7 @@ all: $(OUTPUT)/eunomia
 
 .SECONDARY:
 
-$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/enforcer $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
 # Regenerate vmlinux.h only when the kernel's BTF changed (cmp -s), so a rebuild
@@ -93,6 +93,10 @@ $(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/common.h | $(OUTPUT)/lib
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 $(OUTPUT)/profiler/%.o: profiler/%.c $(SKELS) $(wildcard lib/*.h profiler/*.h bpf/*.h) | $(OUTPUT)/profiler
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/enforcer/%.o: enforcer/%.c $(wildcard lib/*.h enforcer/*.h) | $(OUTPUT)/enforcer
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

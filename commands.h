@@ -4,5 +4,6 @@
 #define EUNOMIA_COMMANDS_H
 
 int cmd_learn(int argc, char **argv);
+int cmd_enforce(int argc, char **argv);
 
 #endif

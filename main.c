@@ -12,6 +12,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "learn", cmd_learn, "trace a container or a command and write its profile" },
+	{ "enforce", cmd_enforce, "run a command held to a profile (seccomp, capabilities)" },
 };
 
 static void usage(FILE *f)

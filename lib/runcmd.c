@@ -6,8 +6,10 @@
 #include <stdbool.h>
 #include <signal.h>
 #include <spawn.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -154,4 +156,54 @@ out_pipes:
 	free(co.buf);
 	free(ce.buf);
 	return rc;
+}
+
+static int executable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if (!S_ISREG(st.st_mode))
+		return -EACCES;
+	return access(path, X_OK) < 0 ? -errno : 0;
+}
+
+int eu_find_program(const char *name, char **path, struct eu_err *err)
+{
+	const char *dirs = getenv("PATH");
+	int rc = -ENOENT;
+
+	if (!*name)
+		return eu_fail(err, EU_E_CHILD, ENOENT, "cannot run ''");
+	if (strchr(name, '/')) {
+		rc = executable(name);
+		if (rc)
+			return eu_fail(err, EU_E_CHILD, -rc, "cannot run %s", name);
+		*path = strdup(name);
+		return *path ? 0 : eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying a path");
+	}
+	/* execvp's default when PATH is unset */
+	if (!dirs)
+		dirs = "/bin:/usr/bin";
+	while (*dirs) {
+		size_t n = strcspn(dirs, ":");
+		_cleanup_free_ char *p = NULL;
+		int r;
+
+		if (asprintf(&p, "%.*s/%s", (int)n, n ? dirs : ".", name) < 0) {
+			p = NULL;
+			return eu_fail(err, EU_E_INTERNAL, ENOMEM, "searching PATH");
+		}
+		r = executable(p);
+		if (!r) {
+			*path = eu_steal(p);
+			return 0;
+		}
+		/* Like execvp: a file found but not runnable is worth reporting. */
+		if (r == -EACCES)
+			rc = r;
+		dirs += n + (dirs[n] == ':');
+	}
+	return eu_fail(err, EU_E_CHILD, -rc, "cannot run %s", name);
 }

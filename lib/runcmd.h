@@ -16,4 +16,11 @@
 int eu_run_capture(char *const argv[], int timeout_ms, size_t max_out, char **out, size_t *len,
 		   struct eu_err *err);
 
+/*
+ * Find the program execvp() would run for `name`: itself when it contains a
+ * '/', else the first executable regular file of that name in PATH. Fails with
+ * EU_E_CHILD and the reason ("No such file or directory", "Permission denied").
+ */
+int eu_find_program(const char *name, char **path, struct eu_err *err);
+
 #endif

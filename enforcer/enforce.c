@@ -1,0 +1,219 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eunomia enforce: hold a command to a profile. Everything that can fail is
+ * checked before anything changes (the profile, its filter, the command's
+ * path); then the user and capabilities are set, the seccomp filter is loaded
+ * and the command is executed in place, so it starts under all of it.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "commands.h"
+#include "filter.h"
+#include "privs.h"
+#include "profile_yaml.h"
+#include "runcmd.h"
+#include "syscalls.h"
+
+#define PROG "eunomia enforce"
+
+struct enforce_opts {
+	const char *profile;
+	struct eu_filter_opts filter;
+	struct eu_user user;
+	bool quiet;
+	char **command;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: eunomia enforce --profile FILE [OPTIONS] -- COMMAND [ARGS...]\n"
+		"\n"
+		"Run COMMAND held to a profile: a seccomp filter that allows the profile's\n"
+		"syscalls on each of its architectures (other architectures are killed), and\n"
+		"only the profile's capabilities, with no_new_privs.\n"
+		"\n"
+		"Options:\n"
+		"  -p, --profile FILE       the profile to enforce (required)\n"
+		"      --mode MODE          enforce (default), or complain: allow everything and\n"
+		"                           have the kernel log what the profile would deny\n"
+		"      --deny ACTION        what a syscall outside the profile gets: errno\n"
+		"                           (default), kill-process, or log\n"
+		"      --errno N            the errno of --deny errno (default 1, EPERM)\n"
+		"  -u, --user UID[:GID]     run COMMAND as this user and group, keeping the\n"
+		"                           profile's capabilities\n"
+		"      --linear             a linear filter instead of libseccomp's binary tree\n"
+		"  -q, --quiet              print only errors\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Exit status: COMMAND's own once it runs; before that 2 usage; 3 bad profile;\n"
+		"4 I/O error; 6 the kernel refused the filter or capabilities; 8 COMMAND could\n"
+		"not be started. See eunomia-enforce(8).\n");
+}
+
+enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR };
+
+static int parse_errno(const char *s, int *out, struct eu_err *err)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < 1 || v > 4095)
+		return eu_fail(err, EU_E_USAGE, 0, "--errno expects a number from 1 to 4095, not '%s'",
+			       s);
+	*out = (int)v;
+	return 0;
+}
+
+static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_err *err)
+{
+	static const struct option longopts[] = {
+		{ "profile", required_argument, NULL, 'p' },
+		{ "mode", required_argument, NULL, OPT_MODE },
+		{ "deny", required_argument, NULL, OPT_DENY },
+		{ "errno", required_argument, NULL, OPT_ERRNO },
+		{ "user", required_argument, NULL, 'u' },
+		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c, d;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+p:u:qh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'p':
+			o->profile = optarg;
+			break;
+		case OPT_MODE:
+			if (strcmp(optarg, "enforce") && strcmp(optarg, "complain"))
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--mode expects enforce or complain, not '%s'", optarg);
+			o->filter.complain = !strcmp(optarg, "complain");
+			break;
+		case OPT_DENY:
+			d = eu_deny_from_name(optarg);
+			if (d < 0)
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--deny expects errno, kill-process or log, not '%s'",
+					       optarg);
+			o->filter.deny = (enum eu_deny)d;
+			break;
+		case OPT_ERRNO:
+			if (parse_errno(optarg, &o->filter.deny_errno, err))
+				return -1;
+			break;
+		case 'u':
+			if (eu_user_parse(optarg, &o->user, err))
+				return -1;
+			break;
+		case OPT_LINEAR:
+			o->filter.linear = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		case ':':
+			return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value",
+				       argv[optind - 1]);
+		default:
+			return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
+				       argv[optind - 1]);
+		}
+	}
+	if (!o->profile)
+		return eu_fail(err, EU_E_USAGE, 0, "which profile? (--profile FILE)");
+	if (optind <= 1 || strcmp(argv[optind - 1], "--") || optind >= argc)
+		return eu_fail(err, EU_E_USAGE, 0, "give the command to run after '--' (see --help)");
+	o->command = argv + optind;
+	return 0;
+}
+
+/* A command that cannot be executed under the profile would fail at once, and silently. */
+static int check_exec_allowed(const struct eu_profile *p, const struct enforce_opts *o,
+			      struct eu_err *err)
+{
+	int arch = eu_arch_native();
+
+	if (o->filter.complain || o->filter.deny == EU_DENY_LOG)
+		return 0;
+	if (eu_profile_has_syscall(p, arch, eu_syscall_nr(arch, "execve")))
+		return 0;
+	return eu_fail(err, EU_E_PROFILE, 0,
+		       "%s does not allow execve on %s, so no command can be started under it",
+		       o->profile, eu_arch_name(arch));
+}
+
+static void describe(const struct eu_profile *p, const struct enforce_opts *o, const char *path)
+{
+	char list[480], caps[512];
+
+	eu_caps_format(p->caps_used, list, sizeof(list));
+	snprintf(caps, sizeof(caps), "[%s]", list);
+	fprintf(stderr,
+		PROG ": %s: %zu syscalls allowed (x86_64 %zu, i386 %zu, x32 %zu), others %s; "
+		     "capabilities %s; running %s\n",
+		o->profile, eu_profile_syscall_total(p, -1),
+		eu_profile_syscall_total(p, EU_ARCH_X86_64),
+		eu_profile_syscall_total(p, EU_ARCH_I386), eu_profile_syscall_total(p, EU_ARCH_X32),
+		o->filter.complain ? "logged (complain mode)" : eu_deny_name(o->filter.deny),
+		o->filter.complain ? "unchanged (complain mode)" : caps, path);
+}
+
+static int run(struct enforce_opts *o, struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL;
+	struct eu_profile *p = NULL;
+	scmp_filter_ctx ctx = NULL;
+	int rc;
+
+	if (eu_profile_load(o->profile, &p, err))
+		return -1;
+	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
+	    eu_find_program(o->command[0], &path, err))
+		goto fail;
+	if (!o->quiet)
+		describe(p, o, path);
+	/* Complain mode changes no privilege: it only watches. */
+	if (!o->filter.complain && eu_privs_apply(p->caps_used, &o->user, err))
+		goto fail;
+	rc = seccomp_load(ctx);
+	if (rc) {
+		eu_fail(err, EU_E_KERNEL, -rc, "the kernel refused the seccomp filter");
+		goto fail;
+	}
+	seccomp_release(ctx);
+	eu_profile_free(p);
+	execv(path, o->command);
+	/* Only a denied execve or a race with the file lands here. */
+	return eu_fail(err, EU_E_CHILD, errno, "cannot run %s", path);
+fail:
+	if (ctx)
+		seccomp_release(ctx);
+	eu_profile_free(p);
+	return -1;
+}
+
+int cmd_enforce(int argc, char **argv)
+{
+	struct enforce_opts o = { 0 };
+	struct eu_err err = { 0 };
+
+	if (parse_args(argc, argv, &o, &err) || run(&o, &err))
+		return eu_report(&err, PROG);
+	return 0;
+}

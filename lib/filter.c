@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Profile to seccomp filter. One libseccomp context per architecture, because
+ * each architecture has its own syscall set; the contexts are merged into one
+ * filter. Rules are added by name, so libseccomp's own knowledge of each ABI
+ * (x32's syscall bit, i386's socketcall and ipc multiplexers) applies.
+ */
+#include <errno.h>
+#include <math.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "filter.h"
+#include "syscalls.h"
+
+static const char *const deny_names[] = {
+	[EU_DENY_ERRNO] = "errno",
+	[EU_DENY_KILL_PROCESS] = "kill-process",
+	[EU_DENY_LOG] = "log",
+};
+
+const char *eu_deny_name(enum eu_deny d)
+{
+	return (size_t)d < EU_ARRAY_SIZE(deny_names) ? deny_names[d] : "errno";
+}
+
+int eu_deny_from_name(const char *name)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(deny_names); i++)
+		if (!strcmp(name, deny_names[i]))
+			return (int)i;
+	return -1;
+}
+
+uint32_t eu_filter_deny_action(const struct eu_filter_opts *o)
+{
+	if (o->complain)
+		return SCMP_ACT_LOG;
+	switch (o->deny) {
+	case EU_DENY_KILL_PROCESS:
+		return SCMP_ACT_KILL_PROCESS;
+	case EU_DENY_LOG:
+		return SCMP_ACT_LOG;
+	default:
+		return SCMP_ACT_ERRNO((uint32_t)(o->deny_errno ? o->deny_errno : EPERM));
+	}
+}
+
+/*
+ * Hot syscalls first: libseccomp tests higher priorities earlier. A logarithmic scale keeps a syscall seen a million
+ * times ahead of one seen a thousand times without saturating.
+ */
+uint8_t eu_filter_priority(uint64_t count)
+{
+	double p;
+
+	if (!count)
+		return 0;
+	p = 1.0 + 12.0 * log2((double)count + 1.0);
+	return p >= 255.0 ? 255 : (uint8_t)p;
+}
+
+static int scmp_fail(struct eu_err *err, int rc, const char *what)
+{
+	return eu_fail(err, EU_E_KERNEL, -rc, "libseccomp: %s", what);
+}
+
+/* Every context gets the same attributes, or libseccomp refuses to merge them. */
+static int set_attrs(scmp_filter_ctx ctx, const struct eu_filter_opts *o, struct eu_err *err)
+{
+	int rc;
+
+	rc = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			      o->complain ? SCMP_ACT_LOG : SCMP_ACT_KILL_PROCESS);
+	if (rc)
+		return scmp_fail(err, rc, "cannot make unknown architectures fatal");
+	if (!o->linear) {
+		rc = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+		if (rc)
+			return scmp_fail(err, rc, "cannot ask for a binary tree filter");
+	}
+	return 0;
+}
+
+/* The filter for one architecture of the profile. */
+static int arch_filter(const struct eu_profile *p, int arch, const struct eu_filter_opts *o,
+		       scmp_filter_ctx *out, struct eu_err *err)
+{
+	uint32_t token = eu_arch_token(arch);
+	scmp_filter_ctx ctx;
+	int rc;
+
+	ctx = seccomp_init(eu_filter_deny_action(o));
+	if (!ctx)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "libseccomp: cannot create a filter");
+	if (token != seccomp_arch_native()) {
+		rc = seccomp_arch_add(ctx, token);
+		if (!rc)
+			rc = seccomp_arch_remove(ctx, SCMP_ARCH_NATIVE);
+		if (rc) {
+			seccomp_release(ctx);
+			return scmp_fail(err, rc, "cannot build a filter for this architecture");
+		}
+	}
+	if (set_attrs(ctx, o, err))
+		goto fail;
+	for (int nr = 0; nr < EU_NR_MAX; nr++) {
+		_cleanup_free_ char *name = NULL;
+		int snr;
+
+		if (!eu_profile_has_syscall(p, arch, nr))
+			continue;
+		name = eu_syscall_name(arch, nr);
+		/*
+		 * By name: libseccomp takes native numbers (or its pseudo-numbers
+		 * for syscalls the native ABI lacks) and maps them to the filter's
+		 * ABI. A number it has no name for can only be taken as it is, on
+		 * the native ABI.
+		 */
+		if (name)
+			snr = seccomp_syscall_resolve_name(name);
+		else
+			snr = token == seccomp_arch_native() ? nr : __NR_SCMP_ERROR;
+		if (snr == __NR_SCMP_ERROR) {
+			if (name)
+				eu_fail(err, EU_E_PROFILE, 0,
+					"libseccomp does not know syscall %s of architecture %s",
+					name, eu_arch_name(arch));
+			else
+				eu_fail(err, EU_E_PROFILE, 0,
+					"syscall number %d of architecture %s has no name in "
+					"libseccomp, so no filter can allow it",
+					nr, eu_arch_name(arch));
+			goto fail;
+		}
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, snr, 0);
+		if (!rc)
+			rc = seccomp_syscall_priority(ctx, snr,
+						      eu_filter_priority(p->arch[arch].count[nr]));
+		if (rc) {
+			eu_fail(err, EU_E_PROFILE, -rc, "libseccomp: cannot allow %s on %s", name,
+				eu_arch_name(arch));
+			goto fail;
+		}
+	}
+	*out = ctx;
+	return 0;
+fail:
+	seccomp_release(ctx);
+	return -1;
+}
+
+/* SECCOMP_RET_LOG and SECCOMP_RET_KILL_PROCESS need API level 3 (Linux 4.14). */
+static int check_actions(const struct eu_filter_opts *o, struct eu_err *err)
+{
+	bool needs_3 = o->complain || o->deny == EU_DENY_LOG || o->deny == EU_DENY_KILL_PROCESS;
+
+	if (needs_3 && seccomp_api_get() < 3)
+		return eu_fail(err, EU_E_KERNEL, 0,
+			       "%s needs seccomp's log and kill-process actions (Linux 4.14 or "
+			       "later with libseccomp 2.4); this system has API level %u",
+			       o->complain ? "complain mode" : eu_deny_name(o->deny),
+			       seccomp_api_get());
+	if (o->deny == EU_DENY_ERRNO && (o->deny_errno < 0 || o->deny_errno > 4095))
+		return eu_fail(err, EU_E_USAGE, 0, "errno %d is out of range (1 to 4095)",
+			       o->deny_errno);
+	return 0;
+}
+
+int eu_filter_build(const struct eu_profile *p, const struct eu_filter_opts *o,
+		    scmp_filter_ctx *out, struct eu_err *err)
+{
+	scmp_filter_ctx all = NULL, one = NULL;
+	int rc;
+
+	if (check_actions(o, err))
+		return -1;
+	for (int arch = 0; arch < EU_ARCH_COUNT; arch++) {
+		if (!p->arch[arch].present)
+			continue;
+		if (arch_filter(p, arch, o, &one, err))
+			goto fail;
+		if (!all) {
+			all = one;
+			continue;
+		}
+		rc = seccomp_merge(all, one);
+		if (rc) {
+			seccomp_release(one);
+			scmp_fail(err, rc, "cannot merge the filters of two architectures");
+			goto fail;
+		}
+	}
+	if (!all)
+		return eu_fail(err, EU_E_PROFILE, 0,
+			       "the profile lists no architecture, so it would allow no syscall");
+	*out = all;
+	return 0;
+fail:
+	if (all)
+		seccomp_release(all);
+	return -1;
+}

@@ -1,0 +1,50 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A profile as one seccomp filter, built with libseccomp: each architecture the
+ * profile lists allows its own syscalls, every other syscall gets the deny
+ * action, and architectures the profile does not list are killed, so that an
+ * i386 (int 0x80) or x32 call cannot slip past an x86_64 profile.
+ */
+#ifndef EUNOMIA_FILTER_H
+#define EUNOMIA_FILTER_H
+
+#include <seccomp.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "errors.h"
+#include "profile.h"
+
+/* What a syscall outside the profile gets. */
+enum eu_deny {
+	EU_DENY_ERRNO = 0,    /* fail with an errno (EPERM unless told otherwise) */
+	EU_DENY_KILL_PROCESS, /* SIGSYS kills the whole process */
+	EU_DENY_LOG,	      /* allowed, and logged by the kernel */
+};
+
+struct eu_filter_opts {
+	enum eu_deny deny;
+	int deny_errno;	    /* with EU_DENY_ERRNO; 0 means EPERM */
+	bool complain;	    /* allow everything, log what the profile would deny */
+	bool linear;	    /* no binary tree: one comparison after another (benchmarks) */
+};
+
+/* "errno", "kill-process", "log"; eu_deny_from_name() returns -1 for anything else. */
+const char *eu_deny_name(enum eu_deny d);
+int eu_deny_from_name(const char *name);
+
+/* libseccomp's action for a syscall the profile does not allow. */
+uint32_t eu_filter_deny_action(const struct eu_filter_opts *o);
+
+/*
+ * Build the filter. Fails, naming the syscall and architecture, when
+ * libseccomp does not know a syscall of the profile, and when the kernel or
+ * libseccomp lacks an action the options ask for.
+ */
+int eu_filter_build(const struct eu_profile *p, const struct eu_filter_opts *o,
+		    scmp_filter_ctx *out, struct eu_err *err);
+
+/* Scheduling weight of a syscall seen `count` times (1..255; 0 for never seen). */
+uint8_t eu_filter_priority(uint64_t count);
+
+#endif

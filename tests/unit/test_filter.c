@@ -1,0 +1,259 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tests for lib/filter.c. The verdict tables in tests/fixtures/filter (*.tests) are
+ * run for real: each syscall is made in a forked child under the loaded filter.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <cmocka.h>
+
+#include "cleanup.h"
+#include "filter.h"
+#include "profile_yaml.h"
+#include "syscalls.h"
+
+#define TABLES FIXTURES "/filter"
+
+struct table {
+	char profile[256];
+	struct eu_filter_opts opts;
+};
+
+/* What a syscall did under the filter: killed by SIGSYS, or its return value and errno. */
+struct outcome {
+	bool killed;
+	long ret;
+	int errnum;
+};
+
+/* Make syscall `name` of `arch` in a child that has loaded `ctx`. */
+static int run_in_child(scmp_filter_ctx ctx, int arch, const char *name, struct outcome *out)
+{
+	int nr = eu_syscall_nr(arch, name), fds[2], status;
+	struct outcome child = { 0 };
+	pid_t pid;
+
+	if (nr < 0 || pipe(fds))
+		return -1;
+	if (arch == EU_ARCH_X32)
+		nr |= EU_X32_SYSCALL_BIT;
+	pid = fork();
+	if (pid == 0) {
+		close(fds[0]);
+		if (seccomp_load(ctx))
+			_exit(100);
+		/* -1 everywhere: a harmless failure for each call in the tables. */
+		child.ret = syscall(nr, -1L, -1L, -1L, -1L, -1L, -1L);
+		child.errnum = child.ret == -1 ? errno : 0;
+		if (write(fds[1], &child, sizeof(child)) != sizeof(child))
+			_exit(101);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0 || waitpid(pid, &status, 0) != pid) {
+		close(fds[0]);
+		return -1;
+	}
+	*out = (struct outcome){ 0 };
+	if (WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS) {
+		out->killed = true;
+	} else if (!WIFEXITED(status) || WEXITSTATUS(status) ||
+		   read(fds[0], out, sizeof(*out)) != sizeof(*out)) {
+		close(fds[0]);
+		return -1;
+	}
+	close(fds[0]);
+	return 0;
+}
+
+static void parse_options(char *words, struct eu_filter_opts *o)
+{
+	for (char *w = strtok(words, " \t\n"); w; w = strtok(NULL, " \t\n")) {
+		if (!strcmp(w, "complain"))
+			o->complain = true;
+		else if (!strncmp(w, "deny=", 5))
+			o->deny = (enum eu_deny)eu_deny_from_name(w + 5);
+		else if (!strncmp(w, "errno=", 6))
+			o->deny_errno = atoi(w + 6);
+		else
+			fail_msg("unknown option '%s'", w);
+	}
+}
+
+/* Check one verdict line; returns false (and says why) when the filter disagrees. */
+static bool check_line(scmp_filter_ctx ctx, const struct table *t, const char *where,
+		       const char *abi, const char *name, const char *verdict, int want_errno)
+{
+	int arch = eu_arch_from_name(abi);
+	struct outcome o;
+
+	if (run_in_child(ctx, arch, name, &o)) {
+		print_error("%s: cannot run %s %s in a child\n", where, abi, name);
+		return false;
+	}
+	if (!strcmp(verdict, "kill") && o.killed)
+		return true;
+	if (!strcmp(verdict, "errno") && !o.killed && o.ret == -1 && o.errnum == want_errno)
+		return true;
+	if (!strcmp(verdict, "allow") && !o.killed &&
+	    !(t->opts.deny == EU_DENY_ERRNO && !t->opts.complain && o.ret == -1 &&
+	      o.errnum == (t->opts.deny_errno ? t->opts.deny_errno : EPERM)))
+		return true;
+	print_error("%s: %s %s: expected %s %d, got %s ret %ld errno %d\n", where, abi, name,
+		    verdict, want_errno, o.killed ? "killed" : "not killed", o.ret, o.errnum);
+	return false;
+}
+
+static int run_table(const char *file, bool linear)
+{
+	char path[512], line[512], where[600];
+	_cleanup_fclose_ FILE *f = NULL;
+	struct table t = { 0 };
+	struct eu_profile *p = NULL;
+	scmp_filter_ctx ctx = NULL;
+	struct eu_err err = { 0 };
+	int failures = 0, lineno = 0;
+
+	snprintf(path, sizeof(path), "%s/%s", TABLES, file);
+	f = fopen(path, "re");
+	assert_non_null(f);
+	while (fgets(line, sizeof(line), f)) {
+		char abi[32], name[64], verdict[16];
+		int n, want = 0;
+
+		lineno++;
+		snprintf(where, sizeof(where), "%s:%d (%s)", file, lineno,
+			 linear ? "linear" : "binary tree");
+		if (line[0] == '#' || line[0] == '\n')
+			continue;
+		if (!strncmp(line, "profile ", 8)) {
+			snprintf(t.profile, sizeof(t.profile), "%s/%.*s", TABLES,
+				 (int)strcspn(line + 8, "\n"), line + 8);
+			continue;
+		}
+		if (!strncmp(line, "options", 7)) {
+			parse_options(line + 7, &t.opts);
+			t.opts.linear = linear;
+			continue;
+		}
+		if (!ctx) {
+			if (eu_profile_load(t.profile, &p, &err) ||
+			    eu_filter_build(p, &t.opts, &ctx, &err))
+				fail_msg("%s: %s", where, err.msg);
+		}
+		n = sscanf(line, "%31s %63s %15s %d", abi, name, verdict, &want);
+		if (n < 3)
+			fail_msg("%s: expected 'ABI SYSCALL VERDICT'", where);
+		if (!strcmp(abi, "i386"))
+			continue; /* 64-bit code cannot make i386 calls on every kernel: tests/vm/ */
+		if (!check_line(ctx, &t, where, abi, name, verdict, want))
+			failures++;
+	}
+	if (ctx)
+		seccomp_release(ctx);
+	eu_profile_free(p);
+	return failures;
+}
+
+static void test_verdict_tables_hold_with_tree_and_linear_filters(void **state)
+{
+	struct dirent *d;
+	DIR *dir = opendir(TABLES);
+	int tables = 0, failures = 0;
+
+	assert_non_null(dir);
+	while ((d = readdir(dir))) {
+		size_t n = strlen(d->d_name);
+
+		if (n < 7 || strcmp(d->d_name + n - 6, ".tests"))
+			continue;
+		failures += run_table(d->d_name, false);
+		failures += run_table(d->d_name, true);
+		tables++;
+	}
+	closedir(dir);
+	assert_true(tables >= 4);
+	assert_int_equal(failures, 0);
+}
+
+static void test_priority_grows_with_count(void **state)
+{
+	assert_int_equal(eu_filter_priority(0), 0);
+	assert_true(eu_filter_priority(1) >= 1);
+	assert_true(eu_filter_priority(1000) > eu_filter_priority(10));
+	assert_true(eu_filter_priority(1000000) > eu_filter_priority(1000));
+	assert_int_equal(eu_filter_priority(UINT64_MAX), 255);
+}
+
+static void test_deny_names_round_trip(void **state)
+{
+	for (int d = EU_DENY_ERRNO; d <= EU_DENY_LOG; d++)
+		assert_int_equal(eu_deny_from_name(eu_deny_name((enum eu_deny)d)), d);
+	assert_int_equal(eu_deny_from_name("allow"), -1);
+}
+
+static void test_profile_without_architectures_is_refused(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { 0 };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), -1);
+	assert_int_equal(err.kind, EU_E_PROFILE);
+	assert_string_equal(err.msg, "the profile lists no architecture, so it would allow no syscall");
+	assert_null(ctx);
+	eu_profile_free(p);
+}
+
+static void test_number_without_name_off_the_native_abi_is_refused(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { 0 };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+
+	assert_int_equal(eu_profile_add_syscall(p, EU_ARCH_I386, EU_NR_MAX - 1, 1, &err), 0);
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), -1);
+	assert_int_equal(err.kind, EU_E_PROFILE);
+	assert_string_equal(err.msg, "syscall number 1023 of architecture i386 has no name in "
+				     "libseccomp, so no filter can allow it");
+	eu_profile_free(p);
+}
+
+static void test_errno_out_of_range_is_refused(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { .deny_errno = 5000 };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), -1);
+	assert_int_equal(err.kind, EU_E_USAGE);
+	eu_profile_free(p);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
+		cmocka_unit_test(test_priority_grows_with_count),
+		cmocka_unit_test(test_deny_names_round_trip),
+		cmocka_unit_test(test_profile_without_architectures_is_refused),
+		cmocka_unit_test(test_number_without_name_off_the_native_abi_is_refused),
+		cmocka_unit_test(test_errno_out_of_range_is_refused),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
