@@ -62,7 +62,9 @@ endif
 
 all: $(OUTPUT)/eunomia
 
-.SECONDARY:
+# Keep the BPF objects between builds (they are intermediate to the skeletons);
+# only these: a global .SECONDARY lets make skip a missing object file.
+.SECONDARY: $(BPF_OBJS)
 
 $(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/enforcer $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
@@ -119,16 +121,18 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libeunomia.a | $(OUTPUT)/tests
 	$(Q)$(CC) $(ALL_CFLAGS) -DFIXTURES='"$(CURDIR)/tests/fixtures"' $< $(OUTPUT)/libeunomia.a \
 		$(LDLIBS) -lcmocka -o $@
 
-# A static helper, so that it runs in a busybox container too.
-$(OUTPUT)/tests/storm: tests/integration/storm.c | $(OUTPUT)/tests
+# Static helpers of the bats tests, so that they run in a busybox container too.
+TEST_HELPERS := $(OUTPUT)/tests/storm $(OUTPUT)/tests/sysprobe
+
+$(OUTPUT)/tests/%: tests/integration/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(CFLAGS) -static -pthread $(WARNINGS) -D_GNU_SOURCE $< -o $@
 
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
-test-integration: $(OUTPUT)/eunomia $(OUTPUT)/tests/storm
-	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia STORM=$(CURDIR)/$(OUTPUT)/tests/storm bats tests/integration
+test-integration: $(OUTPUT)/eunomia $(TEST_HELPERS)
+	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia TEST_BIN=$(CURDIR)/$(OUTPUT)/tests bats tests/integration
 
 test-vm: $(OUTPUT)/eunomia
 	$(Q)tests/vm/run.sh $(OUTPUT)

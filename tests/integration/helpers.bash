@@ -4,7 +4,9 @@
 
 EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
-STORM=${STORM:-$BATS_TEST_DIRNAME/../../build/tests/storm}
+TEST_BIN=${TEST_BIN:-$BATS_TEST_DIRNAME/../../build/tests}
+STORM=$TEST_BIN/storm
+SYSPROBE=$TEST_BIN/sysprobe
 
 # Skip only when the thing is truly missing, and say which.
 require_root() {
