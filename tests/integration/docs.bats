@@ -37,3 +37,7 @@ long_options_in_man() {
 		"$EUNOMIA" learn --help | grep -q "$s "
 	done
 }
+
+@test "eunomia enforce --help and eunomia-enforce(8) list the same options" {
+	diff <(long_options_in_help enforce) <(long_options_in_man "$MAN/eunomia-enforce.8")
+}
