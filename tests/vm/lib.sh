@@ -112,3 +112,23 @@ learned()
 }
 
 finish() { exit "$failed"; }
+
+# drop_arch ARCH IN OUT: profile IN without its architectures.ARCH section.
+drop_arch()
+{
+	awk -v want="  $1:" '
+		/^[^ #]/ { top = $1; skip = 0 }
+		top == "architectures:" && /^  [^ ]/ { skip = ($0 == want) }
+		!skip { print }' "$2" > "$3"
+}
+
+# enforce PROFILE CMD...: run eunomia enforce; its exit status into $last_rc.
+enforce()
+{
+	last_err=/tmp/enforce.err
+	last_args="enforce --profile $*"
+	prof=$1
+	shift
+	"$EUNOMIA" enforce -q --profile "$prof" -- "$@" > /tmp/enforce.out 2> "$last_err"
+	last_rc=$?
+}
