@@ -109,10 +109,12 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 					       "--deny expects errno, kill-process or log, not '%s'",
 					       optarg);
 			o->filter.deny = (enum eu_deny)d;
+			o->filter.deny_set = true;
 			break;
 		case OPT_ERRNO:
 			if (parse_errno(optarg, &o->filter.deny_errno, err))
 				return -1;
+			o->filter.deny_set = true;
 			break;
 		case 'u':
 			if (eu_user_parse(optarg, &o->user, err))
@@ -160,18 +162,24 @@ static int check_exec_allowed(const struct eu_profile *p, const struct enforce_o
 
 static void describe(const struct eu_profile *p, const struct enforce_opts *o, const char *path)
 {
-	char list[480], caps[512];
+	char list[480], caps[512], deny[64];
 
 	eu_caps_format(p->caps_used, list, sizeof(list));
 	snprintf(caps, sizeof(caps), "[%s]", list);
+	if (o->filter.complain)
+		snprintf(deny, sizeof(deny), "logged (complain mode)");
+	else if (o->filter.deny == EU_DENY_ERRNO)
+		snprintf(deny, sizeof(deny), "errno %d",
+			 o->filter.deny_errno ? o->filter.deny_errno : EPERM);
+	else
+		snprintf(deny, sizeof(deny), "%s", eu_deny_name(o->filter.deny));
 	fprintf(stderr,
-		PROG ": %s: %zu syscalls allowed (x86_64 %zu, i386 %zu, x32 %zu), others %s; "
-		     "capabilities %s; running %s\n",
+		PROG ": %s: %zu syscalls allowed (x86_64 %zu, i386 %zu, x32 %zu) and %zu rules, "
+		     "others %s; capabilities %s; running %s\n",
 		o->profile, eu_profile_syscall_total(p, -1),
 		eu_profile_syscall_total(p, EU_ARCH_X86_64),
 		eu_profile_syscall_total(p, EU_ARCH_I386), eu_profile_syscall_total(p, EU_ARCH_X32),
-		o->filter.complain ? "logged (complain mode)" : eu_deny_name(o->filter.deny),
-		o->filter.complain ? "unchanged (complain mode)" : caps, path);
+		p->nrules, deny, o->filter.complain ? "unchanged (complain mode)" : caps, path);
 }
 
 static int run(struct enforce_opts *o, struct eu_err *err)
@@ -183,6 +191,7 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 
 	if (eu_profile_load(o->profile, &p, err))
 		return -1;
+	eu_filter_default_from(&o->filter, p);
 	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
 	    eu_find_program(o->command[0], &path, err))
 		goto fail;

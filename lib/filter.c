@@ -13,23 +13,12 @@
 #include "filter.h"
 #include "syscalls.h"
 
-static const char *const deny_names[] = {
-	[EU_DENY_ERRNO] = "errno",
-	[EU_DENY_KILL_PROCESS] = "kill-process",
-	[EU_DENY_LOG] = "log",
-};
-
-const char *eu_deny_name(enum eu_deny d)
+void eu_filter_default_from(struct eu_filter_opts *o, const struct eu_profile *p)
 {
-	return (size_t)d < EU_ARRAY_SIZE(deny_names) ? deny_names[d] : "errno";
-}
-
-int eu_deny_from_name(const char *name)
-{
-	for (size_t i = 0; i < EU_ARRAY_SIZE(deny_names); i++)
-		if (!strcmp(name, deny_names[i]))
-			return (int)i;
-	return -1;
+	if (o->deny_set || !p->has_default)
+		return;
+	o->deny = p->default_deny;
+	o->deny_errno = (int)p->default_errno;
 }
 
 uint32_t eu_filter_deny_action(const struct eu_filter_opts *o)
@@ -82,6 +71,88 @@ static int set_attrs(scmp_filter_ctx ctx, const struct eu_filter_opts *o, struct
 	return 0;
 }
 
+/* libseccomp's number for syscall nr of arch (see arch_filter()), or __NR_SCMP_ERROR. */
+static int scmp_nr(int arch, int nr, struct eu_err *err)
+{
+	_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+	int snr;
+
+	/*
+	 * By name: libseccomp takes native numbers (or its pseudo-numbers for
+	 * syscalls the native ABI lacks) and maps them to the filter's ABI. A
+	 * number it has no name for can only be taken as it is, on the native ABI.
+	 */
+	if (name)
+		snr = seccomp_syscall_resolve_name(name);
+	else
+		snr = eu_arch_token(arch) == seccomp_arch_native() ? nr : __NR_SCMP_ERROR;
+	if (snr != __NR_SCMP_ERROR)
+		return snr;
+	if (name)
+		eu_fail(err, EU_E_PROFILE, 0, "libseccomp does not know syscall %s of architecture %s",
+			name, eu_arch_name(arch));
+	else
+		eu_fail(err, EU_E_PROFILE, 0,
+			"syscall number %d of architecture %s has no name in libseccomp, so no "
+			"filter can allow it",
+			nr, eu_arch_name(arch));
+	return __NR_SCMP_ERROR;
+}
+
+static const enum scmp_compare cmp_ops[] = {
+	[EU_CMP_EQ] = SCMP_CMP_EQ, [EU_CMP_NE] = SCMP_CMP_NE, [EU_CMP_LT] = SCMP_CMP_LT,
+	[EU_CMP_LE] = SCMP_CMP_LE, [EU_CMP_GT] = SCMP_CMP_GT, [EU_CMP_GE] = SCMP_CMP_GE,
+	[EU_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
+};
+
+/* The profile's rules for one architecture. */
+static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
+		     const struct eu_filter_opts *o, struct eu_err *err)
+{
+	uint32_t deny = eu_filter_deny_action(o);
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct eu_rule *r = &p->rules[i];
+		struct scmp_arg_cmp cmp[EU_RULE_MAX_CONDS];
+		uint32_t action = r->errnum ? SCMP_ACT_ERRNO(r->errnum) : SCMP_ACT_ALLOW;
+		char text[256];
+		int snr, rc;
+
+		if (r->arch != arch)
+			continue;
+		/* Complain mode denies nothing, a rule's errno included: it logs. */
+		if (o->complain && r->errnum)
+			action = SCMP_ACT_LOG;
+		/* What the default does already needs no rule (libseccomp refuses one). */
+		if (action == deny)
+			continue;
+		snr = scmp_nr(arch, r->nr, err);
+		if (snr == __NR_SCMP_ERROR)
+			return -1;
+		for (unsigned int j = 0; j < r->ncond; j++) {
+			const struct eu_cond *c = &r->cond[j];
+			bool masked = c->op == EU_CMP_MASKED_EQ;
+
+			cmp[j] = (struct scmp_arg_cmp){
+				.arg = c->arg,
+				.op = cmp_ops[c->op],
+				.datum_a = masked ? c->mask : c->value,
+				.datum_b = masked ? c->value : 0,
+			};
+		}
+		rc = seccomp_rule_add_array(ctx, action, snr, r->ncond, cmp);
+		if (rc) {
+			_cleanup_free_ char *name = eu_syscall_name(arch, r->nr);
+
+			eu_rule_format(r, text, sizeof(text));
+			return eu_fail(err, EU_E_PROFILE, -rc,
+				       "libseccomp refused the rule '%s' for %s on %s", text, name,
+				       eu_arch_name(arch));
+		}
+	}
+	return 0;
+}
+
 /* The filter for one architecture of the profile. */
 static int arch_filter(const struct eu_profile *p, int arch, const struct eu_filter_opts *o,
 		       scmp_filter_ctx *out, struct eu_err *err)
@@ -105,44 +176,27 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 	if (set_attrs(ctx, o, err))
 		goto fail;
 	for (int nr = 0; nr < EU_NR_MAX; nr++) {
-		_cleanup_free_ char *name = NULL;
 		int snr;
 
 		if (!eu_profile_has_syscall(p, arch, nr))
 			continue;
-		name = eu_syscall_name(arch, nr);
-		/*
-		 * By name: libseccomp takes native numbers (or its pseudo-numbers
-		 * for syscalls the native ABI lacks) and maps them to the filter's
-		 * ABI. A number it has no name for can only be taken as it is, on
-		 * the native ABI.
-		 */
-		if (name)
-			snr = seccomp_syscall_resolve_name(name);
-		else
-			snr = token == seccomp_arch_native() ? nr : __NR_SCMP_ERROR;
-		if (snr == __NR_SCMP_ERROR) {
-			if (name)
-				eu_fail(err, EU_E_PROFILE, 0,
-					"libseccomp does not know syscall %s of architecture %s",
-					name, eu_arch_name(arch));
-			else
-				eu_fail(err, EU_E_PROFILE, 0,
-					"syscall number %d of architecture %s has no name in "
-					"libseccomp, so no filter can allow it",
-					nr, eu_arch_name(arch));
+		snr = scmp_nr(arch, nr, err);
+		if (snr == __NR_SCMP_ERROR)
 			goto fail;
-		}
 		rc = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, snr, 0);
 		if (!rc)
 			rc = seccomp_syscall_priority(ctx, snr,
 						      eu_filter_priority(p->arch[arch].count[nr]));
 		if (rc) {
-			eu_fail(err, EU_E_PROFILE, -rc, "libseccomp: cannot allow %s on %s", name,
-				eu_arch_name(arch));
+			_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+
+			eu_fail(err, EU_E_PROFILE, -rc, "libseccomp: cannot allow %s on %s",
+				name ? name : "a syscall", eu_arch_name(arch));
 			goto fail;
 		}
 	}
+	if (add_rules(ctx, p, arch, o, err))
+		goto fail;
 	*out = ctx;
 	return 0;
 fail:

@@ -15,23 +15,16 @@
 #include "errors.h"
 #include "profile.h"
 
-/* What a syscall outside the profile gets. */
-enum eu_deny {
-	EU_DENY_ERRNO = 0,    /* fail with an errno (EPERM unless told otherwise) */
-	EU_DENY_KILL_PROCESS, /* SIGSYS kills the whole process */
-	EU_DENY_LOG,	      /* allowed, and logged by the kernel */
-};
-
 struct eu_filter_opts {
 	enum eu_deny deny;
 	int deny_errno;	    /* with EU_DENY_ERRNO; 0 means EPERM */
+	bool deny_set;	    /* deny or deny_errno were given: the profile's default yields */
 	bool complain;	    /* allow everything, log what the profile would deny */
 	bool linear;	    /* no binary tree: one comparison after another (benchmarks) */
 };
 
-/* "errno", "kill-process", "log"; eu_deny_from_name() returns -1 for anything else. */
-const char *eu_deny_name(enum eu_deny d);
-int eu_deny_from_name(const char *name);
+/* Take the profile's default action (when it has one) unless the options name one. */
+void eu_filter_default_from(struct eu_filter_opts *o, const struct eu_profile *p);
 
 /* libseccomp's action for a syscall the profile does not allow. */
 uint32_t eu_filter_deny_action(const struct eu_filter_opts *o);

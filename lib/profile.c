@@ -34,6 +34,7 @@ void eu_profile_free(struct eu_profile *p)
 		return;
 	meta_free(&p->meta);
 	eu_strv_free(&p->execs);
+	free(p->rules);
 	free(p);
 }
 
@@ -46,6 +47,24 @@ int eu_set_str(char **slot, const char *s, struct eu_err *err)
 	free(*slot);
 	*slot = copy;
 	return 0;
+}
+
+static void drop_rules(struct eu_profile *p, int arch, int nr)
+{
+	size_t kept = 0;
+
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].arch != arch || p->rules[i].nr != nr)
+			p->rules[kept++] = p->rules[i];
+	p->nrules = kept;
+}
+
+bool eu_profile_has_rules(const struct eu_profile *p, int arch, int nr)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].arch == arch && p->rules[i].nr == nr)
+			return true;
+	return false;
 }
 
 int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t count,
@@ -61,10 +80,54 @@ int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t coun
 	set = &p->arch[arch];
 	set->present = true;
 	eu_bit_set(set->bits, nr);
+	drop_rules(p, arch, nr);
 	/* Saturate rather than wrap: a count is a magnitude, not an identity. */
 	set->count[nr] = set->count[nr] + count < set->count[nr] ? UINT64_MAX
 								  : set->count[nr] + count;
 	return 0;
+}
+
+int eu_profile_add_rule(struct eu_profile *p, const struct eu_rule *r, struct eu_err *err)
+{
+	if (r->arch < 0 || r->arch >= EU_ARCH_COUNT || r->nr < 0 || r->nr >= EU_NR_MAX)
+		return eu_fail(err, EU_E_INTERNAL, 0, "rule for a bad syscall %d/%d", r->arch, r->nr);
+	/* Allowed outright already: a rule can only narrow that, and a union does not narrow. */
+	if (eu_profile_has_syscall(p, r->arch, r->nr))
+		return 0;
+	for (size_t i = 0; i < p->nrules; i++)
+		if (eu_rule_equal(&p->rules[i], r))
+			return 0;
+	if (p->nrules == p->rules_cap) {
+		size_t cap = p->rules_cap ? 2 * p->rules_cap : 16;
+		struct eu_rule *v = realloc(p->rules, cap * sizeof(*v));
+
+		if (!v)
+			return eu_fail(err, EU_E_INTERNAL, ENOMEM, "growing the rule list");
+		p->rules = v;
+		p->rules_cap = cap;
+	}
+	p->rules[p->nrules++] = *r;
+	p->arch[r->arch].present = true;
+	return 0;
+}
+
+static const char *const deny_names[] = {
+	[EU_DENY_ERRNO] = "errno",
+	[EU_DENY_KILL_PROCESS] = "kill-process",
+	[EU_DENY_LOG] = "log",
+};
+
+const char *eu_deny_name(enum eu_deny d)
+{
+	return (size_t)d < EU_ARRAY_SIZE(deny_names) ? deny_names[d] : "errno";
+}
+
+int eu_deny_from_name(const char *name)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(deny_names); i++)
+		if (!strcmp(name, deny_names[i]))
+			return (int)i;
+	return -1;
 }
 
 bool eu_profile_has_syscall(const struct eu_profile *p, int arch, int nr)
@@ -113,6 +176,14 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 		for (int w = 0; w < EU_NR_WORDS; w++)
 			dm->setup_bits[a][w] |= sm->setup_bits[a][w];
 	}
+	for (size_t i = 0; i < src->nrules; i++)
+		if (eu_profile_add_rule(dst, &src->rules[i], err))
+			return -1;
+	if (!dst->has_default && src->has_default) {
+		dst->has_default = true;
+		dst->default_deny = src->default_deny;
+		dst->default_errno = src->default_errno;
+	}
 	dst->caps_used |= src->caps_used;
 	dst->caps_denied |= src->caps_denied;
 	dm->setup_caps |= sm->setup_caps;
@@ -147,12 +218,46 @@ static bool str_equal(const char *a, const char *b)
 	return !strcmp(a, b);
 }
 
+/* The rule at position `k` among those for (arch, nr), or NULL. */
+static const struct eu_rule *nth_rule(const struct eu_profile *p, int arch, int nr, size_t k)
+{
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].arch == arch && p->rules[i].nr == nr && k-- == 0)
+			return &p->rules[i];
+	return NULL;
+}
+
+/*
+ * Same rules for each syscall, in the same order. The order among syscalls
+ * carries no meaning (the YAML form lists them by name).
+ */
+static bool rules_equal(const struct eu_profile *a, const struct eu_profile *b)
+{
+	for (size_t i = 0; i < a->nrules; i++) {
+		const struct eu_rule *r = &a->rules[i], *s;
+		size_t k = 0;
+
+		for (size_t j = 0; j < i; j++)
+			k += a->rules[j].arch == r->arch && a->rules[j].nr == r->nr;
+		s = nth_rule(b, r->arch, r->nr, k);
+		if (!s || !eu_rule_equal(r, s))
+			return false;
+	}
+	return true;
+}
+
 bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
 {
 	const struct eu_meta *am = &a->meta, *bm = &b->meta;
 
 	if (a->version != b->version || a->caps_used != b->caps_used ||
-	    a->caps_denied != b->caps_denied || !eu_strv_equal(&a->execs, &b->execs))
+	    a->caps_denied != b->caps_denied || !eu_strv_equal(&a->execs, &b->execs) ||
+	    a->has_default != b->has_default || a->nrules != b->nrules)
+		return false;
+	if (a->has_default &&
+	    (a->default_deny != b->default_deny || a->default_errno != b->default_errno))
+		return false;
+	if (!rules_equal(a, b))
 		return false;
 	for (int i = 0; i < EU_ARCH_COUNT; i++) {
 		if (a->arch[i].present != b->arch[i].present ||

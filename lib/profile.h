@@ -12,6 +12,7 @@
 
 #include "common.h"
 #include "errors.h"
+#include "rule.h"
 
 #define EU_PROFILE_VERSION 1
 
@@ -52,10 +53,24 @@ struct eu_meta {
 	uint64_t setup_caps;
 };
 
+/* What a syscall outside the profile gets. */
+enum eu_deny {
+	EU_DENY_ERRNO = 0,    /* fail with an errno (EPERM unless told otherwise) */
+	EU_DENY_KILL_PROCESS, /* SIGSYS kills the whole process */
+	EU_DENY_LOG,	      /* allowed, and logged by the kernel */
+};
+
 struct eu_profile {
 	uint32_t version;
 	struct eu_meta meta;
+	/* The profile's own default for what it does not allow (imported ones have one). */
+	bool has_default;
+	enum eu_deny default_deny;
+	uint32_t default_errno; /* with EU_DENY_ERRNO */
 	struct eu_syscall_set arch[EU_ARCH_COUNT];
+	/* Syscalls allowed under conditions, or failed with an errno; in order, no duplicates. */
+	struct eu_rule *rules;
+	size_t nrules, rules_cap;
 	uint64_t caps_used;   /* capability checks that succeeded */
 	uint64_t caps_denied; /* checked but refused: informational */
 	struct eu_strv execs; /* executables the container ran */
@@ -75,11 +90,20 @@ static inline void eu_bit_set(uint64_t *bits, unsigned int nr)
 	bits[nr / 64] |= 1ULL << (nr % 64);
 }
 
-/* Add syscall `nr` of `arch` with `count` observations (counts add). */
+/*
+ * Add syscall `nr` of `arch` with `count` observations (counts add). Allowed
+ * outright, it needs no rules: those it had are dropped (a union).
+ */
 int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t count,
 			   struct eu_err *err);
 
-/* True when the profile allows syscall nr of arch. */
+/* Add a rule (marks its architecture present); an equal rule already there is kept once. */
+int eu_profile_add_rule(struct eu_profile *p, const struct eu_rule *r, struct eu_err *err);
+
+/* Does the profile have rules for syscall nr of arch? */
+bool eu_profile_has_rules(const struct eu_profile *p, int arch, int nr);
+
+/* True when the profile allows syscall nr of arch outright. */
 bool eu_profile_has_syscall(const struct eu_profile *p, int arch, int nr);
 
 /* Number of distinct syscalls of one ABI, or of all ABIs with arch == -1. */
@@ -101,6 +125,10 @@ bool eu_strv_equal(const struct eu_strv *a, const struct eu_strv *b);
 void eu_strv_free(struct eu_strv *sv);
 
 const char *eu_boundary_name(enum eu_boundary b);
+
+/* "errno", "kill-process", "log"; eu_deny_from_name() returns -1 for anything else. */
+const char *eu_deny_name(enum eu_deny d);
+int eu_deny_from_name(const char *name);
 int eu_boundary_from_name(const char *name);
 
 #endif

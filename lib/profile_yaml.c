@@ -425,6 +425,10 @@ static int parse_syscalls(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *
 		if (eu_profile_has_syscall(c->p, arch, nr))
 			return fail_at(c, key, "syscall '%s' is listed twice for architecture %s",
 				       name, eu_arch_name(arch));
+		if (eu_profile_has_rules(c->p, arch, nr))
+			return fail_at(c, key,
+				       "syscall '%s' has rules but is also allowed outright on %s",
+				       name, eu_arch_name(arch));
 		if (get_u64(c, val, "a syscall count", &count) ||
 		    eu_profile_add_syscall(c->p, arch, nr, count, c->err))
 			return -1;
@@ -462,9 +466,55 @@ static int parse_unnamed(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *a
 	return 0;
 }
 
+/* One rule of architectures.<arch>.rules.<syscall>; arg points at a rule with arch and nr set. */
+static int parse_rule_item(struct yctx *c, yaml_node_t *item, void *arg)
+{
+	struct eu_rule *r = arg;
+	const char *s;
+	char why[160];
+	size_t col;
+
+	if (get_str(c, item, "a rule ('allow' or 'errno N', then 'if' and conditions)", &s))
+		return -1;
+	if (eu_rule_parse(s, r, why, sizeof(why), &col))
+		return fail_at(c, item, "rule '%s', at character %zu: %s", s, col + 1, why);
+	return eu_profile_add_rule(c->p, r, c->err);
+}
+
+/* architectures.<arch>.rules: {syscall: [rule, ...]} */
+static int parse_rules(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	int arch = *(int *)arg;
+
+	(void)k;
+	if (want(c, v, YAML_MAPPING_NODE, "rules"))
+		return -1;
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
+	     pr++) {
+		yaml_node_t *key = node_at(c, pr->key), *val = node_at(c, pr->value);
+		struct eu_rule r = { .arch = arch };
+		const char *name;
+
+		if (get_str(c, key, "a syscall name", &name))
+			return -1;
+		r.nr = eu_syscall_nr(arch, name);
+		if (r.nr < 0 || r.nr >= EU_NR_MAX)
+			return fail_at(c, key, "unknown syscall '%s' for architecture %s", name,
+				       eu_arch_name(arch));
+		if (eu_profile_has_syscall(c->p, arch, r.nr))
+			return fail_at(c, key,
+				       "syscall '%s' has rules but is also allowed outright on %s",
+				       name, eu_arch_name(arch));
+		if (walk_list(c, val, "the rules of a syscall", parse_rule_item, &r))
+			return -1;
+	}
+	return 0;
+}
+
 static const struct field arch_fields[] = {
 	{ "syscalls", parse_syscalls, false },
 	{ "unnamed", parse_unnamed, false },
+	{ "rules", parse_rules, false },
 };
 
 static int parse_architectures(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -534,9 +584,41 @@ static int parse_executables(struct yctx *c, yaml_node_t *k, yaml_node_t *v, voi
 	return walk_list(c, v, "executables", parse_exec_item, arg);
 }
 
+/* default_action: "errno N", "kill-process" or "log" */
+static int parse_default(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	const char *s;
+	char *end;
+	int d;
+
+	(void)k;
+	(void)arg;
+	if (get_str(c, v, "a default action", &s))
+		return -1;
+	if (!strncmp(s, "errno ", 6)) {
+		unsigned long e;
+
+		errno = 0;
+		e = strtoul(s + 6, &end, 10);
+		if (errno || end == s + 6 || *end || e < 1 || e > EU_ERRNO_MAX)
+			return fail_at(c, v, "'%s': the errno is a number from 1 to 4095", s);
+		c->p->default_deny = EU_DENY_ERRNO;
+		c->p->default_errno = (uint32_t)e;
+	} else if ((d = eu_deny_from_name(s)) > 0) {
+		c->p->default_deny = (enum eu_deny)d;
+	} else {
+		return fail_at(c, v,
+			       "unknown default action '%s' (expected 'errno N', kill-process or log)",
+			       s);
+	}
+	c->p->has_default = true;
+	return 0;
+}
+
 static const struct field top_fields[] = {
 	{ "version", parse_version, true },
 	{ "metadata", parse_metadata, false },
+	{ "default_action", parse_default, false },
 	{ "architectures", parse_architectures, false },
 	{ "capabilities", parse_capabilities, false },
 	{ "executables", parse_executables, false },
@@ -817,6 +899,46 @@ static int collect_names(int arch, const uint64_t *bits, struct named_nr **out, 
 	return 0;
 }
 
+static bool bits_empty(const uint64_t *bits)
+{
+	for (int w = 0; w < EU_NR_WORDS; w++)
+		if (bits[w])
+			return false;
+	return true;
+}
+
+/* architectures.<arch>.rules: syscalls by name, each one's rules in the profile's order. */
+static int em_rules(struct yem *y, const struct eu_profile *p, int arch)
+{
+	uint64_t bits[EU_NR_WORDS] = { 0 };
+	struct named_nr *names;
+	char text[512];
+	size_t n;
+	int rc;
+
+	for (size_t i = 0; i < p->nrules; i++)
+		if (p->rules[i].arch == arch)
+			eu_bit_set(bits, (unsigned int)p->rules[i].nr);
+	if (bits_empty(bits))
+		return 0;
+	if (collect_names(arch, bits, &names, &n, NULL, NULL, y->err))
+		return -1;
+	rc = em_str(y, "rules") || em_map_start(y);
+	for (size_t i = 0; !rc && i < n; i++) {
+		rc = em_str(y, names[i].name) || em_seq_start(y);
+		for (size_t j = 0; !rc && j < p->nrules; j++) {
+			if (p->rules[j].arch != arch || p->rules[j].nr != names[i].nr)
+				continue;
+			eu_rule_format(&p->rules[j], text, sizeof(text));
+			rc = em_str(y, text);
+		}
+		rc = rc || em_seq_end(y);
+	}
+	rc = rc || em_map_end(y);
+	named_free(names, n);
+	return rc ? -1 : 0;
+}
+
 static int em_arch(struct yem *y, const struct eu_profile *p, int arch)
 {
 	const struct eu_syscall_set *set = &p->arch[arch];
@@ -844,18 +966,12 @@ static int em_arch(struct yem *y, const struct eu_profile *p, int arch)
 		if (em_map_end(y))
 			goto out;
 	}
+	if (em_rules(y, p, arch))
+		goto out;
 	rc = em_map_end(y);
 out:
 	named_free(names, n);
 	return rc;
-}
-
-static bool bits_empty(const uint64_t *bits)
-{
-	for (int w = 0; w < EU_NR_WORDS; w++)
-		if (bits[w])
-			return false;
-	return true;
 }
 
 static int em_runtime_setup(struct yem *y, const struct eu_meta *m)
@@ -938,6 +1054,16 @@ static int em_profile(struct yem *y, const struct eu_profile *p)
 	if (emit(y, &ev) || em_map_start(y) || em_str(y, "version") || em_u64(y, p->version) ||
 	    em_metadata(y, p))
 		return -1;
+	if (p->has_default) {
+		char text[32];
+
+		if (p->default_deny == EU_DENY_ERRNO)
+			snprintf(text, sizeof(text), "errno %" PRIu32, p->default_errno);
+		else
+			snprintf(text, sizeof(text), "%s", eu_deny_name(p->default_deny));
+		if (em_kv_str(y, "default_action", text))
+			return -1;
+	}
 	if (em_str(y, "architectures") || em_map_start(y))
 		return -1;
 	for (int a = 0; a < EU_ARCH_COUNT; a++)

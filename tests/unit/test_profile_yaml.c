@@ -48,6 +48,31 @@ static struct eu_profile *full_profile(void)
 	eu_profile_add_syscall(p, EU_ARCH_I386, eu_syscall_nr(EU_ARCH_I386, "socketcall"), 7, &err);
 	eu_profile_add_syscall(p, EU_ARCH_I386, eu_syscall_nr(EU_ARCH_I386, "socket"), 0, &err);
 	p->arch[EU_ARCH_X32].present = true; /* present but empty */
+	p->has_default = true;
+	p->default_deny = EU_DENY_ERRNO;
+	p->default_errno = 38;
+	{
+		/* rules keep their order within a syscall; syscalls come out sorted by name */
+		struct eu_rule r = { .arch = EU_ARCH_X86_64, .ncond = 1 };
+
+		r.nr = eu_syscall_nr(EU_ARCH_X86_64, "personality");
+		r.cond[0] = (struct eu_cond){ .arg = 0, .op = EU_CMP_EQ, .value = 4294967295 };
+		eu_profile_add_rule(p, &r, &err);
+		r.cond[0].value = 8;
+		eu_profile_add_rule(p, &r, &err);
+		r.nr = eu_syscall_nr(EU_ARCH_X86_64, "clone");
+		r.cond[0] = (struct eu_cond){ .arg = 0, .op = EU_CMP_MASKED_EQ, .mask = 0x7e020000 };
+		eu_profile_add_rule(p, &r, &err);
+		r.nr = eu_syscall_nr(EU_ARCH_X86_64, "socket");
+		r.errnum = 22;
+		r.ncond = 2;
+		r.cond[0] = (struct eu_cond){ .arg = 0, .op = EU_CMP_EQ, .value = 16 };
+		r.cond[1] = (struct eu_cond){ .arg = 2, .op = EU_CMP_EQ, .value = 9 };
+		eu_profile_add_rule(p, &r, &err);
+		r = (struct eu_rule){ .arch = EU_ARCH_I386, .errnum = 1 };
+		r.nr = eu_syscall_nr(EU_ARCH_I386, "bpf");
+		eu_profile_add_rule(p, &r, &err);
+	}
 	p->caps_used = (1ULL << 0) | (1ULL << 10);
 	p->caps_denied = 1ULL << 12;
 	eu_strv_add_sorted(&p->execs, "/bin/sh", &err);
