@@ -148,7 +148,8 @@ bench: $(OUTPUT)/eunomia
 
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
-	runc podman busybox-static gcc-multilib qemu-system-x86 cpio libbpf-tools
+	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
+	libbpf-tools
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

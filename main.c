@@ -13,6 +13,7 @@ static const struct command {
 } commands[] = {
 	{ "learn", cmd_learn, "trace a container or a command and write its profile" },
 	{ "enforce", cmd_enforce, "run a command held to a profile (seccomp, capabilities)" },
+	{ "import", cmd_import, "read a Docker/podman seccomp profile as an eunomia profile" },
 };
 
 static void usage(FILE *f)

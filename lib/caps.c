@@ -3,9 +3,11 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/capability.h>
 
 #include "caps.h"
+#include "errors.h"
 #include "cleanup.h"
 #include "common.h"
 
@@ -42,6 +44,25 @@ int eu_cap_from_name(const char *name)
 	if (cap_from_name(name, &v) != 0 || v < 0 || v >= EU_CAP_MAX)
 		return -1;
 	return v;
+}
+
+int eu_caps_parse_list(const char *s, uint64_t *mask, struct eu_err *err)
+{
+	*mask = 0;
+	while (*s) {
+		size_t n = strcspn(s, ",");
+		char name[64];
+		int cap;
+
+		snprintf(name, sizeof(name), "%s%.*s", strncasecmp(s, "cap_", 4) ? "CAP_" : "",
+			 (int)n, s);
+		cap = n && n < 40 ? eu_cap_from_name(name) : -1;
+		if (cap < 0)
+			return eu_fail(err, EU_E_USAGE, 0, "unknown capability '%.*s'", (int)n, s);
+		*mask |= 1ULL << cap;
+		s += n + (s[n] == ',');
+	}
+	return 0;
 }
 
 void eu_caps_format(uint64_t mask, char *buf, size_t size)

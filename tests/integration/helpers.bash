@@ -145,3 +145,20 @@ assert_no_syscall() {
 		fi
 	done
 }
+
+# ensure_busybox_image: the local podman image localhost/eunomia-busybox:test, made once.
+ensure_busybox_image() {
+	podman image exists localhost/eunomia-busybox:test && return 0
+	local dir
+	dir=$(mktemp -d /tmp/eunomia-img.XXXXXX)
+	make_rootfs "$dir/root"
+	tar -C "$dir/root" -cf "$dir/img.tar" .
+	podman import "$dir/img.tar" localhost/eunomia-busybox:test >/dev/null
+	rm -rf "$dir"
+}
+
+# podman_run ARGS...: podman run as this host allows it (cgroupfs, runc, bounded ulimits).
+podman_run() {
+	podman --cgroup-manager=cgroupfs --runtime runc run --rm \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
+}

@@ -238,11 +238,7 @@ write_crun_status() {
 
 @test "learn a podman container by name" {
 	require_cmd podman
-	podman image exists localhost/eunomia-busybox:test || {
-		make_rootfs "$WORK/img"
-		tar -C "$WORK/img" -cf "$WORK/img.tar" .
-		podman import "$WORK/img.tar" localhost/eunomia-busybox:test >/dev/null
-	}
+	ensure_busybox_image
 	local name=eunomia-test-podman-$$
 	mkdir -p "$WORK/pshared"
 	podman --cgroup-manager=cgroupfs --runtime runc run -d --name "$name" \
