@@ -14,6 +14,7 @@ static const struct command {
 	{ "learn", cmd_learn, "trace a container or a command and write its profile" },
 	{ "enforce", cmd_enforce, "run a command held to a profile (seccomp, capabilities)" },
 	{ "import", cmd_import, "read a Docker/podman seccomp profile as an eunomia profile" },
+	{ "export", cmd_export, "write a profile as OCI, Docker/podman or Kubernetes JSON" },
 };
 
 static void usage(FILE *f)

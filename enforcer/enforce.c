@@ -15,16 +15,20 @@
 #include "caps.h"
 #include "cleanup.h"
 #include "commands.h"
+#include "file.h"
 #include "filter.h"
 #include "privs.h"
 #include "profile_yaml.h"
+#include "json.h"
 #include "runcmd.h"
+#include "seccomp_json.h"
 #include "syscalls.h"
 
 #define PROG "eunomia enforce"
 
 struct enforce_opts {
 	const char *profile;
+	const char *bundle; /* --oci-bundle: write into its config.json instead of running */
 	struct eu_filter_opts filter;
 	struct eu_user user;
 	bool quiet;
@@ -35,10 +39,13 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: eunomia enforce --profile FILE [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       eunomia enforce --profile FILE [OPTIONS] --oci-bundle DIR\n"
 		"\n"
 		"Run COMMAND held to a profile: a seccomp filter that allows the profile's\n"
 		"syscalls on each of its architectures (other architectures are killed), and\n"
-		"only the profile's capabilities, with no_new_privs.\n"
+		"only the profile's capabilities, with no_new_privs. Or write the profile into\n"
+		"an OCI bundle's config.json (linux.seccomp, process.capabilities,\n"
+		"process.noNewPrivileges), every other field kept, for runc or crun to enforce.\n"
 		"\n"
 		"Options:\n"
 		"  -p, --profile FILE       the profile to enforce (required)\n"
@@ -50,15 +57,16 @@ static void usage(FILE *f)
 		"  -u, --user UID[:GID]     run COMMAND as this user and group, keeping the\n"
 		"                           profile's capabilities\n"
 		"      --linear             a linear filter instead of libseccomp's binary tree\n"
+		"      --oci-bundle DIR     write the profile into DIR/config.json, atomically\n"
 		"  -q, --quiet              print only errors\n"
 		"  -h, --help               show this help\n"
 		"\n"
-		"Exit status: COMMAND's own once it runs; before that 2 usage; 3 bad profile;\n"
-		"4 I/O error; 6 the kernel refused the filter or capabilities; 8 COMMAND could\n"
-		"not be started. See eunomia-enforce(8).\n");
+		"Exit status: COMMAND's own once it runs; before that 2 usage; 3 bad profile\n"
+		"or config.json; 4 I/O error; 6 the kernel refused the filter or capabilities;\n"
+		"8 COMMAND could not be started. See eunomia-enforce(8).\n");
 }
 
-enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR };
+enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE };
 
 static int parse_errno(const char *s, int *out, struct eu_err *err)
 {
@@ -83,6 +91,7 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		{ "errno", required_argument, NULL, OPT_ERRNO },
 		{ "user", required_argument, NULL, 'u' },
 		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -123,6 +132,9 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case OPT_LINEAR:
 			o->filter.linear = true;
 			break;
+		case OPT_BUNDLE:
+			o->bundle = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -139,6 +151,17 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 	}
 	if (!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "which profile? (--profile FILE)");
+	if (o->bundle) {
+		if (optind < argc)
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "--oci-bundle writes a bundle; it runs no command ('%s')",
+				       argv[optind]);
+		if (o->filter.complain || o->user.set || o->filter.linear)
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "--mode complain, --user and --linear apply to a command; "
+				       "for a bundle use --deny log, process.user and the runtime");
+		return 0;
+	}
 	if (optind <= 1 || strcmp(argv[optind - 1], "--") || optind >= argc)
 		return eu_fail(err, EU_E_USAGE, 0, "give the command to run after '--' (see --help)");
 	o->command = argv + optind;
@@ -182,6 +205,88 @@ static void describe(const struct eu_profile *p, const struct enforce_opts *o, c
 		p->nrules, deny, o->filter.complain ? "unchanged (complain mode)" : caps, path);
 }
 
+/* The profile's default action as the options say it, for the JSON forms. */
+static void default_from_options(struct eu_profile *p, const struct eu_filter_opts *f)
+{
+	if (!f->deny_set)
+		return;
+	p->has_default = true;
+	p->default_deny = f->deny;
+	p->default_errno = (uint32_t)(f->deny_errno ? f->deny_errno : EPERM);
+}
+
+/*
+ * Write the profile into DIR/config.json: linux.seccomp, process.capabilities
+ * and process.noNewPrivileges, every other field as it was. Checked first,
+ * written atomically: a failure leaves the bundle as it was.
+ */
+static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	struct json_object *cfg = NULL, *linux_, *process, *seccomp = NULL, *caps = NULL;
+	char list[480];
+	size_t len;
+	int rc = -1;
+
+	if (asprintf(&path, "%s/config.json", o->bundle) < 0) {
+		path = NULL;
+		return eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
+	}
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
+	    eu_json_parse(path, buf, len, &cfg, err))
+		return -1;
+	if (!json_object_is_type(cfg, json_type_object)) {
+		eu_fail(err, EU_E_PROFILE, 0, "%s: expected a JSON object (an OCI config)", path);
+		goto out;
+	}
+	default_from_options(p, &o->filter);
+	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
+	    eu_oci_capabilities(p, &caps, err))
+		goto out;
+	linux_ = eu_json_get(cfg, "linux", json_type_object);
+	process = eu_json_get(cfg, "process", json_type_object);
+	if (!process) {
+		eu_fail(err, EU_E_PROFILE, 0, "%s: no process object: not an OCI runtime config",
+			path);
+		goto out;
+	}
+	if (!linux_) {
+		linux_ = json_object_new_object();
+		if (!linux_ || json_object_object_add(cfg, "linux", linux_)) {
+			json_object_put(linux_);
+			eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
+			goto out;
+		}
+	}
+	if (json_object_object_add(linux_, "seccomp", seccomp) ||
+	    json_object_object_add(process, "capabilities", caps) ||
+	    json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(1))) {
+		eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
+		goto out;
+	}
+	seccomp = caps = NULL; /* owned by cfg now */
+	if (eu_json_save(cfg, path, err))
+		goto out;
+	if (!o->quiet) {
+		eu_caps_format(p->caps_used, list, sizeof(list));
+		fprintf(stderr,
+			PROG ": wrote %s into %s: linux.seccomp (%zu syscalls, %zu rules), "
+			     "process.capabilities [%s], process.noNewPrivileges\n",
+			o->profile, path, eu_profile_syscall_total(p, -1), p->nrules, list);
+	}
+	if (eu_seccomp_json_is_union(p))
+		fprintf(stderr,
+			PROG ": warning: the profile allows different syscalls on different "
+			     "architectures; an OCI config names syscalls for all of them, so each "
+			     "gets the union\n");
+	rc = 0;
+out:
+	json_object_put(seccomp);
+	json_object_put(caps);
+	json_object_put(cfg);
+	return rc;
+}
+
 static int run(struct enforce_opts *o, struct eu_err *err)
 {
 	_cleanup_free_ char *path = NULL;
@@ -191,6 +296,11 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 
 	if (eu_profile_load(o->profile, &p, err))
 		return -1;
+	if (o->bundle) {
+		rc = write_bundle(o, p, err);
+		eu_profile_free(p);
+		return rc;
+	}
 	eu_filter_default_from(&o->filter, p);
 	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
 	    eu_find_program(o->command[0], &path, err))

@@ -2,7 +2,13 @@
 /* json-c helpers (see json.h). */
 #include <ctype.h>
 #include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
+#include "cleanup.h"
+#include "file.h"
 #include "json.h"
 
 static void offset_to_line_col(const char *buf, size_t off, size_t *line, size_t *col)
@@ -90,4 +96,23 @@ int eu_json_int(struct json_object *obj, const char *key, int64_t *out)
 	errno = 0;
 	*out = json_object_get_int64(v);
 	return errno ? -1 : 0;
+}
+
+/* Serialise pretty, with a final newline, the way people keep JSON in git. */
+int eu_json_save(struct json_object *o, const char *path, struct eu_err *err)
+{
+	const char *s = json_object_to_json_string_ext(
+		o, JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED | JSON_C_TO_STRING_NOSLASHESCAPE);
+	_cleanup_free_ char *text = NULL;
+
+	if (!s || asprintf(&text, "%s\n", s) < 0) {
+		text = NULL;
+		return eu_fail(err, EU_E_INTERNAL, 0, "out of memory serialising JSON");
+	}
+	if (!path || !strcmp(path, "-")) {
+		if (eu_write_all(STDOUT_FILENO, text, strlen(text)))
+			return eu_fail(err, EU_E_IO, errno, "writing to standard output");
+		return 0;
+	}
+	return eu_write_file_atomic(path, text, strlen(text), 0644, err);
 }

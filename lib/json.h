@@ -25,4 +25,7 @@ const char *eu_json_str(struct json_object *obj, const char *key);
 /* Integer member: 0 found, 1 absent, -1 present with another type. */
 int eu_json_int(struct json_object *obj, const char *key, int64_t *v);
 
+/* Write `o` as pretty JSON with a final newline: to `path` atomically, or stdout for NULL/"-". */
+int eu_json_save(struct json_object *o, const char *path, struct eu_err *err);
+
 #endif

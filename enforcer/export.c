@@ -1,0 +1,105 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* eunomia export: a profile as OCI, Docker/podman or Kubernetes seccomp JSON. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "json.h"
+#include "profile_yaml.h"
+#include "seccomp_json.h"
+
+#define PROG "eunomia export"
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: eunomia export --format FORMAT [OPTIONS] PROFILE\n"
+		"\n"
+		"Write an eunomia profile in a form the container world reads:\n"
+		"  oci      the linux.seccomp object of an OCI bundle's config.json (runc, crun)\n"
+		"  docker   a Docker/podman profile file (--security-opt seccomp=FILE)\n"
+		"  k8s      a Security Profiles Operator SeccompProfile manifest\n"
+		"\n"
+		"Options:\n"
+		"  -f, --format FORMAT   oci, docker or k8s (required)\n"
+		"  -o, --output FILE     write to FILE, atomically (default: stdout)\n"
+		"      --name NAME       metadata.name of the k8s manifest (default: the\n"
+		"                        profile's container name, else \"eunomia\")\n"
+		"  -h, --help            show this help\n"
+		"\n"
+		"Exit status: 0 written; 2 usage; 3 bad profile; 4 I/O error. See\n"
+		"eunomia-export(8).\n");
+}
+
+int cmd_export(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "format", required_argument, NULL, 'f' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "name", required_argument, NULL, 'n' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *output = NULL, *name = NULL;
+	struct json_object *doc = NULL;
+	struct eu_profile *p = NULL;
+	struct eu_err err = { 0 };
+	int c, form = -1;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+f:o:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'f':
+			form = eu_json_form_from_name(optarg);
+			if (form < 0) {
+				eu_fail(&err, EU_E_USAGE, 0,
+					"--format expects oci, docker or k8s, not '%s'", optarg);
+				return eu_report(&err, PROG);
+			}
+			break;
+		case 'o':
+			output = optarg;
+			break;
+		case 'n':
+			name = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case ':':
+			eu_fail(&err, EU_E_USAGE, 0, "option %s needs a value", argv[optind - 1]);
+			return eu_report(&err, PROG);
+		default:
+			eu_fail(&err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
+				argv[optind - 1]);
+			return eu_report(&err, PROG);
+		}
+	}
+	if (form < 0 || optind != argc - 1) {
+		eu_fail(&err, EU_E_USAGE, 0, form < 0 ? "which format? (--format oci|docker|k8s)"
+						      : "give one profile to export (see --help)");
+		return eu_report(&err, PROG);
+	}
+	if (eu_profile_load(argv[optind], &p, &err))
+		return eu_report(&err, PROG);
+	if (!name)
+		name = p->meta.container_name ? p->meta.container_name : "eunomia";
+	if (eu_seccomp_json(p, (enum eu_json_form)form, name, &doc, &err) ||
+	    eu_json_save(doc, output, &err)) {
+		json_object_put(doc);
+		eu_profile_free(p);
+		return eu_report(&err, PROG);
+	}
+	if (eu_seccomp_json_is_union(p))
+		fprintf(stderr,
+			PROG ": warning: %s allows different syscalls on different architectures; "
+			     "this form names syscalls for all of them, so each gets the union\n",
+			argv[optind]);
+	json_object_put(doc);
+	eu_profile_free(p);
+	return 0;
+}

@@ -1,0 +1,44 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * A profile in the JSON forms the container world reads (json-c): the OCI
+ * runtime spec's linux.seccomp object, which runc and crun enforce from a
+ * bundle's config.json; Docker's and podman's profile file (--security-opt
+ * seccomp=FILE); and the Security Profiles Operator's SeccompProfile for
+ * Kubernetes. These forms name syscalls once for every architecture they list,
+ * so a profile whose architectures allow different syscalls is exported as the
+ * union (eu_seccomp_json_is_union() says when that widened it).
+ */
+#ifndef EUNOMIA_SECCOMP_JSON_H
+#define EUNOMIA_SECCOMP_JSON_H
+
+#include <json-c/json.h>
+#include <stdbool.h>
+
+#include "errors.h"
+#include "profile.h"
+
+enum eu_json_form {
+	EU_JSON_OCI = 0, /* linux.seccomp of config.json */
+	EU_JSON_DOCKER,	 /* a Docker/podman profile file */
+	EU_JSON_K8S,	 /* a SeccompProfile manifest (security-profiles-operator.x-k8s.io) */
+};
+
+/* "oci", "docker", "k8s"; -1 for anything else. */
+int eu_json_form_from_name(const char *name);
+
+/*
+ * The profile as one JSON object of that form. `deny` is the action for what
+ * it does not allow (the profile's default_action, else errno EPERM); `name`
+ * names the k8s object. *out: put with json_object_put().
+ */
+int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const char *name,
+		    struct json_object **out, struct eu_err *err);
+
+/* OCI process.capabilities: the profile's capabilities in all five sets. */
+int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,
+			struct eu_err *err);
+
+/* Do the profile's architectures allow different syscalls (so the export is their union)? */
+bool eu_seccomp_json_is_union(const struct eu_profile *p);
+
+#endif

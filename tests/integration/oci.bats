@@ -1,0 +1,161 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# eunomia enforce --oci-bundle and eunomia export: profiles that runc enforces
+# from a bundle's config.json, with the same results as eunomia enforce.
+
+load helpers
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-oci.XXXXXX)
+	CONTAINERS=()
+}
+
+teardown() {
+	local c
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+
+# bundle DIR ARGS...: a runc bundle (busybox and sysprobe) whose process runs ARGS.
+bundle() {
+	local dir=$1
+	shift
+	mkdir -p "$dir"
+	make_rootfs "$dir/rootfs"
+	cp "$SYSPROBE" "$dir/rootfs/bin/sysprobe"
+	(cd "$dir" && runc spec)
+	jq --args '.process.terminal = false | .process.args = $ARGS.positional' "$@" \
+		<"$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# runc_run DIR: run the bundle to its end; its output into $output.
+runc_run() {
+	local id=eunomia-oci-$$-$RANDOM
+	CONTAINERS+=("$id")
+	run timeout 60 runc run --bundle "$1" "$id" </dev/null
+}
+
+# learned PROFILE ARGS...: learn ARGS (a program of the bundle's rootfs) on the host, with
+# what runc's init makes after it loads the filter (tests/fixtures/runc).
+learned() {
+	local out=$1
+	shift
+	"$EUNOMIA" learn -q -o "$out" --merge "$BATS_TEST_DIRNAME/../fixtures/runc/init-after-filter.yaml" \
+		-- "$@" >/dev/null
+}
+
+@test "--oci-bundle writes seccomp, capabilities and noNewPrivileges and keeps every other field" {
+	bundle "$WORK/b" /bin/sysprobe getppid
+	cp "$WORK/b/config.json" "$WORK/before.json"
+	learned "$WORK/p.yaml" "$WORK/b/rootfs/bin/sysprobe" getppid
+	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" --oci-bundle "$WORK/b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"wrote $WORK/p.yaml into $WORK/b/config.json"* ]]
+	local keep='del(.linux.seccomp, .process.capabilities, .process.noNewPrivileges)'
+	diff <(jq -S "$keep" "$WORK/before.json") <(jq -S "$keep" "$WORK/b/config.json")
+	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/b/config.json")" = SCMP_ACT_ERRNO ]
+	[ "$(jq -r .linux.seccomp.defaultErrnoRet "$WORK/b/config.json")" = 1 ]
+	[ "$(jq -c .linux.seccomp.architectures "$WORK/b/config.json")" = '["SCMP_ARCH_X86_64"]' ]
+	jq -e '.linux.seccomp.syscalls[0].names | index("getppid")' "$WORK/b/config.json"
+	[ "$(jq -r .process.noNewPrivileges "$WORK/b/config.json")" = true ]
+	[ "$(jq -c .process.capabilities.bounding "$WORK/b/config.json")" = '[]' ]
+}
+
+@test "runc enforces the bundle: the workload runs, what it never did fails with EPERM" {
+	bundle "$WORK/b" /bin/sysprobe getppid unshare:0x20000 mount keyctl ptrace bpf reboot
+	learned "$WORK/p.yaml" "$WORK/b/rootfs/bin/sysprobe" getppid
+	"$EUNOMIA" enforce -q --profile "$WORK/p.yaml" --oci-bundle "$WORK/b"
+	runc_run "$WORK/b"
+	[ "$status" -eq 0 ]
+	[ "$output" = "getppid ok
+unshare:0x20000 EPERM
+mount EPERM
+keyctl EPERM
+ptrace EPERM
+bpf EPERM
+reboot EPERM" ]
+	# the same profile under eunomia enforce on the host says the same
+	run "$EUNOMIA" enforce -q --profile "$WORK/p.yaml" -- \
+		"$SYSPROBE" getppid unshare:0x20000 mount keyctl ptrace bpf reboot
+	[ "$output" = "$(printf '%s\n' "getppid ok" "unshare:0x20000 EPERM" "mount EPERM" \
+		"keyctl EPERM" "ptrace EPERM" "bpf EPERM" "reboot EPERM")" ]
+}
+
+@test "runc gives the container only the profile's capabilities" {
+	bundle "$WORK/b" /bin/cat /proc/self/status
+	learned "$WORK/learned.yaml" "$BUSYBOX" cat /proc/self/status
+	awk '/^capabilities:/ { print; print "  used:"; print "  - CAP_CHOWN";
+	     print "  - CAP_NET_BIND_SERVICE"; skip = 1; next }
+	     skip && /^[^ -]/ { skip = 0 } !skip { print }' "$WORK/learned.yaml" >"$WORK/p.yaml"
+	"$EUNOMIA" enforce -q --profile "$WORK/p.yaml" --oci-bundle "$WORK/b"
+	runc_run "$WORK/b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"CapEff:	0000000000000401"* ]]
+	[[ "$output" == *"CapBnd:	0000000000000401"* ]]
+	[[ "$output" == *"NoNewPrivs:	1"* ]]
+}
+
+@test "podman's profile through a bundle: runc and eunomia enforce agree call for call" {
+	[ -r /usr/share/containers/seccomp.json ] ||
+		skip "no /usr/share/containers/seccomp.json (package golang-github-containers-common)"
+	local calls="getppid personality:1 personality:8 socket:16:3:9 socket:1:1:0 bpf reboot
+		kexec_load acct clone:0x20000 unshare:0x20000 io_uring_setup add_key syslog"
+	# shellcheck disable=SC2086
+	bundle "$WORK/b" /bin/sysprobe $calls
+	"$EUNOMIA" import -q -o "$WORK/podman.yaml" /usr/share/containers/seccomp.json
+	"$EUNOMIA" enforce -q --profile "$WORK/podman.yaml" --oci-bundle "$WORK/b"
+	runc_run "$WORK/b"
+	[ "$status" -eq 0 ]
+	echo "$output" >"$WORK/runc.out"
+	# shellcheck disable=SC2086
+	"$EUNOMIA" enforce -q --profile "$WORK/podman.yaml" -- "$SYSPROBE" $calls >"$WORK/eunomia.out"
+	diff -u "$WORK/runc.out" "$WORK/eunomia.out"
+	grep -qx 'personality:1 ENOSYS' "$WORK/runc.out"
+	grep -qx 'socket:16:3:9 EINVAL' "$WORK/runc.out"
+}
+
+@test "export: docker then import gives back the same profile; oci and k8s have their shapes" {
+	[ -r /usr/share/containers/seccomp.json ] ||
+		skip "no /usr/share/containers/seccomp.json (package golang-github-containers-common)"
+	"$EUNOMIA" import -q -o "$WORK/a.yaml" /usr/share/containers/seccomp.json
+	"$EUNOMIA" export --format docker -o "$WORK/a.json" "$WORK/a.yaml"
+	"$EUNOMIA" import -q -o "$WORK/b.yaml" "$WORK/a.json"
+	diff -u "$WORK/a.yaml" "$WORK/b.yaml"
+	"$EUNOMIA" export --format oci "$WORK/a.yaml" >"$WORK/oci.json"
+	jq -e '.defaultAction == "SCMP_ACT_ERRNO" and .defaultErrnoRet == 38
+	       and (.architectures | index("SCMP_ARCH_X86_64"))
+	       and (.syscalls | length > 10)' "$WORK/oci.json"
+	"$EUNOMIA" export --format k8s --name web "$WORK/a.yaml" >"$WORK/k8s.json"
+	jq -e '.apiVersion == "security-profiles-operator.x-k8s.io/v1beta1"
+	       and .kind == "SeccompProfile" and .metadata.name == "web"
+	       and .spec.defaultAction == "SCMP_ACT_ERRNO"' "$WORK/k8s.json"
+	# podman reads what eunomia exports
+	require_cmd podman
+	ensure_busybox_image
+	run podman_run --security-opt "seccomp=$WORK/a.json" -v "$TEST_BIN:/t:ro" \
+		localhost/eunomia-busybox:test /t/sysprobe personality:1 bpf
+	[ "$output" = "personality:1 ENOSYS
+bpf EPERM" ]
+}
+
+@test "bundle errors are clear and change nothing" {
+	"$EUNOMIA" learn -q -o "$WORK/p.yaml" -- /bin/true
+	mkdir -p "$WORK/empty"
+	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" --oci-bundle "$WORK/empty"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"$WORK/empty/config.json"* ]]
+	[ ! -e "$WORK/empty/config.json" ]
+	printf '{"process": {"args": ["sh"]},\n "linux": [}' >"$WORK/empty/config.json"
+	cp "$WORK/empty/config.json" "$WORK/bad.json"
+	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" --oci-bundle "$WORK/empty"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"$WORK/empty/config.json:2:12: JSON syntax error"* ]]
+	cmp "$WORK/bad.json" "$WORK/empty/config.json"
+	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" --oci-bundle "$WORK/empty" -- /bin/true
+	[ "$status" -eq 2 ]
+	run "$EUNOMIA" export --format yaml "$WORK/p.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--format expects oci, docker or k8s, not 'yaml'"* ]]
+}
