@@ -20,7 +20,7 @@ static void usage(FILE *f)
 		"\n"
 		"Write an eunomia profile in a form the container world reads:\n"
 		"  oci      the linux.seccomp object of an OCI bundle's config.json (runc, crun)\n"
-		"  docker   a Docker/podman profile file (--security-opt seccomp=FILE)\n"
+		"  docker   a Docker/podman profile file (podman run's seccomp security option)\n"
 		"  k8s      a Security Profiles Operator SeccompProfile manifest\n"
 		"\n"
 		"Options:\n"

@@ -41,3 +41,8 @@ long_options_in_man() {
 @test "eunomia enforce --help and eunomia-enforce(8) list the same options" {
 	diff <(long_options_in_help enforce) <(long_options_in_man "$MAN/eunomia-enforce.8")
 }
+
+@test "eunomia import and export --help list the options of their man pages" {
+	diff <(long_options_in_help import) <(long_options_in_man "$MAN/eunomia-import.8")
+	diff <(long_options_in_help export) <(long_options_in_man "$MAN/eunomia-export.8")
+}
