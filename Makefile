@@ -4,7 +4,7 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), then integration tests (bats, root)
-#   make bench     benchmarks; writes bench/results/*.md
+#   make bench     benchmarks (learn, enforce); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
 
 OUTPUT ?= build
@@ -143,13 +143,14 @@ test: test-unit test-integration test-vm
 
 bench: $(OUTPUT)/eunomia
 	$(Q)bench/learn-overhead.sh $(OUTPUT)
+	$(Q)bench/enforce-overhead.sh $(OUTPUT)
 
 # ---- installation ------------------------------------------------------------
 
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
-	libbpf-tools
+	libbpf-tools nginx wrk
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

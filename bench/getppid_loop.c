@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * The workload of bench/learn-overhead.sh: N getppid() syscalls, timed by the
- * program itself so that a tracer's start-up never lands in the measurement.
- * getppid does almost nothing in the kernel, so what a tracer adds shows.
+ * The workload of bench/learn-overhead.sh and bench/enforce-overhead.sh: N
+ * getppid() syscalls, timed by the program itself so that a tracer's or an
+ * enforcer's start-up never lands in the measurement. getppid does almost
+ * nothing in the kernel, so what a tracer or a filter adds shows. With -p, the
+ * calls are personality(0xffffffff) instead, a query as cheap as getppid that
+ * container profiles allow only for some argument values.
  */
 #include <errno.h>
 #include <stdio.h>
@@ -20,11 +23,17 @@
  */
 #define CHUNK 1000
 
+static int use_personality;
+
 static void call_getppid(long n)
 {
 	/* syscall(2), not getppid(3): no libc caching, one real syscall per call. */
-	for (long i = 0; i < n; i++)
-		syscall(SYS_getppid);
+	if (use_personality)
+		for (long i = 0; i < n; i++)
+			syscall(SYS_personality, 0xffffffffUL);
+	else
+		for (long i = 0; i < n; i++)
+			syscall(SYS_getppid);
 }
 
 static double now_ns(void)
@@ -45,10 +54,11 @@ static int cmp_double(const void *a, const void *b)
 static void usage(void)
 {
 	fprintf(stderr,
-		"Usage: getppid_loop [-m] N\n"
+		"Usage: getppid_loop [-m] [-p] N\n"
 		"Make N getppid() syscalls and print the mean ns per call (CLOCK_MONOTONIC).\n"
 		"  -m  print instead the median over chunks of %d calls: on a busy machine\n"
-		"      a chunk that was preempted or interrupted then does not move the result\n",
+		"      a chunk that was preempted or interrupted then does not move the result\n"
+		"  -p  call personality(0xffffffff) instead of getppid()\n",
 		CHUNK);
 }
 
@@ -60,8 +70,18 @@ int main(int argc, char **argv)
 	int median;
 	char *end;
 
-	median = argc == 3 && !strcmp(argv[1], "-m");
-	if (argc != 2 && !median) {
+	median = 0;
+	for (; argc > 2 && argv[1][0] == '-'; argc--, argv++) {
+		if (!strcmp(argv[1], "-m")) {
+			median = 1;
+		} else if (!strcmp(argv[1], "-p")) {
+			use_personality = 1;
+		} else {
+			usage();
+			return 2;
+		}
+	}
+	if (argc != 2) {
 		usage();
 		return 2;
 	}

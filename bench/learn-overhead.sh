@@ -253,6 +253,6 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 	echo "  syscall tracer was attached: $discarded"
 	echo "- load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
 	echo
-	awk -f bench/learn-overhead.awk "$RAW"
+	awk -f bench/stats.awk -f bench/learn-overhead.awk "$RAW"
 } >"$MD"
 cat "$MD"

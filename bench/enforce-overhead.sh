@@ -1,0 +1,236 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0-only
+# What enforcing a profile costs: ns per syscall under eunomia enforce's seccomp
+# filter, for getppid() and for personality(2) (which podman's profile allows
+# only for some arguments), with no filter, the floor (a one-instruction filter
+# that allows everything), podman's default profile and a learned profile, each
+# as a binary tree and as a linear filter; and requests per second of nginx under
+# wrk on loopback, without a filter, on the floor, with its learned profile and
+# with podman's default. Configurations take turns within each round, and every figure is a
+# median of per-round values: the machine drifts more between rounds than
+# within one. Writes bench/results/enforce-overhead.{md,raw}.
+#
+#   bench/enforce-overhead.sh [OUTPUT]     OUTPUT: the build directory (default: build)
+#
+# Environment: ROUNDS (default 21) and N (getppid calls per measurement, default
+# 300000) for the syscalls; NGINX_ROUNDS (default 7) and WRK_SECONDS (default 3) for
+# nginx (default 15); PIN, the CPU the loop (and wrk) run on (default 1; nginx gets CPU 0).
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+OUTPUT=$(realpath -m "${1:-build}")
+ROUNDS=${ROUNDS:-21}
+N=${N:-300000}
+NGINX_ROUNDS=${NGINX_ROUNDS:-15}
+WRK_SECONDS=${WRK_SECONDS:-3}
+PIN=${PIN:-1}
+EUNOMIA=$OUTPUT/eunomia
+LOOP=$OUTPUT/bench/getppid_loop
+FLOOR=$OUTPUT/bench/seccomp_floor
+PODMAN_PROFILE=/usr/share/containers/seccomp.json
+RESULTS=bench/results
+MD=$RESULTS/enforce-overhead.md
+RAW=$RESULTS/enforce-overhead.raw
+PORT=18080
+
+die() {
+	echo "enforce-overhead: $*" >&2
+	exit 1
+}
+
+[[ $(id -u) -eq 0 ]] || die "must run as root (eunomia enforce sets capabilities)"
+[[ -x $EUNOMIA ]] || die "$EUNOMIA is missing; run 'make' first"
+[[ -r $PODMAN_PROFILE ]] || die "$PODMAN_PROFILE is missing (package golang-github-containers-common)"
+command -v nginx >/dev/null || die "nginx is missing ('make deps')"
+command -v wrk >/dev/null || die "wrk is missing ('make deps')"
+for v in ROUNDS N NGINX_ROUNDS WRK_SECONDS; do
+	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer"
+done
+((N >= 1000)) || die "N must be at least 1000"
+taskset -c "$PIN" true 2>/dev/null || die "cannot pin to CPU $PIN (set PIN)"
+make -s --no-print-directory -C bench OUTPUT="$OUTPUT" || die "building the helpers in bench/ failed"
+
+TMP=$(mktemp -d /tmp/enforce-overhead.XXXXXX)
+NGINX_PID=
+cleanup() {
+	[[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
+	rm -rf "$TMP"
+}
+trap cleanup EXIT
+trap 'exit 130' INT
+trap 'exit 143' TERM
+
+# ---- per-syscall cost -------------------------------------------------------------
+
+"$EUNOMIA" import -q -o "$TMP/podman.yaml" "$PODMAN_PROFILE"
+"$EUNOMIA" learn -q -o "$TMP/learned.yaml" -- "$LOOP" -m 1000 >/dev/null
+"$EUNOMIA" learn -q --merge "$TMP/learned.yaml" -- "$LOOP" -m -p 1000 >/dev/null
+
+CONFIGS=(none floor podman podman-linear learned learned-linear)
+
+# measure CALL CONFIG: ns per call, into $ns.
+measure() {
+	local flag= profile args=()
+	[[ $1 == personality ]] && flag=-p
+	case $2 in
+	none) ns=$(taskset -c "$PIN" "$LOOP" -m $flag "$N"); return ;;
+	floor) ns=$(taskset -c "$PIN" "$FLOOR" "$LOOP" -m $flag "$N"); return ;;
+	podman*) profile=$TMP/podman.yaml ;;
+	learned*) profile=$TMP/learned.yaml ;;
+	esac
+	[[ $2 == *-linear ]] && args=(--linear)
+	ns=$(taskset -c "$PIN" "$EUNOMIA" enforce -q --profile "$profile" "${args[@]}" -- \
+		"$LOOP" -m $flag "$N") || die "eunomia enforce ($2, $1) failed"
+}
+
+mkdir -p "$RESULTS"
+start=$(date +%s)
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
+{
+	echo "# enforce-overhead raw data, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N, PIN=$PIN"
+	echo "# syscall CALL ROUND CONFIG NS_PER_CALL | nginx ROUND CONFIG REQUESTS_PER_S ERRORS"
+} >"$RAW"
+for call in getppid personality; do
+	for ((r = 1; r <= ROUNDS; r++)); do
+		line=
+		for c in "${CONFIGS[@]}"; do
+			measure "$call" "$c"
+			[[ $ns =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$c: the loop printed '$ns'"
+			echo "syscall $call $r $c $ns" >>"$RAW"
+			line+=" $c $ns"
+		done
+		echo "$call round $r/$ROUNDS:$line" >&2
+	done
+done
+
+# ---- nginx under wrk --------------------------------------------------------------
+
+mkdir -p "$TMP/www" "$TMP/nginx"
+head -c 4096 /dev/urandom | base64 >"$TMP/www/index.html"
+# nginx's workers run as nobody: let them read the files (mktemp made the directory private).
+chmod 755 "$TMP" "$TMP/www"
+chmod 644 "$TMP/www/index.html"
+cat >"$TMP/nginx.conf" <<EOF
+worker_processes 1;
+daemon off;
+pid $TMP/nginx/nginx.pid;
+error_log $TMP/nginx/error.log;
+events { worker_connections 512; }
+http {
+	# sendfile as Debian's own nginx.conf has it, and a cache of open files: what a
+	# production server is configured with. A request is then three syscalls
+	# (recvfrom, writev, sendfile), each paying the ~40 ns any seccomp filter adds.
+	sendfile on;
+	open_file_cache max=64;
+	keepalive_requests 1000000;
+	access_log off;
+	client_body_temp_path $TMP/nginx;
+	proxy_temp_path $TMP/nginx;
+	fastcgi_temp_path $TMP/nginx;
+	uwsgi_temp_path $TMP/nginx;
+	scgi_temp_path $TMP/nginx;
+	server {
+		listen 127.0.0.1:$PORT;
+		root $TMP/www;
+	}
+}
+EOF
+NGINX=(nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx.conf")
+
+wait_port() {
+	local i
+	for ((i = 0; i < 200; i++)); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
+		kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(tail -n 3 "$TMP/nginx/error.log")"
+		sleep 0.05
+	done
+	die "nginx did not listen on 127.0.0.1:$PORT"
+}
+
+stop_nginx() {
+	kill -TERM "$NGINX_PID" 2>/dev/null || true
+	wait "$NGINX_PID" 2>/dev/null || true
+	NGINX_PID=
+}
+
+# wrk_run: requests per second and errors (non-2xx responses, socket errors) into $rps $errors.
+wrk_run() {
+	local out
+	out=$(taskset -c "$PIN" wrk -t1 -c16 -d"${WRK_SECONDS}s" "http://127.0.0.1:$PORT/index.html")
+	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+	errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
+		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
+	[[ $rps =~ ^[0-9.]+$ ]] || die "wrk printed no rate: $out"
+}
+
+# Learn nginx under the same load it is measured with.
+taskset -c 0 "$EUNOMIA" learn -q -o "$TMP/nginx.yaml" --duration $((WRK_SECONDS * 2 + 2)) -- \
+	"${NGINX[@]}" &
+NGINX_PID=$!
+wait_port
+wrk_run
+wrk_run
+wait "$NGINX_PID" || die "learning nginx failed"
+NGINX_PID=
+
+# nginx under podman's default too: what any seccomp filter costs, for reference.
+"$EUNOMIA" import -q -o "$TMP/podman-nginx.yaml" --caps CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_SETGID,CAP_SETUID \
+	"$PODMAN_PROFILE"
+NGINX_CONFIGS=(none floor learned podman)
+for ((r = 1; r <= NGINX_ROUNDS; r++)); do
+	line=
+	# each round starts with the next configuration, so that none always goes first
+	for ((k = 0; k < ${#NGINX_CONFIGS[@]}; k++)); do
+		c=${NGINX_CONFIGS[$(((r + k) % ${#NGINX_CONFIGS[@]}))]}
+		case $c in
+		none) taskset -c 0 "${NGINX[@]}" & ;;
+		floor) taskset -c 0 "$FLOOR" "${NGINX[@]}" & ;;
+		learned)
+			taskset -c 0 "$EUNOMIA" enforce -q --profile "$TMP/nginx.yaml" -- "${NGINX[@]}" &
+			;;
+		podman)
+			taskset -c 0 "$EUNOMIA" enforce -q --profile "$TMP/podman-nginx.yaml" -- \
+				"${NGINX[@]}" &
+			;;
+		esac
+		NGINX_PID=$!
+		wait_port
+		wrk_run
+		stop_nginx
+		echo "nginx $r $c $rps $errors" >>"$RAW"
+		line+=" $c $rps/s ($errors errors)"
+	done
+	echo "nginx round $r/$NGINX_ROUNDS:$line" >&2
+done
+
+# ---- report -----------------------------------------------------------------------
+
+# sizes PROFILE: "N syscalls allowed outright on x86_64, M rules" of an eunomia profile.
+sizes() {
+	awk '/^  [a-z0-9_]+:$/ { arch = $1 } /^    [a-z]+:/ { sect = $1 }
+	     arch == "x86_64:" && sect == "syscalls:" && /^      [a-z0-9_]+: [0-9]+$/ { n++ }
+	     arch == "x86_64:" && sect == "rules:" && /^      - / { r++ }
+	     END { printf "%d syscalls allowed outright on x86_64, %d rules", n, r }' "$1"
+}
+
+wall=$(($(date +%s) - start))
+cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
+{
+	echo "# Cost of enforcing a profile"
+	echo
+	echo "Generated by \`make bench\` (bench/enforce-overhead.sh); raw numbers in enforce-overhead.raw."
+	echo
+	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
+	echo "- kernel: $(uname -r); libseccomp $(pkg-config --modversion libseccomp 2>/dev/null || echo '?')"
+	echo "- CPU: ${cpu:-unknown} ($(nproc) CPUs online); loop and wrk on CPU $PIN, nginx on CPU 0"
+	echo "- syscalls: $ROUNDS rounds per call, configurations in turn; N = $N calls per"
+	echo "  measurement, summed up as the median ns/call of its 1000-call chunks"
+	echo "- profiles: podman's default ($PODMAN_PROFILE, imported: $(sizes "$TMP/podman.yaml"))"
+	echo "  and the profile learned from the loop itself ($(sizes "$TMP/learned.yaml"))"
+	echo "- nginx: $NGINX_ROUNDS rounds of wrk -t1 -c16 -d${WRK_SECONDS}s on a 5.4 KB file;" \
+		"learned profile: $(sizes "$TMP/nginx.yaml")"
+	echo "- run time: ${wall} s; load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
+	echo
+	awk -f bench/stats.awk -f bench/enforce-overhead.awk "$RAW"
+} >"$MD"
+cat "$MD"
