@@ -100,7 +100,7 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+p:u:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:p:u:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'p':
 			o->profile = optarg;
@@ -141,12 +141,8 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case ':':
-			return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value",
-				       argv[optind - 1]);
 		default:
-			return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
-				       argv[optind - 1]);
+			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
 	if (!o->profile)

@@ -60,7 +60,7 @@ int cmd_import(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:qh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -74,12 +74,8 @@ int cmd_import(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		case ':':
-			eu_fail(&err, EU_E_USAGE, 0, "option %s needs a value", argv[optind - 1]);
-			return eu_report(&err, PROG);
 		default:
-			eu_fail(&err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
-				argv[optind - 1]);
+			eu_getopt_fail(c, argv, optind, &err);
 			return eu_report(&err, PROG);
 		}
 	}

@@ -50,3 +50,10 @@ int eu_report(const struct eu_err *err, const char *prog)
 	fprintf(stderr, "%s: %s\n", prog ? prog : "eunomia", err->msg);
 	return err->kind ? (int)err->kind : EU_E_INTERNAL;
 }
+
+int eu_getopt_fail(int c, char **argv, int optind, struct eu_err *err)
+{
+	if (c == ':')
+		return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value", argv[optind - 1]);
+	return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)", argv[optind - 1]);
+}

@@ -38,6 +38,13 @@ int eu_fail(struct eu_err *err, enum eu_err_kind kind, int errnum, const char *f
 /* Prefix an existing error with more context: "reading X: <old message>". */
 int eu_wrap(struct eu_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
+/*
+ * The usage error for what getopt_long() returned (':' a missing value, '?' an
+ * unknown option), with the option as the user typed it. Option strings start
+ * with "+:" so that getopt tells the two apart.
+ */
+int eu_getopt_fail(int c, char **argv, int optind, struct eu_err *err);
+
 /* Print "eunomia: <msg>" (or "<prog>: <msg>") to stderr; returns the exit status. */
 int eu_report(const struct eu_err *err, const char *prog);
 

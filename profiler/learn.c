@@ -153,7 +153,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 	o->grace = 5;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+o:m:d:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:m:d:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -191,12 +191,8 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		case 'h':
 			usage(stdout);
 			exit(0);
-		case ':':
-			return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value",
-				       argv[optind - 1]);
 		default:
-			return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)",
-				       argv[optind - 1]);
+			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
 	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {

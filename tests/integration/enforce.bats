@@ -140,4 +140,7 @@ bpf ENOSYS" ]
 	[[ "$output" == *"--user expects UID or UID:GID (numbers), not 'root'"* ]]
 	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" /bin/true
 	[ "$status" -eq 2 ]
+	run "$EUNOMIA" enforce --profile
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"option --profile needs a value"* ]]
 }

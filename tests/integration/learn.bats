@@ -305,6 +305,9 @@ write_crun_status() {
 	run "$EUNOMIA" learn --bogus
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"unknown option '--bogus'"* ]]
+	run "$EUNOMIA" learn -o
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"option -o needs a value"* ]]
 }
 
 @test "an unknown container exits 5 and names it" {
