@@ -54,6 +54,8 @@ static void usage(FILE *f)
 		"      --deny ACTION        what a syscall outside the profile gets: errno\n"
 		"                           (default), kill-process, or log\n"
 		"      --errno N            the errno of --deny errno (default 1, EPERM)\n"
+		"      --enosys-new         syscalls newer than the newest in the profile fail with\n"
+		"                           ENOSYS, so that programs fall back to older ones\n"
 		"  -u, --user UID[:GID]     run COMMAND as this user and group, keeping the\n"
 		"                           profile's capabilities\n"
 		"      --linear             a linear filter instead of libseccomp's binary tree\n"
@@ -66,7 +68,7 @@ static void usage(FILE *f)
 		"8 COMMAND could not be started. See eunomia-enforce(8).\n");
 }
 
-enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE };
+enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE, OPT_ENOSYS_NEW };
 
 static int parse_errno(const char *s, int *out, struct eu_err *err)
 {
@@ -91,6 +93,7 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		{ "errno", required_argument, NULL, OPT_ERRNO },
 		{ "user", required_argument, NULL, 'u' },
 		{ "linear", no_argument, NULL, OPT_LINEAR },
+		{ "enosys-new", no_argument, NULL, OPT_ENOSYS_NEW },
 		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
@@ -135,6 +138,9 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case OPT_BUNDLE:
 			o->bundle = optarg;
 			break;
+		case OPT_ENOSYS_NEW:
+			o->filter.enosys_new = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -152,10 +158,11 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 			return eu_fail(err, EU_E_USAGE, 0,
 				       "--oci-bundle writes a bundle; it runs no command ('%s')",
 				       argv[optind]);
-		if (o->filter.complain || o->user.set || o->filter.linear)
+		if (o->filter.complain || o->user.set || o->filter.linear || o->filter.enosys_new)
 			return eu_fail(err, EU_E_USAGE, 0,
-				       "--mode complain, --user and --linear apply to a command; "
-				       "for a bundle use --deny log, process.user and the runtime");
+				       "--mode complain, --user, --linear and --enosys-new apply to a "
+				       "command; for a bundle use --deny log, process.user and the "
+				       "runtime");
 		return 0;
 	}
 	if (optind <= 1 || strcmp(argv[optind - 1], "--") || optind >= argc)

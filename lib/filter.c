@@ -153,6 +153,35 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 	return 0;
 }
 
+/* ENOSYS for every syscall number above the newest the profile names on this ABI. */
+static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
+			  const struct eu_filter_opts *o, struct eu_err *err)
+{
+	bool native = eu_arch_token(arch) == seccomp_arch_native();
+	int newest = -1;
+
+	if (!o->enosys_new || eu_filter_deny_action(o) == SCMP_ACT_ERRNO(ENOSYS))
+		return 0;
+	for (int nr = 0; nr < EU_NR_MAX; nr++)
+		if (eu_profile_has_syscall(p, arch, nr) || eu_profile_has_rules(p, arch, nr))
+			newest = nr;
+	for (int nr = newest + 1; nr < EU_NR_MAX; nr++) {
+		_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+		int snr = name ? seccomp_syscall_resolve_name(name) : native ? nr : __NR_SCMP_ERROR;
+		int rc;
+
+		/* a number libseccomp cannot place on this ABI is a number the kernel has not */
+		if (snr == __NR_SCMP_ERROR)
+			continue;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), snr, 0);
+		if (rc && rc != -EEXIST)
+			return eu_fail(err, EU_E_PROFILE, -rc,
+				       "libseccomp: cannot make syscall %d of %s fail with ENOSYS", nr,
+				       eu_arch_name(arch));
+	}
+	return 0;
+}
+
 /* The filter for one architecture of the profile. */
 static int arch_filter(const struct eu_profile *p, int arch, const struct eu_filter_opts *o,
 		       scmp_filter_ctx *out, struct eu_err *err)
@@ -195,7 +224,7 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 			goto fail;
 		}
 	}
-	if (add_rules(ctx, p, arch, o, err))
+	if (add_rules(ctx, p, arch, o, err) || add_enosys_new(ctx, p, arch, o, err))
 		goto fail;
 	*out = ctx;
 	return 0;

@@ -21,6 +21,12 @@ struct eu_filter_opts {
 	bool deny_set;	    /* deny or deny_errno were given: the profile's default yields */
 	bool complain;	    /* allow everything, log what the profile would deny */
 	bool linear;	    /* no binary tree: one comparison after another (benchmarks) */
+	/*
+	 * Syscalls newer than the newest the profile names (per architecture)
+	 * fail with ENOSYS, as runc does: a program then falls back to the
+	 * older call it learned with (clone3 to clone), on a newer kernel too.
+	 */
+	bool enosys_new;
 };
 
 /* Take the profile's default action (when it has one) unless the options name one. */
