@@ -41,7 +41,10 @@ static int bad(struct importer *im, size_t i, const char *fmt, ...)
 	return eu_fail(im->err, EU_E_PROFILE, 0, "%s: syscalls[%zu]: %s", im->name, i, msg);
 }
 
-/* "SCMP_ACT_ERRNO" and its errno (errnoRet, or `dflt`); 0 for allow. -1: not supported. */
+/*
+ * "SCMP_ACT_ERRNO" and its errno (errnoRet, or `dflt`); 0 for allow. -1: an action
+ * that is not supported; -2: an errno out of range.
+ */
 static int action_errno(struct json_object *o, const char *action_key, const char *errno_key,
 			uint32_t dflt, uint32_t *out)
 {
@@ -65,9 +68,9 @@ static int action_errno(struct json_object *o, const char *action_key, const cha
 			*out = (uint32_t)e;
 			return 0;
 		}
-		/* fall through */
+		return -2;
 	default:
-		return -1;
+		return -2;
 	}
 }
 
@@ -79,7 +82,9 @@ static int default_action(struct importer *im, struct json_object *doc)
 	if (!a)
 		return bad(im, (size_t)-1, "no defaultAction");
 	im->p->has_default = true;
-	if (!action_errno(doc, "defaultAction", "defaultErrnoRet", EPERM, &e) && e) {
+	if (!strcmp(a, "SCMP_ACT_ERRNO")) {
+		if (action_errno(doc, "defaultAction", "defaultErrnoRet", EPERM, &e))
+			return bad(im, (size_t)-1, "defaultErrnoRet must be a number from 1 to 4095");
 		im->p->default_deny = EU_DENY_ERRNO;
 		im->p->default_errno = e;
 	} else if (!strcmp(a, "SCMP_ACT_KILL") || !strcmp(a, "SCMP_ACT_KILL_PROCESS") ||
@@ -297,9 +302,15 @@ static int import_call(struct importer *im, size_t i, struct json_object *call)
 		return bad(im, i, "expected an object");
 	if (!applies(im, call))
 		return 0;
-	if (action_errno(call, "action", "errnoRet", EPERM, &errnum))
+	switch (action_errno(call, "action", "errnoRet", EPERM, &errnum)) {
+	case 0:
+		break;
+	case -2:
+		return bad(im, i, "errnoRet must be a number from 1 to 4095");
+	default:
 		return bad(im, i, "action %s is not supported (SCMP_ACT_ALLOW or SCMP_ACT_ERRNO)",
 			   eu_json_str(call, "action") ? eu_json_str(call, "action") : "(none)");
+	}
 	if (parse_args(im, i, eu_json_get(call, "args", json_type_array), conds, &n))
 		return -1;
 	if (!names && !single)

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Tests for lib/docker_profile.c and lib/seccomp_json.c: importing Docker/podman
+ * profiles (tests/fixtures/podman) and exporting them back.
+ */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "caps.h"
+#include "docker_profile.h"
+#include "file.h"
+#include "seccomp_json.h"
+#include "syscalls.h"
+
+#define PODMAN FIXTURES "/podman"
+
+static struct eu_profile *import_file(const char *path, uint64_t caps, const char *kernel,
+				      size_t *skipped)
+{
+	struct eu_import_opts o = { .caps = caps, .kernel = kernel };
+	struct eu_profile *p = eu_profile_new();
+	struct eu_err err = { 0 };
+	char *buf;
+	size_t len;
+
+	assert_non_null(p);
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &err) ||
+	    eu_docker_import(path, buf, len, &o, p, skipped, &err))
+		fail_msg("%s", err.msg);
+	free(buf);
+	return p;
+}
+
+static bool has(const struct eu_profile *p, int arch, const char *name)
+{
+	return eu_profile_has_syscall(p, arch, eu_syscall_nr(arch, name));
+}
+
+static size_t rules_of(const struct eu_profile *p, int arch, const char *name, char *text,
+		       size_t size)
+{
+	int nr = eu_syscall_nr(arch, name);
+	size_t n = 0, off = 0;
+
+	text[0] = '\0';
+	for (size_t i = 0; i < p->nrules; i++) {
+		if (p->rules[i].arch != arch || p->rules[i].nr != nr)
+			continue;
+		if (n++)
+			off += (size_t)snprintf(text + off, size - off, "; ");
+		eu_rule_format(&p->rules[i], text + off, size - off);
+		off = strlen(text);
+	}
+	return n;
+}
+
+static void test_includes_excludes_and_args_resolve_as_podman_does(void **state)
+{
+	struct eu_profile *p;
+	size_t skipped = 0;
+	char text[512];
+
+	p = import_file(PODMAN "/includes.json", 0, "6.1.0-18-amd64", &skipped);
+	assert_true(p->has_default);
+	assert_int_equal(p->default_deny, EU_DENY_ERRNO);
+	assert_int_equal(p->default_errno, 38);
+	/* the host's archMap entry only: x86_64 and its x86 */
+	assert_true(p->arch[EU_ARCH_X86_64].present);
+	assert_true(p->arch[EU_ARCH_I386].present);
+	assert_false(p->arch[EU_ARCH_X32].present);
+	assert_true(has(p, EU_ARCH_X86_64, "read"));
+	assert_true(has(p, EU_ARCH_I386, "write"));
+	assert_true(has(p, EU_ARCH_X86_64, "arch_prctl")); /* includes amd64: this host */
+	assert_false(has(p, EU_ARCH_X86_64, "chroot"));	   /* excludes amd64 */
+	assert_true(has(p, EU_ARCH_X86_64, "ptrace"));	   /* minKernel 4.8 <= 6.1 */
+	assert_false(has(p, EU_ARCH_X86_64, "kcmp"));	   /* minKernel 99.1 */
+	assert_false(has(p, EU_ARCH_X86_64, "bpf"));	   /* includes CAP_SYS_ADMIN */
+	assert_int_equal(rules_of(p, EU_ARCH_X86_64, "bpf", text, sizeof(text)), 1);
+	assert_string_equal(text, "errno 1"); /* excludes CAP_SYS_ADMIN */
+	rules_of(p, EU_ARCH_X86_64, "personality", text, sizeof(text));
+	assert_string_equal(text, "allow if arg0 == 8");
+	rules_of(p, EU_ARCH_X86_64, "clone", text, sizeof(text));
+	assert_string_equal(text, "allow if arg0 & 0x7e020000 == 0"); /* value is the mask */
+	rules_of(p, EU_ARCH_X86_64, "socket", text, sizeof(text));
+	assert_string_equal(text, "errno 22 if arg0 == 16 && arg2 == 9"); /* distinct: and */
+	rules_of(p, EU_ARCH_X86_64, "setsockopt", text, sizeof(text));
+	assert_string_equal(text, "allow if arg1 == 1; allow if arg1 == 6"); /* same: or */
+	/* no_such_syscall on two architectures; breakpoint is arm's */
+	assert_int_equal(skipped, 2);
+	eu_profile_free(p);
+
+	/* a container with CAP_SYS_ADMIN gets bpf, and no errno rule for it */
+	p = import_file(PODMAN "/includes.json", 1ULL << 21, "6.1.0-18-amd64", &skipped);
+	assert_true(has(p, EU_ARCH_X86_64, "bpf"));
+	assert_int_equal(rules_of(p, EU_ARCH_X86_64, "bpf", text, sizeof(text)), 0);
+	assert_int_equal(p->caps_used, 1ULL << 21);
+	eu_profile_free(p);
+}
+
+static void test_podman_default_imports_with_its_rules(void **state)
+{
+	struct eu_err err = { 0 };
+	struct eu_profile *p;
+	size_t skipped = 0;
+	uint64_t caps;
+	char text[512];
+
+	assert_int_equal(eu_caps_parse_list(EU_PODMAN_DEFAULT_CAPS, &caps, &err), 0);
+	p = import_file(PODMAN "/seccomp.json", caps, "6.1.0-18-amd64", &skipped);
+	assert_int_equal(p->default_errno, 38);
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		assert_true(p->arch[a].present);
+	assert_true(has(p, EU_ARCH_X86_64, "openat"));
+	assert_true(has(p, EU_ARCH_I386, "socketcall"));
+	assert_true(has(p, EU_ARCH_X86_64, "chroot")); /* includes CAP_SYS_CHROOT */
+	assert_int_equal(rules_of(p, EU_ARCH_X86_64, "personality", text, sizeof(text)), 5);
+	assert_int_equal(rules_of(p, EU_ARCH_X86_64, "socket", text, sizeof(text)), 3);
+	assert_string_equal(text, "errno 22 if arg0 == 16 && arg2 == 9; allow if arg2 != 9; "
+				  "allow if arg0 != 16");
+	eu_profile_free(p);
+}
+
+static void test_docker_export_imports_back_equal(void **state)
+{
+	const char *const files[] = { PODMAN "/seccomp.json", PODMAN "/includes.json" };
+
+	for (size_t f = 0; f < 2; f++) {
+		struct eu_import_opts o = { .caps = 0, .kernel = "6.1.0" };
+		struct json_object *doc = NULL;
+		struct eu_profile *p, *q = eu_profile_new();
+		struct eu_err err = { 0 };
+		size_t skipped;
+		const char *s;
+
+		p = import_file(files[f], 0, "6.1.0", &skipped);
+		assert_int_equal(eu_seccomp_json(p, EU_JSON_DOCKER, NULL, &doc, &err), 0);
+		s = json_object_to_json_string(doc);
+		if (eu_docker_import("export", s, strlen(s), &o, q, &skipped, &err))
+			fail_msg("%s", err.msg);
+		eu_set_str(&q->meta.kernel, p->meta.kernel, &err);
+		assert_true(eu_profile_equal(p, q));
+		json_object_put(doc);
+		eu_profile_free(p);
+		eu_profile_free(q);
+	}
+}
+
+static void test_oci_form_lists_architectures_and_one_entry_per_rule(void **state)
+{
+	struct json_object *doc = NULL, *calls, *arches;
+	struct eu_err err = { 0 };
+	struct eu_profile *p;
+	size_t skipped;
+
+	p = import_file(PODMAN "/includes.json", 0, "6.1.0", &skipped);
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_OCI, NULL, &doc, &err), 0);
+	arches = json_object_object_get(doc, "architectures");
+	assert_int_equal(json_object_array_length(arches), 2);
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(arches, 1)),
+			    "SCMP_ARCH_X86");
+	calls = json_object_object_get(doc, "syscalls");
+	/* the ALLOW entry, then personality, clone, socket, bpf, setsockopt x2 */
+	assert_int_equal(json_object_array_length(calls), 1 + p->nrules / 2);
+	assert_false(eu_seccomp_json_is_union(p));
+	json_object_put(doc);
+	eu_profile_free(p);
+}
+
+static void test_bad_documents_are_refused_with_where(void **state)
+{
+	static const struct {
+		const char *json, *msg;
+	} bad[] = {
+		{ "[]", "t: expected a JSON object (a seccomp profile)" },
+		{ "{}", "t: no defaultAction" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ALLOW\"}",
+		  "t: defaultAction SCMP_ACT_ALLOW: an eunomia profile lists what is allowed, so its "
+		  "default must deny (SCMP_ACT_ERRNO, SCMP_ACT_KILL*, or SCMP_ACT_LOG)" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"action\": "
+		  "\"SCMP_ACT_ALLOW\"}]}",
+		  "t: syscalls[0]: no names" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+		  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 6, \"op\": "
+		  "\"SCMP_CMP_EQ\"}]}]}",
+		  "t: syscalls[0]: args[0]: index must be 0 to 5" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+		  "\"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 9999}]}",
+		  "t: syscalls[0]: errnoRet must be a number from 1 to 4095" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 0}",
+		  "t: defaultErrnoRet must be a number from 1 to 4095" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct eu_import_opts o = { 0 };
+		struct eu_profile *p = eu_profile_new();
+		struct eu_err err = { 0 };
+		size_t skipped;
+
+		assert_int_equal(eu_docker_import("t", bad[i].json, strlen(bad[i].json), &o, p,
+						  &skipped, &err),
+				 -1);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_int_equal(err.kind, EU_E_PROFILE);
+		eu_profile_free(p);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_includes_excludes_and_args_resolve_as_podman_does),
+		cmocka_unit_test(test_podman_default_imports_with_its_rules),
+		cmocka_unit_test(test_docker_export_imports_back_equal),
+		cmocka_unit_test(test_oci_form_lists_architectures_and_one_entry_per_rule),
+		cmocka_unit_test(test_bad_documents_are_refused_with_where),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
