@@ -11,6 +11,9 @@ OUTPUT ?= build
 PREFIX ?= /usr/local
 DESTDIR ?=
 SBINDIR ?= $(PREFIX)/sbin
+LIBEXECDIR ?= $(PREFIX)/libexec
+# podman and CRI-O read /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d
+HOOKSDIR ?= $(PREFIX)/share/containers/oci/hooks.d
 MANDIR ?= $(PREFIX)/share/man
 
 CC ?= cc
@@ -29,7 +32,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
-	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"'  $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
@@ -60,13 +63,13 @@ endif
 
 .PHONY: FORCE all clean deps test test-unit test-integration test-vm bench install uninstall check-deps
 
-all: $(OUTPUT)/eunomia
+all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 
 # Keep the BPF objects between builds (they are intermediate to the skeletons);
 # only these: a global .SECONDARY lets make skip a missing object file.
 .SECONDARY: $(BPF_OBJS)
 
-$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/enforcer $(OUTPUT)/tests:
+$(OUTPUT) $(OUTPUT)/lib $(OUTPUT)/profiler $(OUTPUT)/enforcer $(OUTPUT)/oci-hooks $(OUTPUT)/tests:
 	$(Q)mkdir -p $@
 
 # Regenerate vmlinux.h only when the kernel's BTF changed (cmp -s), so a rebuild
@@ -102,6 +105,14 @@ $(OUTPUT)/enforcer/%.o: enforcer/%.c $(wildcard lib/*.h enforcer/*.h) | $(OUTPUT
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
+$(OUTPUT)/oci-hooks/%.o: oci-hooks/%.c $(wildcard lib/*.h) | $(OUTPUT)/oci-hooks
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+$(OUTPUT)/eunomia-oci-hook: $(OUTPUT)/oci-hooks/eunomia-oci-hook.o $(OUTPUT)/libeunomia.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(OUTPUT)/main.o: main.c $(wildcard lib/*.h profiler/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -131,8 +142,9 @@ $(OUTPUT)/tests/%: tests/integration/%.c | $(OUTPUT)/tests
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
-test-integration: $(OUTPUT)/eunomia $(TEST_HELPERS)
-	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia TEST_BIN=$(CURDIR)/$(OUTPUT)/tests bats tests/integration
+test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
+	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia HOOK=$(CURDIR)/$(OUTPUT)/eunomia-oci-hook \
+		TEST_BIN=$(CURDIR)/$(OUTPUT)/tests bats tests/integration
 
 test-vm: $(OUTPUT)/eunomia
 	$(Q)tests/vm/run.sh $(OUTPUT)
@@ -161,14 +173,21 @@ deps:
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
 			--no-install-recommends $$missing; fi
 
-install: $(OUTPUT)/eunomia
-	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5
+HOOK_PATH := $(LIBEXECDIR)/eunomia/eunomia-oci-hook
+
+install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
+	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR)
 	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
+	install -m 0755 $(OUTPUT)/eunomia-oci-hook $(DESTDIR)$(HOOK_PATH)
+	sed 's|@HOOK@|$(HOOK_PATH)|' oci-hooks/eunomia-hook.json.in > $(DESTDIR)$(HOOKSDIR)/eunomia.json
+	chmod 0644 $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/eunomia
+	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(HOOKSDIR)/eunomia.json
+	-rmdir $(DESTDIR)$(LIBEXECDIR)/eunomia 2>/dev/null
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 

@@ -13,6 +13,7 @@
 
 #include "cleanup.h"
 #include "container.h"
+#include "oci_state.h"
 #include "file.h"
 #include "json.h"
 #include "runcmd.h"
@@ -249,6 +250,28 @@ static bool exists(const char *root, const char *id, const char *file)
 
 	snprintf(path, sizeof(path), "%s/%s/%s", root, id, file);
 	return stat(path, &st) == 0;
+}
+
+int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_container *c,
+				struct eu_err *err)
+{
+	const char *name = eu_oci_annotation(s, "io.kubernetes.container.name");
+	const char *manager = eu_oci_annotation(s, "io.container.manager");
+
+	*c = (struct eu_container){ 0 };
+	if (eu_container_from_pid(s->pid, c, err)) {
+		eu_wrap(err, "container %s", s->id);
+		if (err->kind == EU_E_NOTFOUND || err->errnum == ENOENT || err->errnum == ESRCH)
+			err->kind = EU_E_NOTFOUND;
+		return -1;
+	}
+	if (set(&c->id, s->id, err) || set(&c->name, name ? name : s->id, err) ||
+	    set(&c->bundle, s->bundle, err) ||
+	    set(&c->runtime, manager && !strcmp(manager, "libpod") ? "podman" : NULL, err)) {
+		eu_container_free(c);
+		return -1;
+	}
+	return 0;
 }
 
 int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,

@@ -34,6 +34,16 @@ struct eu_container {
 int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,
 			struct eu_err *err);
 
+struct eu_oci_state;
+
+/*
+ * The container an OCI runtime describes to a hook: its init pid (which must
+ * be alive), id, bundle, and name and runtime from well-known annotations
+ * (io.kubernetes.container.name; io.container.manager=libpod is podman).
+ */
+int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_container *c,
+				struct eu_err *err);
+
 /* Fill pid-derived fields (namespaces) for a live pid; fails if it is gone. */
 int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err);
 

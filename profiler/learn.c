@@ -26,6 +26,8 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "container.h"
+#include "file.h"
+#include "oci_state.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
 #include "tracer.h"
@@ -43,6 +45,8 @@ struct learn_opts {
 	bool quiet;
 	char **command; /* learn -- CMD ARGS */
 	const char *target;
+	const char *oci_state; /* --oci-state: the container an OCI hook was given */
+	int ready_fd;	       /* --ready-fd: told "ready" once the container is followed */
 };
 
 /* Everything one learning run owns. */
@@ -87,6 +91,9 @@ static void usage(FILE *f)
 		"      --grace SECONDS      with COMMAND: when learning is stopped, how long the\n"
 		"                           command has to exit after SIGTERM (default 5)\n"
 		"      --runtime-root DIR   state directory of runc/crun (default: /run/runc, /run/crun)\n"
+		"      --oci-state FILE     learn the container of this OCI state document (what a\n"
+		"                           runtime gives its hooks), instead of naming one\n"
+		"      --ready-fd FD        write \"ready\" to file descriptor FD once following\n"
 		"      --syscall-hook HOOK  trace syscalls with tp_btf, raw_tp or tracepoint\n"
 		"                           (default: the first of those the kernel allows)\n"
 		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
@@ -128,7 +135,8 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 	return eu_fail(err, EU_E_USAGE, 0, "%s: unknown mechanism '%s'", opt, s);
 }
 
-enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK };
+enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
+       OPT_READY_FD };
 
 static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
@@ -140,6 +148,8 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
 		{ "syscall-hook", required_argument, NULL, OPT_SYSCALL_HOOK },
 		{ "cap-hook", required_argument, NULL, OPT_CAP_HOOK },
+		{ "oci-state", required_argument, NULL, OPT_OCI_STATE },
+		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -151,6 +161,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 	int c;
 
 	o->grace = 5;
+	o->ready_fd = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:o:m:d:qvh", longopts, NULL)) != -1) {
@@ -182,6 +193,24 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 				       &o->cap_hook, err))
 				return -1;
 			break;
+		case OPT_OCI_STATE:
+			o->oci_state = optarg;
+			break;
+		case OPT_READY_FD: {
+			char *end;
+			long fd;
+
+			errno = 0;
+			fd = strtol(optarg, &end, 10);
+			if (errno || end == optarg || *end || fd < 3 || fd > 65535 ||
+			    fcntl((int)fd, F_GETFD) < 0)
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--ready-fd expects an open file descriptor above 2, "
+					       "not '%s'",
+					       optarg);
+			o->ready_fd = (int)fd;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -199,6 +228,12 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		if (optind >= argc)
 			return eu_fail(err, EU_E_USAGE, 0, "no command after '--'");
 		o->command = argv + optind;
+		return 0;
+	}
+	if (o->oci_state) {
+		if (optind < argc)
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "--oci-state names the container ('%s' is extra)", argv[optind]);
 		return 0;
 	}
 	if (optind >= argc)
@@ -534,6 +569,35 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 			st.slot_mismatch);
 }
 
+static int container_from_state_file(const char *path, struct eu_container *ct,
+				     struct eu_err *err)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct eu_oci_state st;
+	size_t len;
+	int rc;
+
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
+	    eu_oci_state_parse(path, buf, len, true, &st, err))
+		return -1;
+	rc = eu_container_from_oci_state(&st, ct, err);
+	eu_oci_state_free(&st);
+	return rc;
+}
+
+/* Tell whoever waits (an OCI hook) that the container is followed from here on. */
+static int signal_ready(int fd, struct eu_err *err)
+{
+	if (fd < 0)
+		return 0;
+	if (eu_write_all(fd, "ready\n", 6) < 0) {
+		close(fd);
+		return eu_fail(err, EU_E_IO, errno, "writing to --ready-fd %d", fd);
+	}
+	close(fd);
+	return 0;
+}
+
 static int run(struct learn_opts *o, struct eu_err *err)
 {
 	struct learn_run r = { .o = o };
@@ -553,6 +617,8 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	if (check_output_dir(dest, err))
 		goto out;
 	if (o->target && eu_container_lookup(o->target, o->runtime_root, &r.ct, err))
+		goto out;
+	if (o->oci_state && container_from_state_file(o->oci_state, &r.ct, err))
 		goto out;
 	r.profile = eu_profile_new();
 	if (!r.profile) {
@@ -607,6 +673,8 @@ static int run(struct learn_opts *o, struct eu_err *err)
 				r.ct.runtime ? r.ct.runtime : "process", (int)r.ct.pid, desc);
 	}
 	if (o->command && release_held(o->command[0], eu_steal_fd(&go), eu_steal_fd(&exec_status), err))
+		goto out;
+	if (signal_ready(o->ready_fd, err))
 		goto out;
 
 	if (event_loop(&r, sigfd, err))

@@ -46,3 +46,9 @@ long_options_in_man() {
 	diff <(long_options_in_help import) <(long_options_in_man "$MAN/eunomia-import.8")
 	diff <(long_options_in_help export) <(long_options_in_man "$MAN/eunomia-export.8")
 }
+
+@test "eunomia-oci-hook --help and eunomia-oci-hook(8) list the same options" {
+	local hook=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}
+	diff <("$hook" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u) \
+		<(long_options_in_man "$MAN/eunomia-oci-hook.8")
+}

@@ -19,6 +19,11 @@ teardown() {
 	[ -f "$ROOT/opt/eu/share/man/man8/eunomia.8" ]
 	[ -f "$ROOT/opt/eu/share/man/man8/eunomia-learn.8" ]
 	[ -f "$ROOT/opt/eu/share/man/man5/eunomia-profile.5" ]
+	[ -x "$ROOT/opt/eu/libexec/eunomia/eunomia-oci-hook" ]
+	# the hooks.d file points podman at the installed hook
+	[ "$(jq -r .hook.path "$ROOT/opt/eu/share/containers/oci/hooks.d/eunomia.json")" = \
+		/opt/eu/libexec/eunomia/eunomia-oci-hook ]
+	jq -e '.stages == ["prestart", "poststop"]' "$ROOT/opt/eu/share/containers/oci/hooks.d/eunomia.json"
 	run "$ROOT/opt/eu/sbin/eunomia" --version
 	[ "$status" -eq 0 ]
 	[[ "$output" == "eunomia $(cat "$SRC/VERSION")" ]]

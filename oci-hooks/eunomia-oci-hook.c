@@ -1,0 +1,494 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eunomia-oci-hook: eunomia at a container runtime's hooks (runc, crun, podman
+ * hooks.d). At createRuntime or prestart, a container annotated
+ * io.eunomia.learn=PATH gets a learner: `eunomia learn --oci-state`, detached
+ * from the runtime and bound to the container's init process before the
+ * container's own program runs. At poststop the hook waits for that learner to
+ * write the profile (it does when the container's last process is gone), and
+ * stops it if it does not. Every step is bounded in time: the hook never holds
+ * the runtime for longer than its timeout.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "container.h"
+#include "file.h"
+#include "hook_conf.h"
+#include "oci_state.h"
+#include "profile_yaml.h"
+
+#define PROG "eunomia-oci-hook"
+#define STATE_MAX (1u << 20)
+#define STDIN_TIMEOUT_MS 5000
+
+#ifndef EUNOMIA_SBINDIR
+#define EUNOMIA_SBINDIR "/usr/local/sbin"
+#endif
+
+/*
+ * The eunomia binary beside the hook (a build directory), or where make install
+ * puts it from here ($(LIBEXECDIR)/eunomia/.. /../sbin), or the configured
+ * default; hook.conf's "eunomia" overrides all of them.
+ */
+static const char *default_eunomia(char *buf, size_t size)
+{
+	static const char *const rel[] = { "eunomia", "../../sbin/eunomia" };
+	char self[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
+
+	if (n > 0) {
+		const char *dir;
+
+		self[n] = '\0';
+		dir = dirname(self);
+		for (size_t i = 0; i < EU_ARRAY_SIZE(rel); i++) {
+			snprintf(buf, size, "%s/%s", dir, rel[i]);
+			if (access(buf, X_OK) == 0)
+				return buf;
+		}
+	}
+	return EUNOMIA_SBINDIR "/eunomia";
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: " PROG " [--config FILE] [STAGE]   (the OCI state on standard input)\n"
+		"\n"
+		"An OCI runtime hook. STAGE is createRuntime or prestart (start learning a\n"
+		"container annotated io.eunomia.learn=PATH) or poststop (wait for its profile);\n"
+		"without it, the state's status says which (creating or created, or stopped).\n"
+		"\n"
+		"Options:\n"
+		"  -c, --config FILE   the hook's configuration (default " EU_HOOK_CONF ")\n"
+		"  -h, --help          show this help\n"
+		"\n"
+		"Annotations: io.eunomia.learn=/absolute/profile.yaml, inside a directory that\n"
+		"learn_dirs of the configuration allows; io.eunomia.learn.merge=true folds the\n"
+		"run into the profile already there. See eunomia-oci-hook(8).\n");
+}
+
+/* The state document, read within a bounded time: a runtime that never closes stdin is bad input. */
+static int read_stdin(char **out, size_t *len, struct eu_err *err)
+{
+	size_t cap = 4096, n = 0;
+	char *buf = malloc(cap);
+
+	if (!buf)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the OCI state");
+	for (;;) {
+		struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+		ssize_t r;
+		int pr = poll(&p, 1, STDIN_TIMEOUT_MS);
+
+		if (pr == 0) {
+			free(buf);
+			return eu_fail(err, EU_E_PROFILE, 0,
+				       "no OCI state on standard input within %d s",
+				       STDIN_TIMEOUT_MS / 1000);
+		}
+		if (pr < 0 && errno == EINTR)
+			continue;
+		if (n + 1 >= cap) {
+			char *b;
+
+			if (cap >= STATE_MAX) {
+				free(buf);
+				return eu_fail(err, EU_E_PROFILE, 0,
+					       "the OCI state is larger than %u bytes", STATE_MAX);
+			}
+			b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the OCI state");
+			}
+			buf = b;
+			cap *= 2;
+		}
+		r = read(STDIN_FILENO, buf + n, cap - n - 1);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r < 0) {
+			free(buf);
+			return eu_fail(err, EU_E_IO, errno, "reading the OCI state from standard input");
+		}
+		if (r == 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*out = buf;
+	*len = n;
+	return 0;
+}
+
+/* Is `path` (resolved) `dir` itself or inside it? */
+static bool inside(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (n > 1 && dir[n - 1] == '/')
+		n--;
+	return !strncmp(path, dir, n) && (path[n] == '/' || path[n] == '\0');
+}
+
+/*
+ * Where the learner may write: an absolute path without '.' or '..' components,
+ * in a directory that resolves inside one of learn_dirs, whose last component is
+ * not a symlink, and that holds nothing or an eunomia profile. *out: the path
+ * with its directory resolved. *exists: there is a profile to merge into.
+ */
+static int check_output(const struct eu_hook_conf *conf, const char *path, char **out,
+			bool *exists, struct eu_err *err)
+{
+	_cleanup_free_ char *dcopy = NULL, *bcopy = NULL, *real = NULL;
+	struct eu_profile *p = NULL;
+	const char *base;
+	struct stat st;
+	size_t i;
+
+	if (path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") ||
+	    path[strlen(path) - 1] == '/' || !strcmp(path + strlen(path) - 3, "/.."))
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.learn=%s: expected an absolute path to a file, without "
+			       "'.' or '..'",
+			       path);
+	dcopy = strdup(path);
+	bcopy = strdup(path);
+	if (!dcopy || !bcopy)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "checking %s", path);
+	base = basename(bcopy);
+	real = realpath(dirname(dcopy), NULL);
+	if (!real)
+		return eu_fail(err, EU_E_IO, errno, "io.eunomia.learn=%s: its directory", path);
+	for (i = 0; i < conf->n_learn_dirs; i++) {
+		_cleanup_free_ char *allowed = realpath(conf->learn_dirs[i], NULL);
+
+		if (allowed && inside(real, allowed))
+			break;
+	}
+	if (i == conf->n_learn_dirs)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.learn=%s: %s is not inside a directory that learn_dirs "
+			       "allows (%s%s)",
+			       path, real, conf->learn_dirs[0], conf->n_learn_dirs > 1 ? ", ..." : "");
+	if (asprintf(out, "%s/%s", real, base) < 0)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "checking %s", path);
+	*exists = false;
+	if (lstat(*out, &st) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return eu_fail(err, EU_E_IO, errno, "io.eunomia.learn=%s", path);
+	}
+	if (S_ISLNK(st.st_mode))
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.learn=%s is a symbolic link; it is not followed", path);
+	if (!S_ISREG(st.st_mode))
+		return eu_fail(err, EU_E_USAGE, 0, "io.eunomia.learn=%s is not a regular file", path);
+	if (eu_profile_load(*out, &p, err)) {
+		char why[sizeof(err->msg)];
+
+		snprintf(why, sizeof(why), "%s", err->msg);
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.learn=%s holds something that is not an eunomia profile "
+			       "(%s); it is not overwritten",
+			       path, why);
+	}
+	eu_profile_free(p);
+	*exists = true;
+	return 0;
+}
+
+static char *state_file(const struct eu_hook_conf *conf, const char *id, const char *ext)
+{
+	char *p;
+
+	return asprintf(&p, "%s/%s.%s", conf->state_dir, id, ext) < 0 ? NULL : p;
+}
+
+/* The learner's pid and start time, as the hook recorded them; 0 when none or gone. */
+static pid_t recorded_learner(const char *pidfile)
+{
+	_cleanup_fclose_ FILE *f = fopen(pidfile, "re");
+	unsigned long long start = 0;
+	uint64_t now;
+	int pid = 0;
+
+	if (!f || fscanf(f, "%d %llu", &pid, &start) != 2 || pid <= 0)
+		return 0;
+	/* a pid whose process is gone may be someone else's by now */
+	if (eu_proc_start_time(pid, &now) < 0 || now != start)
+		return 0;
+	return pid;
+}
+
+/* Wait up to `seconds` for process `pid` (not our child) to exit. */
+static bool wait_exit(pid_t pid, unsigned int seconds)
+{
+	_cleanup_close_ int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+	struct pollfd p;
+
+	if (fd < 0)
+		return errno == ESRCH;
+	p = (struct pollfd){ .fd = fd, .events = POLLIN };
+	while (poll(&p, 1, (int)seconds * 1000) < 0)
+		if (errno != EINTR)
+			return false;
+	return p.revents & POLLIN;
+}
+
+/* Print the learner's own messages (warnings, errors) as the hook's. */
+static void forward_log(const char *logfile, const char *id)
+{
+	_cleanup_fclose_ FILE *f = fopen(logfile, "re");
+	char line[1024];
+
+	while (f && fgets(line, sizeof(line), f))
+		fprintf(stderr, PROG ": container %s: %s", id, line);
+}
+
+static void write_pidfile(const char *pidfile, pid_t pid)
+{
+	struct eu_err ignored = { 0 };
+	char text[64];
+	uint64_t start;
+	int n;
+
+	/* Without it poststop cannot find the learner, which still ends with the container. */
+	if (eu_proc_start_time(pid, &start) < 0)
+		return;
+	n = snprintf(text, sizeof(text), "%d %llu\n", (int)pid, (unsigned long long)start);
+	eu_write_file_atomic(pidfile, text, (size_t)n, 0600, &ignored);
+}
+
+/* The learner, twice forked so that it is nobody's child but init's, and out of the runtime's session. */
+static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile,
+			  const char *logfile, const char *pidfile, const char *out, bool merge,
+			  int ready)
+{
+	pid_t pid;
+
+	if (setsid() < 0)
+		_exit(1);
+	pid = fork();
+	if (pid < 0)
+		_exit(1);
+	if (pid > 0) {
+		write_pidfile(pidfile, pid);
+		_exit(0);
+	}
+	{
+		char *argv[12];
+		int n = 0, fd, logfd;
+
+		argv[n++] = "eunomia";
+		argv[n++] = "learn";
+		argv[n++] = "-q";
+		argv[n++] = "--ready-fd";
+		argv[n++] = "3";
+		argv[n++] = "--oci-state";
+		argv[n++] = (char *)statefile;
+		argv[n++] = merge ? "--merge" : "-o";
+		argv[n++] = (char *)out;
+		argv[n] = NULL;
+		/* No runtime pipe may stay open in the learner, or the runtime waits for it. */
+		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
+		logfd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+		if (fd < 0 || logfd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(logfd, 2) < 0 ||
+		    dup2(ready, 3) < 0)
+			_exit(1);
+		syscall(SYS_close_range, 4, ~0U, 0);
+		execv(conf->eunomia, argv);
+		dprintf(2, "cannot run %s: %s\n", conf->eunomia, strerror(errno));
+		_exit(127);
+	}
+}
+
+static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_state *st,
+			  const char *state_text, size_t state_len, struct eu_err *err)
+{
+	const char *want = eu_oci_annotation(st, "io.eunomia.learn");
+	const char *merge = eu_oci_annotation(st, "io.eunomia.learn.merge");
+	_cleanup_free_ char *out = NULL, *statefile = NULL, *logfile = NULL, *pidfile = NULL;
+	_cleanup_close_ int ready_r = -1;
+	int ready[2], status;
+	struct pollfd p;
+	char buf[16] = "";
+	bool exists;
+	pid_t pid;
+
+	if (!want)
+		return 0; /* nothing asked of us */
+	if (merge && strcmp(merge, "true") && strcmp(merge, "false"))
+		return eu_fail(err, EU_E_USAGE, 0, "io.eunomia.learn.merge=%s: expected true or false",
+			       merge);
+	if (check_output(conf, want, &out, &exists, err))
+		return -1;
+	/* An existing profile is replaced, or with merge=true this run is folded into it. */
+	exists = exists && merge && !strcmp(merge, "true");
+	statefile = state_file(conf, st->id, "json");
+	logfile = state_file(conf, st->id, "log");
+	pidfile = state_file(conf, st->id, "pid");
+	if (!statefile || !logfile || !pidfile)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming the hook's files");
+	if (mkdir(conf->state_dir, 0700) < 0 && errno != EEXIST)
+		return eu_fail(err, EU_E_IO, errno, "cannot create %s", conf->state_dir);
+	if (eu_write_file_atomic(statefile, state_text, state_len, 0600, err))
+		return -1;
+	if (pipe2(ready, O_CLOEXEC) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "pipe");
+	ready_r = ready[0];
+	pid = fork();
+	if (pid < 0) {
+		close(ready[1]);
+		return eu_fail(err, EU_E_INTERNAL, errno, "fork");
+	}
+	if (pid == 0)
+		spawn_learner(conf, statefile, logfile, pidfile, out, exists, ready[1]);
+	close(ready[1]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	/* "ready" once the learner follows the container; EOF if it died first */
+	p = (struct pollfd){ .fd = ready_r, .events = POLLIN };
+	if (poll(&p, 1, (int)conf->timeout * 1000) > 0 && read(ready_r, buf, sizeof(buf) - 1) > 0 &&
+	    !strncmp(buf, "ready", 5))
+		return 0;
+	pid = recorded_learner(pidfile);
+	if (pid > 0)
+		kill(pid, SIGKILL);
+	forward_log(logfile, st->id);
+	unlink(pidfile);
+	unlink(statefile);
+	return eu_fail(err, EU_E_RUNTIME, 0,
+		       "container %s: the learner did not start within %u s (see the messages "
+		       "above)",
+		       st->id, conf->timeout);
+}
+
+static int stop_learning(const struct eu_hook_conf *conf, const struct eu_oci_state *st,
+			 struct eu_err *err)
+{
+	_cleanup_free_ char *statefile = state_file(conf, st->id, "json");
+	_cleanup_free_ char *logfile = state_file(conf, st->id, "log");
+	_cleanup_free_ char *pidfile = state_file(conf, st->id, "pid");
+	const char *want = eu_oci_annotation(st, "io.eunomia.learn");
+	struct stat sb;
+	int rc = 0;
+	pid_t pid;
+
+	if (!statefile || !logfile || !pidfile)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming the hook's files");
+	if (stat(pidfile, &sb) < 0)
+		return 0; /* no learner was started for this container */
+	pid = recorded_learner(pidfile);
+	/* The container is gone: the learner writes its profile and exits by itself. */
+	if (pid > 0 && !wait_exit(pid, conf->timeout)) {
+		kill(pid, SIGTERM); /* learn writes the profile on SIGTERM too */
+		if (!wait_exit(pid, 5)) {
+			kill(pid, SIGKILL);
+			rc = eu_fail(err, EU_E_RUNTIME, 0,
+				     "container %s: the learner did not finish and was killed; "
+				     "%s may hold the profile of an earlier run",
+				     st->id, want ? want : "the profile");
+		}
+	}
+	forward_log(logfile, st->id);
+	unlink(pidfile);
+	unlink(statefile);
+	unlink(logfile);
+	return rc;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	const char *config = NULL, *stage;
+	_cleanup_free_ char *text = NULL;
+	struct eu_hook_conf conf = { 0 };
+	struct eu_oci_state st = { 0 };
+	struct eu_err err = { 0 };
+	char self_buf[PATH_MAX + 32];
+	size_t len = 0;
+	bool start;
+	int c, rc = 0;
+
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:c:h", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		default:
+			eu_getopt_fail(c, argv, optind, &err);
+			return eu_report(&err, PROG);
+		}
+	}
+	if (argc - optind > 1) {
+		eu_fail(&err, EU_E_USAGE, 0, "one stage at a time ('%s' is extra)", argv[optind + 1]);
+		return eu_report(&err, PROG);
+	}
+	stage = optind < argc ? argv[optind] : NULL;
+	start = stage && (!strcmp(stage, "createRuntime") || !strcmp(stage, "prestart"));
+	if (stage && !start && strcmp(stage, "poststop")) {
+		eu_fail(&err, EU_E_USAGE, 0, "unknown stage '%s' (createRuntime, prestart or poststop)",
+			stage);
+		return eu_report(&err, PROG);
+	}
+	if (eu_hook_conf_defaults(&conf, default_eunomia(self_buf, sizeof(self_buf)), &err) ||
+	    eu_hook_conf_load(config ? config : EU_HOOK_CONF, !config, &conf, &err) ||
+	    read_stdin(&text, &len, &err) ||
+	    eu_oci_state_parse("the OCI state", text, len, false, &st, &err)) {
+		eu_hook_conf_free(&conf);
+		return eu_report(&err, PROG);
+	}
+	/* hooks.d gives every stage the same arguments: the state says where we are */
+	if (!stage) {
+		start = !strcmp(st.status, "creating") || !strcmp(st.status, "created");
+		if (!start && strcmp(st.status, "stopped")) {
+			eu_fail(&err, EU_E_PROFILE, 0,
+				"the OCI state: status %s is no stage of this hook (creating, created "
+				"or stopped)",
+				st.status);
+			goto out;
+		}
+	}
+	if (start && st.pid <= 0) {
+		eu_fail(&err, EU_E_PROFILE, 0,
+			"the OCI state: no pid: the container has no init process to follow");
+		goto out;
+	}
+	if (start && kill(st.pid, 0) < 0 && errno == ESRCH) {
+		eu_fail(&err, EU_E_NOTFOUND, 0, "container %s: its init process %d is gone", st.id,
+			(int)st.pid);
+		rc = -1;
+	} else {
+		rc = start ? start_learning(&conf, &st, text, len, &err)
+			   : stop_learning(&conf, &st, &err);
+	}
+out:
+	rc = rc || err.kind != EU_OK;
+	eu_oci_state_free(&st);
+	eu_hook_conf_free(&conf);
+	return rc ? eu_report(&err, PROG) : 0;
+}

@@ -1,0 +1,215 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# eunomia-oci-hook with runc (hooks in config.json) and podman (hooks.d): learning
+# a container from its first instruction, through its end, whatever that end is.
+
+load helpers
+
+HOOK=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-hook.XXXXXX)
+	mkdir -p "$WORK/profiles" "$WORK/state"
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	CONTAINERS=()
+}
+
+teardown() {
+	local c
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+
+# hooked_bundle DIR SCRIPT [ANNOTATION=VALUE...]: a busybox bundle whose process runs
+# `sh -c SCRIPT`, with the hook at createRuntime and poststop and these annotations.
+hooked_bundle() {
+	local dir=$1 script=$2 a ann='{}'
+	shift 2
+	for a in "$@"; do
+		ann=$(jq --arg k "${a%%=*}" --arg v "${a#*=}" '. + {($k): $v}' <<<"$ann")
+	done
+	mkdir -p "$dir"
+	make_rootfs "$dir/rootfs"
+	(cd "$dir" && runc spec)
+	jq --arg script "$script" --arg hook "$HOOK" --arg conf "$WORK/hook.conf" --argjson ann "$ann" '
+		.process.terminal = false
+		| .process.args = ["/bin/sh", "-c", $script]
+		| .annotations = $ann
+		| .hooks = {
+			createRuntime: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf,
+							     "createRuntime"]}],
+			poststop: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf, "poststop"]}]
+		}' "$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# no_learner: no eunomia learn of this test is left running.
+no_learner() {
+	! pgrep -f "learn -q --ready-fd 3 --oci-state $WORK/state" >/dev/null
+}
+
+@test "runc: the hook learns a container from its first instruction to its end" {
+	hooked_bundle "$WORK/b" 'echo hello' "io.eunomia.learn=$WORK/profiles/p.yaml"
+	CONTAINERS+=(hook-a-$$)
+	run timeout 60 runc run --bundle "$WORK/b" "hook-a-$$" </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ]
+	local p=$WORK/profiles/p.yaml
+	# the container's own start: its entrypoint's execve and what follows it
+	assert_has_syscall "$p" x86_64 execve
+	assert_has_syscall "$p" x86_64 arch_prctl
+	assert_has_syscall "$p" x86_64 write
+	assert_has_syscall "$p" x86_64 exit_group
+	profile_execs "$p" | grep -qx /bin/busybox
+	grep -q "^    id: hook-a-$$\$" "$p"
+	grep -q "^    bundle: $WORK/b\$" "$p"
+	no_learner
+	[ -z "$(ls -A "$WORK/state")" ]
+}
+
+@test "attaching after the start misses what the hook sees: the entrypoint's execve" {
+	make_bundle "$WORK/late" "${wait_go}echo hello"
+	CONTAINERS+=(hook-late-$$)
+	run_detached "hook-late-$$" "$WORK/late"
+	"$EUNOMIA" learn -o "$WORK/late.yaml" "hook-late-$$" 2>"$WORK/late.err" &
+	local learner=$!
+	wait_for "learning container" "$WORK/late.err"
+	touch "$WORK/late/shared/go"
+	wait_gone "$learner" 30
+	assert_no_syscall "$WORK/late.yaml" x86_64 execve
+	assert_no_syscall "$WORK/late.yaml" x86_64 arch_prctl
+}
+
+@test "runc: a container killed with SIGKILL still leaves its profile, and no learner" {
+	hooked_bundle "$WORK/k" 'while true; do sleep 0.1; done' \
+		"io.eunomia.learn=$WORK/profiles/killed.yaml"
+	CONTAINERS+=(hook-k-$$)
+	runc run -d --bundle "$WORK/k" "hook-k-$$" </dev/null >/dev/null 2>&1
+	sleep 0.5
+	runc kill "hook-k-$$" KILL
+	for _ in $(seq 50); do
+		[ "$(runc state "hook-k-$$" | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	runc delete "hook-k-$$" # runs poststop
+	assert_has_syscall "$WORK/profiles/killed.yaml" x86_64 execve
+	assert_has_syscall "$WORK/profiles/killed.yaml" x86_64 nanosleep clock_nanosleep
+	no_learner
+}
+
+@test "io.eunomia.learn.merge=true folds a second run into the profile" {
+	hooked_bundle "$WORK/m" 'echo one' "io.eunomia.learn=$WORK/profiles/m.yaml"
+	CONTAINERS+=(hook-m1-$$ hook-m2-$$ hook-m3-$$)
+	runc run --bundle "$WORK/m" "hook-m1-$$" </dev/null >/dev/null
+	grep -q '^    runs: 1$' "$WORK/profiles/m.yaml"
+	hooked_bundle "$WORK/m2" 'ionice -p 1' "io.eunomia.learn=$WORK/profiles/m.yaml" \
+		io.eunomia.learn.merge=true
+	runc run --bundle "$WORK/m2" "hook-m2-$$" </dev/null >/dev/null
+	grep -q '^    runs: 2$' "$WORK/profiles/m.yaml"
+	assert_has_syscall "$WORK/profiles/m.yaml" x86_64 ioprio_get
+	# without merge the profile is replaced
+	hooked_bundle "$WORK/m3" 'echo three' "io.eunomia.learn=$WORK/profiles/m.yaml"
+	runc run --bundle "$WORK/m3" "hook-m3-$$" </dev/null >/dev/null
+	grep -q '^    runs: 1$' "$WORK/profiles/m.yaml"
+	assert_no_syscall "$WORK/profiles/m.yaml" x86_64 ioprio_get
+}
+
+@test "a container without the annotation is left alone" {
+	hooked_bundle "$WORK/n" 'echo plain'
+	CONTAINERS+=(hook-n-$$)
+	run timeout 60 runc run --bundle "$WORK/n" "hook-n-$$" </dev/null
+	[ "$status" -eq 0 ]
+	[ -z "$(ls -A "$WORK/profiles")" ]
+	[ -z "$(ls -A "$WORK/state")" ]
+}
+
+# state JSON for the hook's standard input
+state() {
+	jq -n --arg id "$1" --argjson pid "$2" --arg learn "$3" --arg bundle "$WORK" \
+		'{ociVersion: "1.0.2", id: $id, status: "created", pid: $pid, bundle: $bundle,
+		  annotations: {"io.eunomia.learn": $learn}}'
+}
+
+@test "bad states and output paths are refused with a clear error, in bounded time" {
+	local hook=("$HOOK" --config "$WORK/hook.conf")
+	run "${hook[@]}" createRuntime <<<'{"ociVersion": "1.0.2", "id": "x",'
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"the OCI state:2:1: JSON ends too early"* ]]
+	run "${hook[@]}" createRuntime <<<'{"ociVersion": "1.0.2", "id": "x", "status": "created", "bundle": "/b"}'
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"no pid: the container has no init process to follow"* ]]
+	run "${hook[@]}" createRuntime <<<"$(state x 9999999999 "$WORK/profiles/p.yaml")"
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"pid is not a process id"* ]]
+	run "${hook[@]}" createRuntime <<<"$(state x 4194303 "$WORK/profiles/p.yaml")"
+	[ "$status" -eq 5 ]
+	[[ "$output" == *"container x: its init process 4194303 is gone"* ]]
+	sleep 1000 &
+	local pid=$!
+	run "${hook[@]}" createRuntime <<<"$(state x $pid profiles/p.yaml)"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expected an absolute path to a file"* ]]
+	run "${hook[@]}" createRuntime <<<"$(state x $pid "$WORK/profiles/../p.yaml")"
+	[ "$status" -eq 2 ]
+	run "${hook[@]}" createRuntime <<<"$(state x $pid /etc/p.yaml)"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"/etc is not inside a directory that learn_dirs allows"* ]]
+	ln -s /etc/passwd "$WORK/profiles/link.yaml"
+	run "${hook[@]}" createRuntime <<<"$(state x $pid "$WORK/profiles/link.yaml")"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"is a symbolic link; it is not followed"* ]]
+	echo "precious" >"$WORK/profiles/notes.yaml"
+	run "${hook[@]}" createRuntime <<<"$(state x $pid "$WORK/profiles/notes.yaml")"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"holds something that is not an eunomia profile"* ]]
+	[ "$(cat "$WORK/profiles/notes.yaml")" = precious ]
+	ln -s /etc "$WORK/profiles/etc"
+	run "${hook[@]}" createRuntime <<<"$(state x $pid "$WORK/profiles/etc/p.yaml")"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"/etc is not inside a directory that learn_dirs allows"* ]]
+	kill $pid
+	# a runtime that never closes standard input does not hang the hook
+	SECONDS=0
+	run "${hook[@]}" createRuntime < <(sleep 30)
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"no OCI state on standard input within 5 s"* ]]
+	[ "$SECONDS" -lt 15 ]
+	printf 'learn_dirs = relative\n' >"$WORK/bad.conf"
+	run "$HOOK" --config "$WORK/bad.conf" createRuntime <<<'{}'
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"$WORK/bad.conf:1: learn_dirs: each directory must be an absolute path"* ]]
+	no_learner
+}
+
+@test "a refused path fails the container's start quickly instead of hanging it" {
+	hooked_bundle "$WORK/r" 'echo never' "io.eunomia.learn=/etc/eunomia-test.yaml"
+	CONTAINERS+=(hook-r-$$)
+	SECONDS=0
+	run timeout 60 runc run --bundle "$WORK/r" "hook-r-$$" </dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"not inside a directory that learn_dirs allows"* ]]
+	[ "$SECONDS" -lt 15 ]
+	[ ! -e /etc/eunomia-test.yaml ]
+}
+
+@test "podman: hooks.d and an annotation learn a container" {
+	require_cmd podman
+	ensure_busybox_image
+	mkdir -p "$WORK/hooks.d"
+	# the installed hooks.d file, pointing at this build's hook and configuration
+	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
+		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
+			>"$WORK/hooks.d/eunomia.json"
+	run podman --hooks-dir "$WORK/hooks.d" --cgroup-manager=cgroupfs --runtime runc run --rm \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
+		--annotation "io.eunomia.learn=$WORK/profiles/podman.yaml" \
+		localhost/eunomia-busybox:test /bin/sh -c 'echo from podman'
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"from podman"* ]]
+	assert_has_syscall "$WORK/profiles/podman.yaml" x86_64 execve
+	assert_has_syscall "$WORK/profiles/podman.yaml" x86_64 write
+	grep -q '^    runtime: podman$' "$WORK/profiles/podman.yaml"
+	no_learner
+}

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* Tests for lib/oci_state.c and lib/hook_conf.c: what the OCI hook reads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "hook_conf.h"
+#include "oci_state.h"
+
+static void test_state_of_runc_parses(void **state)
+{
+	/* as runc 1.1 writes it for a createRuntime hook */
+	static const char doc[] =
+		"{\"ociVersion\":\"1.0.2-dev\",\"id\":\"web\",\"status\":\"created\",\"pid\":4242,"
+		"\"bundle\":\"/srv/web\",\"annotations\":{\"io.eunomia.learn\":\"/p/web.yaml\"}}";
+	struct eu_oci_state s;
+	struct eu_err err = { 0 };
+
+	assert_int_equal(eu_oci_state_parse("s", doc, strlen(doc), true, &s, &err), 0);
+	assert_string_equal(s.id, "web");
+	assert_string_equal(s.status, "created");
+	assert_string_equal(s.bundle, "/srv/web");
+	assert_int_equal(s.pid, 4242);
+	assert_string_equal(eu_oci_annotation(&s, "io.eunomia.learn"), "/p/web.yaml");
+	assert_null(eu_oci_annotation(&s, "io.eunomia.profile"));
+	eu_oci_state_free(&s);
+}
+
+static void test_stopped_state_needs_no_pid(void **state)
+{
+	static const char doc[] = "{\"ociVersion\":\"1.0.2\",\"id\":\"web\",\"status\":\"stopped\","
+				  "\"bundle\":\"/srv/web\"}";
+	struct eu_oci_state s;
+	struct eu_err err = { 0 };
+
+	assert_int_equal(eu_oci_state_parse("s", doc, strlen(doc), false, &s, &err), 0);
+	assert_int_equal(s.pid, 0);
+	assert_null(eu_oci_annotation(&s, "io.eunomia.learn"));
+	eu_oci_state_free(&s);
+}
+
+static void test_bad_states_say_what_is_wrong(void **state)
+{
+	static const struct {
+		const char *doc, *msg;
+	} bad[] = {
+		{ "[]", "s: expected a JSON object (the OCI state of a container)" },
+		{ "{\"id\":\"a\"}", "s: no ociVersion (a string): not an OCI state" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"\"}", "s: no valid id (a non-empty string without '/')" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"../x\"}",
+		  "s: no valid id (a non-empty string without '/')" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"bundle\":\"/b\"}", "s: no status (a string)" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"b\"}",
+		  "s: no bundle (an absolute path)" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"/b\"}",
+		  "s: no pid: the container has no init process to follow" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"/b\","
+		  "\"pid\":\"12\"}",
+		  "s: pid is not a process id" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"/b\","
+		  "\"pid\":-4}",
+		  "s: pid is not a process id" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"/b\","
+		  "\"pid\":4,\"annotations\":[]}",
+		  "s: annotations is not an object" },
+		{ "{\"ociVersion\":\"1\",\"id\":\"a\",\"status\":\"created\",\"bundle\":\"/b\","
+		  "\"pid\":4,\"annotations\":{\"io.eunomia.learn\":1}}",
+		  "s: annotation io.eunomia.learn is not a string" },
+		{ "{\"ociVersion\":", "s:1:15: JSON ends too early" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct eu_oci_state s;
+		struct eu_err err = { 0 };
+
+		assert_int_equal(eu_oci_state_parse("s", bad[i].doc, strlen(bad[i].doc), true, &s, &err),
+				 -1);
+		assert_string_equal(err.msg, bad[i].msg);
+		assert_int_equal(err.kind, EU_E_PROFILE);
+		assert_null(s.doc);
+	}
+}
+
+static void test_hook_conf_overrides_defaults(void **state)
+{
+	static const char conf[] = "# eunomia hook\n"
+				   "learn_dirs = /var/lib/a : /srv/b   # two\n"
+				   "\n"
+				   "eunomia=/opt/eunomia\n"
+				   "timeout = 3\n";
+	struct eu_hook_conf c;
+	struct eu_err err = { 0 };
+
+	assert_int_equal(eu_hook_conf_defaults(&c, "/usr/sbin/eunomia", &err), 0);
+	assert_string_equal(c.learn_dirs[0], "/var/lib/eunomia/profiles");
+	assert_string_equal(c.state_dir, "/run/eunomia/hooks");
+	assert_int_equal(eu_hook_conf_parse("h", conf, strlen(conf), &c, &err), 0);
+	assert_int_equal(c.n_learn_dirs, 2);
+	assert_string_equal(c.learn_dirs[0], "/var/lib/a");
+	assert_string_equal(c.learn_dirs[1], "/srv/b");
+	assert_string_equal(c.eunomia, "/opt/eunomia");
+	assert_int_equal(c.timeout, 3);
+	assert_string_equal(c.state_dir, "/run/eunomia/hooks");
+	eu_hook_conf_free(&c);
+}
+
+static void test_hook_conf_errors_name_the_line(void **state)
+{
+	static const struct {
+		const char *conf, *msg;
+	} bad[] = {
+		{ "learn_dirs\n", "h:1: expected key = value" },
+		{ "\n = /x\n", "h:2: expected a key before '='" },
+		{ "learn_dir = /x\n", "h:1: unknown key (expected learn_dirs, eunomia, state_dir or "
+				      "timeout): learn_dir" },
+		{ "eunomia = eunomia\n", "h:1: expected an absolute path for eunomia" },
+		{ "timeout = 0\n", "h:1: timeout: expected seconds from 1 to 300" },
+		{ "timeout = 5s\n", "h:1: timeout: expected seconds from 1 to 300" },
+		{ "learn_dirs =\n", "h:1: learn_dirs: no directory" },
+	};
+
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		struct eu_hook_conf c;
+		struct eu_err err = { 0 };
+
+		assert_int_equal(eu_hook_conf_defaults(&c, "/e", &err), 0);
+		assert_int_equal(eu_hook_conf_parse("h", bad[i].conf, strlen(bad[i].conf), &c, &err), -1);
+		assert_string_equal(err.msg, bad[i].msg);
+		eu_hook_conf_free(&c);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_state_of_runc_parses),
+		cmocka_unit_test(test_stopped_state_needs_no_pid),
+		cmocka_unit_test(test_bad_states_say_what_is_wrong),
+		cmocka_unit_test(test_hook_conf_overrides_defaults),
+		cmocka_unit_test(test_hook_conf_errors_name_the_line),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
