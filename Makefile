@@ -4,7 +4,7 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), then integration tests (bats, root)
-#   make bench     benchmarks (learn, enforce); writes bench/results/*.md
+#   make bench     benchmarks (learn, enforce, the OCI hook); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
 
 OUTPUT ?= build
@@ -153,9 +153,10 @@ test: test-unit test-integration test-vm
 
 # ---- benchmarks --------------------------------------------------------------
 
-bench: $(OUTPUT)/eunomia
+bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/learn-overhead.sh $(OUTPUT)
 	$(Q)bench/enforce-overhead.sh $(OUTPUT)
+	$(Q)bench/hook-overhead.sh $(OUTPUT)
 
 # ---- installation ------------------------------------------------------------
 

@@ -45,6 +45,61 @@ enum eu_hook eu_hook_from_name(const char *name)
 	return EU_HOOK_NONE;
 }
 
+struct eu_probes {
+	struct btf *vmlinux;
+	int loaded; /* 0: not yet, 1: loaded, -1: the kernel has no BTF */
+};
+
+struct eu_probes *eu_probes_new(void)
+{
+	return calloc(1, sizeof(struct eu_probes));
+}
+
+void eu_probes_free(struct eu_probes *p)
+{
+	if (!p)
+		return;
+	btf__free(p->vmlinux);
+	free(p);
+}
+
+static struct btf *vmlinux_btf(struct eu_probes *p)
+{
+	if (!p->loaded) {
+		p->vmlinux = btf__load_vmlinux_btf();
+		p->loaded = p->vmlinux ? 1 : -1;
+	}
+	return p->vmlinux;
+}
+
+/* The BTF id a program of this attach type names, found the way libbpf finds it. */
+static int attach_btf_id(struct eu_probes *p, const char *name, enum bpf_attach_type attach)
+{
+	struct btf *btf = vmlinux_btf(p);
+	const char *prefix = "";
+	char full[128];
+	int kind = BTF_KIND_FUNC;
+
+	if (!btf)
+		return -1;
+	switch (attach) {
+	case BPF_TRACE_RAW_TP:
+		prefix = "btf_trace_";
+		kind = BTF_KIND_TYPEDEF;
+		break;
+	case BPF_LSM_MAC:
+		prefix = "bpf_lsm_";
+		break;
+	case BPF_TRACE_ITER:
+		prefix = "bpf_iter_";
+		break;
+	default:
+		break;
+	}
+	snprintf(full, sizeof(full), "%s%s", prefix, name);
+	return btf__find_by_name_kind(btf, full, kind);
+}
+
 /* r0 = 0; exit */
 static const struct bpf_insn ret0[] = {
 	{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = 0 },
@@ -60,13 +115,13 @@ static int load(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id
 }
 
 /* Programs attached through a BTF id (tp_btf, fexit, lsm) share one path. */
-static bool probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attach,
-			     const char *name)
+static bool probe_btf_attach(struct eu_probes *p, enum bpf_prog_type type,
+			     enum bpf_attach_type attach, const char *name)
 {
 	_cleanup_close_ int prog = -1, link = -1;
 	int id;
 
-	id = libbpf_find_vmlinux_btf_id(name, attach);
+	id = attach_btf_id(p, name, attach);
 	if (id <= 0)
 		return false;
 	prog = load(type, attach, id);
@@ -76,22 +131,22 @@ static bool probe_btf_attach(enum bpf_prog_type type, enum bpf_attach_type attac
 	return link >= 0;
 }
 
-bool eu_probe_tp_btf(const char *tp)
+bool eu_probe_tp_btf(struct eu_probes *p, const char *tp)
 {
-	return probe_btf_attach(BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, tp);
+	return probe_btf_attach(p, BPF_PROG_TYPE_TRACING, BPF_TRACE_RAW_TP, tp);
 }
 
-bool eu_probe_fexit(const char *func)
+bool eu_probe_fexit(struct eu_probes *p, const char *func)
 {
-	return probe_btf_attach(BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, func);
+	return probe_btf_attach(p, BPF_PROG_TYPE_TRACING, BPF_TRACE_FEXIT, func);
 }
 
-bool eu_probe_lsm(const char *hook)
+bool eu_probe_lsm(struct eu_probes *p, const char *hook)
 {
-	return probe_btf_attach(BPF_PROG_TYPE_LSM, BPF_LSM_MAC, hook);
+	return probe_btf_attach(p, BPF_PROG_TYPE_LSM, BPF_LSM_MAC, hook);
 }
 
-bool eu_probe_raw_tp(const char *tp)
+bool eu_probe_raw_tp(struct eu_probes *p, const char *tp)
 {
 	_cleanup_close_ int prog = -1, link = -1;
 
@@ -130,7 +185,7 @@ static long read_long(const char *path)
 	return v;
 }
 
-bool eu_probe_tracepoint(const char *category, const char *name)
+bool eu_probe_tracepoint(struct eu_probes *p, const char *category, const char *name)
 {
 	struct perf_event_attr attr = { .size = sizeof(attr), .type = PERF_TYPE_TRACEPOINT,
 					.sample_period = 1, .wakeup_events = 1 };
@@ -147,7 +202,7 @@ bool eu_probe_tracepoint(const char *category, const char *name)
 	return perf_attach(BPF_PROG_TYPE_TRACEPOINT, &attr);
 }
 
-bool eu_probe_kprobe(const char *func)
+bool eu_probe_kprobe(struct eu_probes *p, const char *func)
 {
 	struct perf_event_attr attr = { .size = sizeof(attr), .sample_period = 1,
 					.wakeup_events = 1 };
@@ -160,10 +215,10 @@ bool eu_probe_kprobe(const char *func)
 	return perf_attach(BPF_PROG_TYPE_KPROBE, &attr);
 }
 
-bool eu_probe_iter_task(void)
+bool eu_probe_iter_task(struct eu_probes *p)
 {
 	_cleanup_close_ int prog = -1, link = -1;
-	int id = libbpf_find_vmlinux_btf_id("task", BPF_TRACE_ITER);
+	int id = attach_btf_id(p, "task", BPF_TRACE_ITER);
 
 	if (id <= 0)
 		return false;
@@ -174,21 +229,16 @@ bool eu_probe_iter_task(void)
 	return link >= 0;
 }
 
-bool eu_probe_task_storage(void)
+bool eu_probe_task_storage(struct eu_probes *p)
 {
 	return libbpf_probe_bpf_map_type(BPF_MAP_TYPE_TASK_STORAGE, NULL) == 1;
 }
 
-bool eu_probe_kfunc(const char *name)
+bool eu_probe_kfunc(struct eu_probes *p, const char *name)
 {
-	struct btf *vmlinux = btf__load_vmlinux_btf();
-	bool found;
+	struct btf *vmlinux = vmlinux_btf(p);
 
-	if (!vmlinux)
-		return false;
-	found = btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0;
-	btf__free(vmlinux);
-	return found;
+	return vmlinux && btf__find_by_name_kind(vmlinux, name, BTF_KIND_FUNC) > 0;
 }
 
 static int print_nothing(enum libbpf_print_level level, const char *fmt, va_list ap)
@@ -196,31 +246,32 @@ static int print_nothing(enum libbpf_print_level level, const char *fmt, va_list
 	return 0;
 }
 
-static bool probe_hook(enum eu_hook h, const char *category, const char *name)
+static bool probe_hook(struct eu_probes *p, enum eu_hook h, const char *category,
+		       const char *name)
 {
 	switch (h) {
 	case EU_HOOK_TP_BTF:
-		return eu_probe_tp_btf(name);
+		return eu_probe_tp_btf(p, name);
 	case EU_HOOK_RAW_TP:
-		return eu_probe_raw_tp(name);
+		return eu_probe_raw_tp(p, name);
 	case EU_HOOK_TRACEPOINT:
-		return eu_probe_tracepoint(category, name);
+		return eu_probe_tracepoint(p, category, name);
 	case EU_HOOK_FEXIT:
-		return eu_probe_fexit(name);
+		return eu_probe_fexit(p, name);
 	case EU_HOOK_KPROBE:
-		return eu_probe_kprobe(name);
+		return eu_probe_kprobe(p, name);
 	case EU_HOOK_LSM:
-		return eu_probe_lsm(name);
+		return eu_probe_lsm(p, name);
 	default:
 		return false;
 	}
 }
 
 /* A refusal is an answer here, not a warning: libbpf stays quiet while we ask. */
-bool eu_probe_hook(enum eu_hook h, const char *category, const char *name)
+bool eu_probe_hook(struct eu_probes *p, enum eu_hook h, const char *category, const char *name)
 {
 	libbpf_print_fn_t saved = libbpf_set_print(print_nothing);
-	bool ok = probe_hook(h, category, name);
+	bool ok = probe_hook(p, h, category, name);
 
 	libbpf_set_print(saved);
 	return ok;

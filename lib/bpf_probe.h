@@ -22,23 +22,33 @@ enum eu_hook {
 	EU_HOOK_LSM,	    /* BPF-LSM */
 };
 
+/*
+ * What a run of probes shares: the kernel's BTF, parsed once on first need
+ * (each parse of /sys/kernel/btf/vmlinux costs ~10 ms, and start-up matters to
+ * the OCI hook). Probes that need no BTF take it too, for one calling style.
+ */
+struct eu_probes;
+
+struct eu_probes *eu_probes_new(void);
+void eu_probes_free(struct eu_probes *p);
+
 /* "tp_btf", "raw_tp", ... as users type them in --*-hook options. */
 const char *eu_hook_name(enum eu_hook h);
 enum eu_hook eu_hook_from_name(const char *name);
 
-bool eu_probe_tp_btf(const char *tp);
-bool eu_probe_raw_tp(const char *tp);
-bool eu_probe_tracepoint(const char *category, const char *name);
-bool eu_probe_fexit(const char *func);
-bool eu_probe_kprobe(const char *func);
-bool eu_probe_lsm(const char *hook);
-bool eu_probe_iter_task(void);
-bool eu_probe_task_storage(void);
+bool eu_probe_tp_btf(struct eu_probes *p, const char *tp);
+bool eu_probe_raw_tp(struct eu_probes *p, const char *tp);
+bool eu_probe_tracepoint(struct eu_probes *p, const char *category, const char *name);
+bool eu_probe_fexit(struct eu_probes *p, const char *func);
+bool eu_probe_kprobe(struct eu_probes *p, const char *func);
+bool eu_probe_lsm(struct eu_probes *p, const char *hook);
+bool eu_probe_iter_task(struct eu_probes *p);
+bool eu_probe_task_storage(struct eu_probes *p);
 /* Does the kernel's BTF declare this kfunc (e.g. bpf_rdonly_cast, Linux 6.2+)? */
-bool eu_probe_kfunc(const char *name);
+bool eu_probe_kfunc(struct eu_probes *p, const char *name);
 
 /* Probe one hook kind for a tracepoint or kernel function. */
-bool eu_probe_hook(enum eu_hook h, const char *category, const char *name);
+bool eu_probe_hook(struct eu_probes *p, enum eu_hook h, const char *category, const char *name);
 
 /* Mount tracefs on /sys/kernel/tracing when it is not there (classic tracepoints need it). */
 int eu_ensure_tracefs(struct eu_err *err);

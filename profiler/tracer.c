@@ -71,8 +71,8 @@ static const struct hook_choice cap_choices[] = {
 	{ EU_HOOK_KPROBE, NULL, "cap_capable" },
 };
 
-static int choose(const struct hook_choice *c, size_t n, enum eu_hook forced, const char *job,
-		  const struct hook_choice **out, struct eu_err *err)
+static int choose(struct eu_probes *p, const struct hook_choice *c, size_t n, enum eu_hook forced,
+		  const char *job, const struct hook_choice **out, struct eu_err *err)
 {
 	char tried[256] = "";
 	size_t off = 0;
@@ -80,7 +80,7 @@ static int choose(const struct hook_choice *c, size_t n, enum eu_hook forced, co
 	for (size_t i = 0; i < n; i++) {
 		if (forced != EU_HOOK_NONE && c[i].hook != forced)
 			continue;
-		if (eu_probe_hook(c[i].hook, c[i].category, c[i].name)) {
+		if (eu_probe_hook(p, c[i].hook, c[i].category, c[i].name)) {
 			*out = &c[i];
 			return 0;
 		}
@@ -123,35 +123,53 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
-static int check_basics(struct eu_err *err)
+static int check_basics(struct eu_probes *p, struct eu_err *err)
 {
-	if (!eu_probe_task_storage())
+	if (!eu_probe_task_storage(p))
 		return eu_fail(err, EU_E_KERNEL, 0,
 			       "this kernel has no BPF task storage (Linux 5.11 or later with "
 			       "BTF is needed to follow a container's processes)");
-	if (!eu_probe_iter_task())
+	if (!eu_probe_iter_task(p))
 		return eu_fail(err, EU_E_KERNEL, 0,
 			       "this kernel cannot run BPF task iterators (Linux 5.8 or later "
 			       "with BTF is needed to find a running container's processes)");
-	if (!eu_probe_tp_btf("sched_process_fork") || !eu_probe_tp_btf("sched_process_exec") ||
-	    !eu_probe_tp_btf("sched_process_exit"))
+	if (!eu_probe_tp_btf(p, "sched_process_fork") || !eu_probe_tp_btf(p, "sched_process_exec") ||
+	    !eu_probe_tp_btf(p, "sched_process_exit"))
 		return eu_fail(err, EU_E_KERNEL, 0,
 			       "this kernel refused BTF tracepoints on sched_process_fork/exec/exit, "
 			       "which eunomia needs to follow a container's processes");
 	return 0;
 }
 
+/* Every probe of start-up, sharing one parse of the kernel's BTF. */
+static int probe_kernel(const struct tracer_opts *o, const struct hook_choice **sys,
+			const struct hook_choice **cap, bool *fast, struct eu_err *err)
+{
+	struct eu_probes *p = eu_probes_new();
+	int rc;
+
+	if (!p)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
+	rc = check_basics(p, err) ||
+	     choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), o->sys_hook, "syscalls", sys, err) ||
+	     choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), o->cap_hook, "capability checks",
+		    cap, err);
+	/* The helper-free hot path needs bpf_rdonly_cast (see bpf/learn.h). */
+	if (!rc)
+		*fast = (*sys)->hook == EU_HOOK_TP_BTF && eu_probe_kfunc(p, "bpf_rdonly_cast");
+	eu_probes_free(p);
+	return rc ? -1 : 0;
+}
+
 int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err *err)
 {
-	const struct hook_choice *sys, *cap;
+	const struct hook_choice *sys = NULL, *cap = NULL;
 	struct tracer *t;
+	bool fast = false;
 	int rc;
 
 	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
-	if (check_basics(err) ||
-	    choose(sys_choices, EU_ARRAY_SIZE(sys_choices), o->sys_hook, "syscalls", &sys, err) ||
-	    choose(cap_choices, EU_ARRAY_SIZE(cap_choices), o->cap_hook, "capability checks", &cap,
-		   err))
+	if (probe_kernel(o, &sys, &cap, &fast, err))
 		return -1;
 	if (sys->hook == EU_HOOK_TRACEPOINT && eu_ensure_tracefs(err))
 		return -1;
@@ -171,8 +189,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	}
 	struct learn_bpf *s = t->skel;
 
-	/* The helper-free hot path needs bpf_rdonly_cast (see bpf/learn.h). */
-	t->fast = sys->hook == EU_HOOK_TP_BTF && eu_probe_kfunc("bpf_rdonly_cast");
+	t->fast = fast;
 	bpf_program__set_autoload(s->progs.learn_sys_enter_btf, t->fast);
 	bpf_program__set_autoload(s->progs.learn_sys_enter_btf_nocast,
 				  sys->hook == EU_HOOK_TP_BTF && !t->fast);
