@@ -60,7 +60,12 @@ learned() {
 	[ "$(jq -c .linux.seccomp.architectures "$WORK/b/config.json")" = '["SCMP_ARCH_X86_64"]' ]
 	jq -e '.linux.seccomp.syscalls[0].names | index("getppid")' "$WORK/b/config.json"
 	[ "$(jq -r .process.noNewPrivileges "$WORK/b/config.json")" = true ]
-	[ "$(jq -c .process.capabilities.bounding "$WORK/b/config.json")" = '[]' ]
+	# the five sets are the profile's capabilities
+	local caps set
+	caps=$(profile_caps "$WORK/p.yaml" used | jq -R . | jq -sc .)
+	for set in bounding effective inheritable permitted ambient; do
+		[ "$(jq -c ".process.capabilities.$set" "$WORK/b/config.json")" = "$caps" ]
+	done
 }
 
 @test "runc enforces the bundle: the workload runs, what it never did fails with EPERM" {
