@@ -216,3 +216,113 @@ state() {
 	grep -q '^    runtime: podman$' "$WORK/profiles/podman.yaml"
 	no_learner
 }
+
+# nginx_bundle DIR PORT: a runc bundle of the host's nginx (its binary and libraries
+# copied into a rootfs; the host's network, so /sys is bound rather than mounted),
+# serving DIR/srv on 127.0.0.1:PORT.
+nginx_bundle() {
+	local dir=$1 port=$2 lib
+	mkdir -p "$dir/srv/www" "$dir/srv/tmp" "$dir/rootfs/usr/sbin" "$dir/rootfs/etc" \
+		"$dir/rootfs/mnt" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
+	cp /usr/sbin/nginx "$dir/rootfs/usr/sbin/"
+	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
+		mkdir -p "$dir/rootfs$(dirname "$lib")"
+		cp -L "$lib" "$dir/rootfs$lib"
+	done
+	echo 'root:x:0:0:root:/:/bin/sh' >"$dir/rootfs/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$dir/rootfs/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/rootfs/etc/group"
+	echo "hello from nginx" >"$dir/srv/www/index.html"
+	chmod -R a+rX "$dir/srv"
+	cat >"$dir/srv/nginx.conf" <<-EOF
+	worker_processes 1;
+	daemon off;
+	user nobody nogroup;
+	pid /mnt/nginx.pid;
+	error_log /mnt/error.log;
+	events { worker_connections 256; }
+	http {
+		access_log off;
+		client_body_temp_path /mnt/tmp;
+		proxy_temp_path /mnt/tmp;
+		fastcgi_temp_path /mnt/tmp;
+		uwsgi_temp_path /mnt/tmp;
+		scgi_temp_path /mnt/tmp;
+		server { listen 127.0.0.1:$port; root /mnt/www; }
+	}
+	EOF
+	(cd "$dir" && runc spec)
+	jq --arg srv "$dir/srv" '
+		.process.terminal = false
+		| .process.args = ["/usr/sbin/nginx", "-e", "/mnt/error.log", "-c", "/mnt/nginx.conf"]
+		| .root = {path: "rootfs", readonly: true}
+		| .process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"])
+		| .linux.namespaces |= map(select(.type != "network"))
+		| .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind",
+			source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+		| .mounts += [{destination: "/mnt", type: "bind", source: $srv, options: ["rbind", "rw"]}]
+		' "$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# drive PORT: wrk for 2 s; fails unless requests were served and none failed.
+drive() {
+	local out
+	out=$(wrk -t1 -c8 -d2s "http://127.0.0.1:$1/index.html")
+	echo "$out"
+	[[ $(awk '/requests in/ { print $1 }' <<<"$out") -gt 100 ]]
+	! grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"
+}
+
+wait_port() {
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_container() {
+	runc kill "$1" TERM
+	for _ in $(seq 100); do
+		[ "$(runc state "$1" | jq -r .status)" = stopped ] && break
+		sleep 0.05
+	done
+	runc delete "$1"
+}
+
+@test "nginx learned through the hook under wrk, then enforced with runc: no request fails" {
+	require_cmd nginx
+	require_cmd wrk
+	local port=$((20000 + $$ % 10000))
+	nginx_bundle "$WORK/learn" "$port"
+	jq --arg hook "$HOOK" --arg conf "$WORK/hook.conf" --arg out "$WORK/profiles/nginx.yaml" '
+		.annotations = {"io.eunomia.learn": $out}
+		| .hooks = {
+			createRuntime: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf,
+							     "createRuntime"]}],
+			poststop: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf, "poststop"]}]
+		}' "$WORK/learn/config.json" >"$WORK/c.json"
+	mv "$WORK/c.json" "$WORK/learn/config.json"
+	CONTAINERS+=(hook-ngx-l-$$ hook-ngx-e-$$)
+	runc run -d --bundle "$WORK/learn" "hook-ngx-l-$$" </dev/null >/dev/null
+	wait_port "$port"
+	drive "$port"
+	stop_container "hook-ngx-l-$$"
+	local p=$WORK/profiles/nginx.yaml
+	assert_has_syscall "$p" x86_64 accept4
+	assert_has_syscall "$p" x86_64 epoll_wait
+	no_learner
+
+	# the same nginx, held by runc to what it was seen to need
+	nginx_bundle "$WORK/enforce" "$port"
+	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
+	runc run -d --bundle "$WORK/enforce" "hook-ngx-e-$$" </dev/null >/dev/null
+	wait_port "$port"
+	drive "$port"
+	stop_container "hook-ngx-e-$$"
+	# and the filter is there: something nginx never did is refused
+	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/enforce/config.json")" = SCMP_ACT_ERRNO ]
+	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log"
+}
