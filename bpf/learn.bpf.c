@@ -69,15 +69,16 @@ struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, LEARN_CAP_SITES);
 	__type(key, struct learn_cap_key);
-	__type(value, __u64);
+	__type(value, struct learn_cap_site);
 } cap_sites SEC(".maps");
 
+/* Where a check's stack is taken before it is known to be new (a site is too big for the stack). */
 struct {
-	__uint(type, BPF_MAP_TYPE_STACK_TRACE);
-	__uint(max_entries, 1024);
-	__uint(key_size, sizeof(__u32));
-	__uint(value_size, LEARN_STACK_DEPTH * sizeof(__u64));
-} cap_stacks SEC(".maps");
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct learn_cap_site);
+} cap_scratch SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
@@ -103,7 +104,8 @@ static __always_inline struct learn_event *event_new(__u32 kind)
 	e->nr = 0;
 	e->ret = 0;
 	e->setup = 0;
-	e->stackid = 0;
+	e->pad = 0;
+	e->stack = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->path[0] = '\0';
 	e->request[0] = '\0';
@@ -111,7 +113,7 @@ static __always_inline struct learn_event *event_new(__u32 kind)
 }
 
 static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __u32 setup,
-				 __s32 stackid)
+				 __u64 stack)
 {
 	struct learn_event *e = event_new(kind);
 
@@ -121,7 +123,7 @@ static __always_inline void emit(__u32 kind, __u32 arch, __s32 nr, __s32 ret, __
 	e->nr = nr;
 	e->ret = ret;
 	e->setup = setup;
-	e->stackid = stackid;
+	e->stack = stack;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -381,24 +383,39 @@ int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap, int ret)
 {
 	struct learn_cap_key key = {};
-	__u64 one = 1, *n;
+	struct learn_cap_site *site, *known;
+	__u64 hash = 0xcbf29ce484222325ULL; /* FNV-1a */
+	__u32 zero = 0;
+	long n;
 
 	if (cap < 0 || cap >= EU_CAP_MAX)
 		return;
 	/* eunomia's own held child, before the command's execve */
 	if ((lt->flags & (LEARN_T_HELD | LEARN_T_CAPS)) == LEARN_T_HELD)
 		return;
-	key.stackid = bpf_get_stackid(ctx, &cap_stacks, 0);
+	site = bpf_map_lookup_elem(&cap_scratch, &zero);
+	if (!site)
+		return;
+	n = bpf_get_stack(ctx, site->ips, sizeof(site->ips), 0);
+	if (n < 0)
+		n = 0;
+	for (int i = 0; i < LEARN_STACK_DEPTH; i++) {
+		if (i >= n / 8)
+			site->ips[i] = 0; /* what the kernel did not write is not this stack */
+		hash = (hash ^ site->ips[i]) * 0x100000001b3ULL;
+	}
+	key.stack = hash;
 	key.cap = (__u16)cap;
 	key.granted = ret == 0;
 	key.setup = !(lt->flags & LEARN_T_CAPS);
-	n = bpf_map_lookup_elem(&cap_sites, &key);
-	if (n) {
-		__sync_fetch_and_add(n, 1);
+	known = bpf_map_lookup_elem(&cap_sites, &key);
+	if (known) {
+		__sync_fetch_and_add(&known->count, 1);
 		return;
 	}
-	if (bpf_map_update_elem(&cap_sites, &key, &one, BPF_NOEXIST) == 0)
-		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stackid);
+	site->count = 1;
+	if (bpf_map_update_elem(&cap_sites, &key, site, BPF_NOEXIST) == 0)
+		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stack);
 }
 
 static __always_inline struct learn_task *current_task_entry(void)

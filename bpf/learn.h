@@ -70,7 +70,8 @@ struct learn_event {
 	__s32 nr;	 /* syscall number or capability */
 	__s32 ret;	 /* capability check result: 0 granted */
 	__u32 setup;	 /* 1: seen before the learning boundary (runtime setup) */
-	__s32 stackid;	 /* LEARN_EV_CAP: kernel stack of the check in cap_stacks */
+	__u32 pad;
+	__u64 stack;	 /* LEARN_EV_CAP: the site's stack hash (learn_cap_key.stack) */
 	char comm[LEARN_COMM_LEN];
 	char path[LEARN_PATH_MAX];	/* LEARN_EV_EXEC: the file that runs (resolved) */
 	char request[LEARN_PATH_MAX]; /* LEARN_EV_EXEC: the name execve() was given */
@@ -81,16 +82,24 @@ struct learn_event {
  * stack it came from. User space reads the stacks to set aside the checks the
  * kernel makes without auditing them (CAP_OPT_NOAUDIT, e.g. the memory
  * overcommit heuristic's CAP_SYS_ADMIN on every mmap), which the cap_capable
- * tracepoint does not flag.
+ * tracepoint does not flag. The stack is kept in the site itself, keyed by a
+ * hash of it: a stack map loses stacks whose hash bucket is taken (-EEXIST),
+ * and a lost stack made an unaudited check look like a need.
  */
 struct learn_cap_key {
-	__s32 stackid; /* -errno when the stack could not be recorded */
+	__u64 stack; /* FNV-1a of the stack's addresses */
 	__u16 cap;
 	__u8 granted;
 	__u8 setup;
+	__u32 pad;
 };
 
 #define LEARN_STACK_DEPTH 16
+
+struct learn_cap_site {
+	__u64 count;
+	__u64 ips[LEARN_STACK_DEPTH]; /* kernel return addresses, innermost first; 0 ends */
+};
 #define LEARN_CAP_SITES 4096
 
 /* Per-CPU syscall counters; user space sums the CPUs. */

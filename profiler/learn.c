@@ -318,7 +318,7 @@ static void on_event(void *ctx, const struct learn_event *e)
 	case LEARN_EV_CAP:
 		if (verbose) {
 			_cleanup_free_ char *name = eu_cap_name(e->nr);
-			bool probe = tracer_cap_is_noaudit(r->tracer, e->stackid);
+			bool probe = tracer_cap_is_noaudit(r->tracer, e);
 
 			/* Unaudited probes (every mmap checks CAP_SYS_ADMIN) only at -vv. */
 			if (probe && verbose < 2)

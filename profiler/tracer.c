@@ -334,10 +334,9 @@ void tracer_stats(const struct tracer *t, struct tracer_stats *s)
 	s->slot_mismatch = bss->slot_mismatch;
 }
 
-bool tracer_cap_is_noaudit(struct tracer *t, int stackid)
+/* Does this stack pass through a function that checks without auditing? */
+static bool stack_is_noaudit(struct tracer *t, const __u64 *ips)
 {
-	__u64 ips[LEARN_STACK_DEPTH] = { 0 };
-
 	if (!t->ksyms_state) {
 		struct eu_err kerr = { 0 };
 		size_t found;
@@ -350,9 +349,7 @@ bool tracer_cap_is_noaudit(struct tracer *t, int stackid)
 				"cannot be told apart and will be reported as used\n",
 				kerr.msg);
 	}
-	if (t->ksyms_state < 0 || stackid < 0)
-		return false;
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.cap_stacks), &stackid, ips))
+	if (t->ksyms_state < 0)
 		return false;
 	for (size_t i = 0; i < LEARN_STACK_DEPTH && ips[i]; i++)
 		if (eu_krange_contains(t->noaudit, N_NOAUDIT, ips[i]))
@@ -360,11 +357,23 @@ bool tracer_cap_is_noaudit(struct tracer *t, int stackid)
 	return false;
 }
 
+bool tracer_cap_is_noaudit(struct tracer *t, const struct learn_event *e)
+{
+	struct learn_cap_key key = { .stack = e->stack, .cap = (__u16)e->nr,
+				     .granted = e->ret == 0, .setup = (__u8)e->setup };
+	struct learn_cap_site site;
+
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.cap_sites), &key, &site))
+		return false;
+	return stack_is_noaudit(t, site.ips);
+}
+
 /* Capability checks, by site; unaudited ones are left out. */
 static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 {
 	int fd = bpf_map__fd(t->skel->maps.cap_sites);
 	struct learn_cap_key key, next;
+	struct learn_cap_site site;
 	uint64_t used = 0, denied = 0, setup = 0;
 	void *prev = NULL;
 	int rc;
@@ -374,7 +383,9 @@ static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *e
 
 		key = next;
 		prev = &key;
-		if (tracer_cap_is_noaudit(t, key.stackid)) {
+		if (bpf_map_lookup_elem(fd, &key, &site))
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot read a capability check");
+		if (stack_is_noaudit(t, site.ips)) {
 			t->caps_noaudit |= bit;
 			continue;
 		}

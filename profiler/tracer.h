@@ -68,8 +68,8 @@ int tracer_consume(struct tracer *t);
 
 void tracer_stats(const struct tracer *t, struct tracer_stats *s);
 
-/* Did the capability check with this kernel stack skip auditing (a probe, not a need)? */
-bool tracer_cap_is_noaudit(struct tracer *t, int stackid);
+/* Did the capability check of this event skip auditing (a probe, not a need)? */
+bool tracer_cap_is_noaudit(struct tracer *t, const struct learn_event *e);
 
 /* Add what was learned (syscalls, counts, capabilities, runtime setup) to p. */
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err);
