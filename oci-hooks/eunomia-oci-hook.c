@@ -161,8 +161,10 @@ static int check_output(const struct eu_hook_conf *conf, const char *path, char 
 	struct stat st;
 	size_t i;
 
-	if (path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") ||
-	    path[strlen(path) - 1] == '/' || !strcmp(path + strlen(path) - 3, "/.."))
+	size_t len = strlen(path);
+
+	if (path[0] != '/' || strstr(path, "/../") || strstr(path, "/./") || path[len - 1] == '/' ||
+	    (len >= 3 && !strcmp(path + len - 3, "/..")) || (len >= 2 && !strcmp(path + len - 2, "/.")))
 		return eu_fail(err, EU_E_USAGE, 0,
 			       "io.eunomia.learn=%s: expected an absolute path to a file, without "
 			       "'.' or '..'",
