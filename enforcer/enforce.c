@@ -20,6 +20,7 @@
 #include "privs.h"
 #include "profile_yaml.h"
 #include "json.h"
+#include "ksyms.h"
 #include "runcmd.h"
 #include "seccomp_json.h"
 #include "syscalls.h"
@@ -186,6 +187,37 @@ static int check_exec_allowed(const struct eu_profile *p, const struct enforce_o
 		       o->profile, eu_arch_name(arch));
 }
 
+/*
+ * Syscalls the profile allows that this kernel does not implement fail with
+ * ENOSYS whatever the filter says: worth a word (a profile learned on a newer
+ * kernel, or an imported list written for every kernel), not a refusal.
+ */
+static void warn_unknown_to_kernel(const struct eu_profile *p, const struct enforce_opts *o)
+{
+	uint64_t known[EU_NR_WORDS];
+	struct eu_err ignored = { 0 };
+	char names[256] = "";
+	size_t n = 0, off = 0;
+
+	if (o->quiet || eu_kernel_syscalls(known, EU_NR_WORDS, &ignored))
+		return;
+	for (int nr = 0; nr < EU_NR_MAX; nr++) {
+		_cleanup_free_ char *name = NULL;
+
+		if (!eu_profile_has_syscall(p, EU_ARCH_X86_64, nr) || eu_bit_test(known, (unsigned)nr))
+			continue;
+		name = eu_syscall_name(EU_ARCH_X86_64, nr);
+		if (n++ < 8 && off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", off ? ", " : "",
+						name ? name : "?");
+	}
+	if (n)
+		fprintf(stderr,
+			PROG ": warning: this kernel does not implement %zu syscall%s the profile "
+			     "allows on x86_64 (%s%s); they fail with ENOSYS\n",
+			n, n == 1 ? "" : "s", names, n > 8 ? ", ..." : "");
+}
+
 static void describe(const struct eu_profile *p, const struct enforce_opts *o, const char *path)
 {
 	char list[480], caps[512], deny[64];
@@ -308,8 +340,10 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
 	    eu_find_program(o->command[0], &path, err))
 		goto fail;
-	if (!o->quiet)
+	if (!o->quiet) {
 		describe(p, o, path);
+		warn_unknown_to_kernel(p, o);
+	}
 	/* Complain mode changes no privilege: it only watches. */
 	if (!o->filter.complain && eu_privs_apply(p->caps_used, &o->user, err))
 		goto fail;

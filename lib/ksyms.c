@@ -7,6 +7,7 @@
 
 #include "cleanup.h"
 #include "ksyms.h"
+#include "syscalls.h"
 
 int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, size_t *found,
 		    struct eu_err *err)
@@ -44,6 +45,30 @@ int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, s
 	if (!any_addr)
 		return eu_fail(err, EU_E_KERNEL, 0,
 			       "/proc/kallsyms hides kernel addresses (kernel.kptr_restrict)");
+	return 0;
+}
+
+int eu_kernel_syscalls(uint64_t *bits, size_t words, struct eu_err *err)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/kallsyms", "re");
+	char line[512], name[256], type;
+	uint64_t addr;
+
+	if (!f)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot read /proc/kallsyms");
+	memset(bits, 0, words * sizeof(*bits));
+	while (fgets(line, sizeof(line), f)) {
+		const char *sys;
+		int nr;
+
+		if (sscanf(line, "%" SCNx64 " %c %255s", &addr, &type, name) != 3 ||
+		    strncmp(name, "__x64_sys_", 10))
+			continue;
+		sys = name + 10;
+		nr = eu_syscall_nr(EU_ARCH_X86_64, !strcmp(sys, "umount") ? "umount2" : sys);
+		if (nr >= 0 && (size_t)nr / 64 < words)
+			bits[nr / 64] |= 1ULL << (nr % 64);
+	}
 	return 0;
 }
 

@@ -23,4 +23,11 @@ int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, s
 
 bool eu_krange_contains(const struct eu_krange *r, size_t n, uint64_t addr);
 
+/*
+ * The x86_64 syscalls the running kernel implements, as bits by number: those
+ * with an entry point __x64_sys_NAME in /proc/kallsyms (libseccomp's names;
+ * umount2's entry is __x64_sys_umount). Symbol names need no kptr_restrict.
+ */
+int eu_kernel_syscalls(uint64_t *bits, size_t words, struct eu_err *err);
+
 #endif

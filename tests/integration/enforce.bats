@@ -114,6 +114,18 @@ bpf ENOSYS" ]
 	[[ "$output" == *"CapBnd:	0000000000000000"* ]]
 }
 
+@test "syscalls the running kernel does not implement are named in a warning" {
+	printf 'version: 1\narchitectures:\n  x86_64:\n    syscalls:\n' >"$WORK/p.yaml"
+	printf '      %s: 1\n' _sysctl tuxcall umount2 getpid execve >>"$WORK/p.yaml"
+	run "$EUNOMIA" enforce --profile "$WORK/p.yaml" --deny log -- /bin/true
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"warning: this kernel does not implement 2 syscalls the profile allows on x86_64 (_sysctl, tuxcall); they fail with ENOSYS"* ]]
+	# a profile learned here names none
+	"$EUNOMIA" learn -q -o "$WORK/l.yaml" -- /bin/true
+	run "$EUNOMIA" enforce --profile "$WORK/l.yaml" -- /bin/true
+	[[ "$output" != *warning* ]]
+}
+
 @test "bad input is a clear error and runs nothing" {
 	run "$EUNOMIA" enforce -- /bin/true
 	[ "$status" -eq 2 ]
