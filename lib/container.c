@@ -261,7 +261,8 @@ int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_containe
 	*c = (struct eu_container){ 0 };
 	if (eu_container_from_pid(s->pid, c, err)) {
 		eu_wrap(err, "container %s", s->id);
-		if (err->kind == EU_E_NOTFOUND || err->errnum == ENOENT || err->errnum == ESRCH)
+		/* the init exited between the pid check and reading its namespaces */
+		if (err->errnum == ENOENT || err->errnum == ESRCH)
 			err->kind = EU_E_NOTFOUND;
 		return -1;
 	}

@@ -71,21 +71,25 @@ static int set_attrs(scmp_filter_ctx ctx, const struct eu_filter_opts *o, struct
 	return 0;
 }
 
-/* libseccomp's number for syscall nr of arch (see arch_filter()), or __NR_SCMP_ERROR. */
+/*
+ * libseccomp's number for syscall nr of arch, or __NR_SCMP_ERROR. By name:
+ * libseccomp takes native numbers (or its pseudo-numbers for syscalls the
+ * native ABI lacks) and maps them to the filter's ABI. A number it has no name
+ * for can only be taken as it is, on the native ABI.
+ */
+static int resolve_nr(int arch, int nr, const char *name)
+{
+	if (name)
+		return seccomp_syscall_resolve_name(name);
+	return eu_arch_token(arch) == seccomp_arch_native() ? nr : __NR_SCMP_ERROR;
+}
+
+/* resolve_nr(), failing with the reason when there is no such number. */
 static int scmp_nr(int arch, int nr, struct eu_err *err)
 {
 	_cleanup_free_ char *name = eu_syscall_name(arch, nr);
-	int snr;
+	int snr = resolve_nr(arch, nr, name);
 
-	/*
-	 * By name: libseccomp takes native numbers (or its pseudo-numbers for
-	 * syscalls the native ABI lacks) and maps them to the filter's ABI. A
-	 * number it has no name for can only be taken as it is, on the native ABI.
-	 */
-	if (name)
-		snr = seccomp_syscall_resolve_name(name);
-	else
-		snr = eu_arch_token(arch) == seccomp_arch_native() ? nr : __NR_SCMP_ERROR;
 	if (snr != __NR_SCMP_ERROR)
 		return snr;
 	if (name)
@@ -157,7 +161,6 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 			  const struct eu_filter_opts *o, struct eu_err *err)
 {
-	bool native = eu_arch_token(arch) == seccomp_arch_native();
 	int newest = -1;
 
 	if (!o->enosys_new || eu_filter_deny_action(o) == SCMP_ACT_ERRNO(ENOSYS))
@@ -167,7 +170,7 @@ static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int a
 			newest = nr;
 	for (int nr = newest + 1; nr < EU_NR_MAX; nr++) {
 		_cleanup_free_ char *name = eu_syscall_name(arch, nr);
-		int snr = name ? seccomp_syscall_resolve_name(name) : native ? nr : __NR_SCMP_ERROR;
+		int snr = resolve_nr(arch, nr, name);
 		int rc;
 
 		/* a number libseccomp cannot place on this ABI is a number the kernel has not */

@@ -163,12 +163,16 @@ static struct json_object *syscalls_array(const struct eu_profile *p, struct eu_
 		/* the same rule of another architecture is the same entry here */
 		for (size_t j = 0; j < i && !dup; j++) {
 			struct eu_rule r = p->rules[j];
-			_cleanup_free_ char *a = eu_syscall_name(r.arch, r.nr);
-			_cleanup_free_ char *b = eu_syscall_name(p->rules[i].arch, p->rules[i].nr);
+			_cleanup_free_ char *a = NULL, *b = NULL;
 
+			/* the conditions first: names are looked up only for rules that could match */
 			r.arch = p->rules[i].arch;
 			r.nr = p->rules[i].nr;
-			dup = a && b && !strcmp(a, b) && eu_rule_equal(&r, &p->rules[i]);
+			if (!eu_rule_equal(&r, &p->rules[i]))
+				continue;
+			a = eu_syscall_name(p->rules[j].arch, p->rules[j].nr);
+			b = eu_syscall_name(p->rules[i].arch, p->rules[i].nr);
+			dup = a && b && !strcmp(a, b);
 		}
 		if (!dup && append(arr, rule_entry(&p->rules[i], err)))
 			goto fail;
