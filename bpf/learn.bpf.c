@@ -22,7 +22,6 @@ char LICENSE[] SEC("license") = "GPL";
 /* Kernel constants that BTF does not carry (they are #defines). */
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is in progress */
 #define PF_EXITING 0x00000004
-#define SECCOMP_MODE_FILTER 2
 #define MAX_ANCESTORS 64
 
 /* Set before load. */
@@ -50,6 +49,10 @@ __u64 events_lost;
 __u64 nr_out_of_range;
 __u64 tasks_lost;
 __u64 slot_mismatch; /* a task's syscalls came with other registers than its own: a bug */
+
+/* Where tasks crossed the boundary: at a seccomp filter load, or at an execve. */
+__u64 crossed_filter;
+__u64 crossed_exec;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
@@ -199,6 +202,7 @@ static __always_inline struct learn_task *task_register(struct task_struct *t, _
 	if (old & (LEARN_T_REGISTERED | LEARN_T_DEAD))
 		return lt;
 	lt->pending_cap = -1;
+	lt->filter0 = (__u64)t->seccomp.filter;
 	__sync_fetch_and_add(&slot_at(lt->slot)->nr_tasks, 1);
 	__sync_fetch_and_add(&live_tasks, 1);
 	return lt;
@@ -292,13 +296,20 @@ static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long
 		 * Before the boundary. A held command (learn -- CMD) counts from
 		 * its execve call, so the exec itself is in the profile and what
 		 * eunomia's child did before is not. With the seccomp boundary,
-		 * the first syscall made under a filter crosses it for this task
-		 * (and its children, by inheritance). Otherwise the runtime is
-		 * still building the container: runtime setup.
+		 * the first syscall made under a filter the task did not have
+		 * when it was registered crosses it, for this task and the
+		 * children it makes from then on; capabilities still wait for
+		 * the execve (the runtime sets them up after its filter). A
+		 * filter the runtime itself ran under is not the container's.
+		 * Otherwise the runtime is still building the container: that
+		 * is runtime setup.
 		 */
-		if (((lt->flags & LEARN_T_HELD) && exec) ||
-		    (boundary == LEARN_BOUNDARY_SECCOMP && task->seccomp.mode == SECCOMP_MODE_FILTER)) {
+		if ((lt->flags & LEARN_T_HELD) && exec) {
 			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS | LEARN_T_CAPS);
+		} else if (boundary == LEARN_BOUNDARY_SECCOMP &&
+			   (__u64)task->seccomp.filter != lt->filter0) {
+			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
+			__sync_fetch_and_add(&crossed_filter, 1);
 		} else if (lt->flags & LEARN_T_HELD) {
 			return 0;
 		} else {
@@ -376,6 +387,37 @@ int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 
 /* ---- capabilities ------------------------------------------------------------ */
 
+static __always_inline struct learn_task *current_task_entry(void)
+{
+	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+}
+
+/* Effective capabilities (kernel_cap_t: one u64 since 6.3, two u32 before; same bytes). */
+static __always_inline __u64 cap_effective(const struct cred *c)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &c->cap_effective);
+	return v;
+}
+
+/*
+ * Is this check made with someone else's credentials? The kernel checks some
+ * capabilities with credentials it put in place of the task's: overlayfs
+ * with its mounter's (reading trusted.* xattrs needs CAP_SYS_ADMIN, a copy-up
+ * CAP_DAC_OVERRIDE). Credentials that hold privileges the task itself lacks
+ * are not the task's, and their checks say nothing of what it needs. A
+ * substitute made from the task's own (access(2) checks with its real ids)
+ * holds no more than it, and counts.
+ */
+static __always_inline bool cred_is_foreign(const struct cred *cred)
+{
+	/* override_creds() replaces the subjective cred; real_cred stays the task's own. */
+	const struct cred *own = BPF_CORE_READ(bpf_get_current_task_btf(), real_cred);
+
+	return cred != own && (cap_effective(cred) & ~cap_effective(own));
+}
+
 /*
  * Record a capability check once per distinct (capability, result, phase,
  * kernel stack); the count says how often. New sites are announced.
@@ -418,10 +460,6 @@ static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap
 		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stack);
 }
 
-static __always_inline struct learn_task *current_task_entry(void)
-{
-	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-}
 
 /* The capability:cap_capable tracepoint exists since Linux 6.14. */
 SEC("tp_btf/cap_capable")
@@ -430,7 +468,7 @@ int BPF_PROG(learn_cap_tp, const struct cred *cred, struct user_namespace *targe
 {
 	struct learn_task *lt = current_task_entry();
 
-	if (lt)
+	if (lt && !cred_is_foreign(cred))
 		on_capable(ctx, lt, cap, ret);
 	return 0;
 }
@@ -447,7 +485,7 @@ int BPF_PROG(learn_cap_fexit, const struct cred *cred, struct user_namespace *ns
 {
 	struct learn_task *lt = current_task_entry();
 
-	if (lt && !(opts & CAP_OPT_NOAUDIT))
+	if (lt && !(opts & CAP_OPT_NOAUDIT) && !cred_is_foreign(cred))
 		on_capable(ctx, lt, cap, ret);
 	return 0;
 }
@@ -460,7 +498,7 @@ int BPF_KPROBE(learn_cap_kprobe, const struct cred *cred, struct user_namespace 
 	struct learn_task *lt = current_task_entry();
 
 	if (lt)
-		lt->pending_cap = opts & CAP_OPT_NOAUDIT ? -1 : cap;
+		lt->pending_cap = (opts & CAP_OPT_NOAUDIT) || cred_is_foreign(cred) ? -1 : cap;
 	return 0;
 }
 
@@ -493,25 +531,38 @@ SEC("tp_btf/sched_process_exec")
 int BPF_PROG(learn_exec, struct task_struct *p, pid_t old_pid, struct linux_binprm *bprm)
 {
 	struct learn_task *lt = bpf_task_storage_get(&tasks, p, 0, 0);
-	__u32 phase = LEARN_T_CAPS;
+	struct pt_regs *regs;
+	__u32 arch;
+	__u64 nr;
 
 	if (!lt) {
-		/* Entering the container later (runc exec, podman exec). */
+		/*
+		 * Entering the container later (runc exec, podman exec): the
+		 * runtime is done with this task, which runs the container's
+		 * program from here.
+		 */
 		if (!ct_mntns || BPF_CORE_READ(p, nsproxy, mnt_ns, ns.inum) != ct_mntns)
 			return 0;
-		lt = task_register(p, 0);
-		if (!lt)
-			return 0;
+		lt = task_register(p, LEARN_T_SYSCALLS | LEARN_T_CAPS);
+		if (lt)
+			emit_exec(bprm);
+		return 0;
 	}
 	/*
 	 * The runtime has finished with this task once it executes the
 	 * container's program: capability checks count from here, and so do
-	 * syscalls, unless the seccomp filter is the boundary (the filter
-	 * itself says when a task's syscalls count, see on_sys_enter()).
+	 * syscalls if no filter load came first. Then the execve itself,
+	 * whose entry was still setup, is counted too: its number is in the
+	 * registers it was called with.
 	 */
-	if (boundary != LEARN_BOUNDARY_SECCOMP)
-		phase |= LEARN_T_SYSCALLS;
-	__sync_fetch_and_or(&lt->flags, phase);
+	if (!(lt->flags & LEARN_T_SYSCALLS)) {
+		__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
+		__sync_fetch_and_add(&crossed_exec, 1);
+		regs = (struct pt_regs *)bpf_task_pt_regs(p);
+		if (regs && syscall_abi(p, BPF_CORE_READ(regs, orig_ax), &arch, &nr))
+			count_syscall(arch, nr);
+	}
+	__sync_fetch_and_or(&lt->flags, LEARN_T_CAPS);
 	emit_exec(bprm);
 	return 0;
 }

@@ -20,6 +20,7 @@ struct learn_task {
 	__s32 pending_cap; /* kprobe fallback: capability being checked, -1 if none */
 	__u32 slot;	   /* index in learn_slots: where this task is counted */
 	__u32 pad;
+	__u64 filter0;	   /* its seccomp filter when registered: a new one crosses the boundary */
 };
 
 /*
@@ -46,7 +47,12 @@ struct learn_slot {
 #define LEARN_SEED_REGISTER 0 /* register matching tasks */
 #define LEARN_SEED_COUNT 1    /* only count registered, living tasks */
 
-/* Learning boundaries (mirror enum eu_boundary in lib/profile.h). */
+/*
+ * Learning boundaries (mirror enum eu_boundary in lib/profile.h): where a
+ * starting container's syscalls begin to count. With SECCOMP, a task crosses
+ * when a seccomp filter is stacked on it (the runtime loaded the container's),
+ * or at its execve if that comes first; with EXEC, at its execve.
+ */
 #define LEARN_BOUNDARY_NONE 0
 #define LEARN_BOUNDARY_SECCOMP 1
 #define LEARN_BOUNDARY_EXEC 2

@@ -20,6 +20,7 @@
 #include "privs.h"
 #include "profile_yaml.h"
 #include "json.h"
+#include "oci_config.h"
 #include "ksyms.h"
 #include "runcmd.h"
 #include "seccomp_json.h"
@@ -257,34 +258,19 @@ static void default_from_options(struct eu_profile *p, const struct eu_filter_op
  */
 static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_err *err)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
+	_cleanup_free_ char *path = NULL;
 	struct json_object *cfg = NULL, *linux_, *process, *seccomp = NULL, *caps = NULL;
 	char list[480];
-	size_t len;
 	int rc = -1;
 
-	if (asprintf(&path, "%s/config.json", o->bundle) < 0) {
-		path = NULL;
-		return eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
-	}
-	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
-	    eu_json_parse(path, buf, len, &cfg, err))
+	if (eu_oci_config_load(o->bundle, &path, &cfg, err))
 		return -1;
-	if (!json_object_is_type(cfg, json_type_object)) {
-		eu_fail(err, EU_E_PROFILE, 0, "%s: expected a JSON object (an OCI config)", path);
-		goto out;
-	}
 	default_from_options(p, &o->filter);
 	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
 	    eu_oci_capabilities(p, &caps, err))
 		goto out;
 	linux_ = eu_json_get(cfg, "linux", json_type_object);
 	process = eu_json_get(cfg, "process", json_type_object);
-	if (!process) {
-		eu_fail(err, EU_E_PROFILE, 0, "%s: no process object: not an OCI runtime config",
-			path);
-		goto out;
-	}
 	if (!linux_) {
 		linux_ = json_object_new_object();
 		if (!linux_ || json_object_object_add(cfg, "linux", linux_)) {
@@ -314,6 +300,13 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 			PROG ": warning: the profile allows different syscalls on different "
 			     "architectures; an OCI config names syscalls for all of them, so each "
 			     "gets the union\n");
+	if (p->meta.boundary == EU_BOUNDARY_EXEC)
+		fprintf(stderr,
+			PROG ": warning: %s was learned from the container's execve, with no seccomp "
+			     "filter loaded: what the runtime does between loading this filter and "
+			     "that execve is not in it, and the container may not start. Learn it "
+			     "again under eunomia export --learning's filter\n",
+			o->profile);
 	rc = 0;
 out:
 	json_object_put(seccomp);

@@ -17,6 +17,7 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: eunomia export --format FORMAT [OPTIONS] PROFILE\n"
+		"       eunomia export --format FORMAT [OPTIONS] --learning\n"
 		"\n"
 		"Write an eunomia profile in a form the container world reads:\n"
 		"  oci      the linux.seccomp object of an OCI bundle's config.json (runc, crun)\n"
@@ -26,8 +27,12 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -f, --format FORMAT   oci, docker or k8s (required)\n"
 		"  -o, --output FILE     write to FILE, atomically (default: stdout)\n"
+		"      --learning        instead of a profile, a filter that allows everything:\n"
+		"                        give it to a container being learned, so that its\n"
+		"                        runtime loads a filter and learning counts from there\n"
 		"      --name NAME       metadata.name of the k8s manifest (default: the\n"
-		"                        profile's container name, else \"eunomia\")\n"
+		"                        profile's container name, else \"eunomia\"; with\n"
+		"                        --learning, \"eunomia-learning\")\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Exit status: 0 written; 2 usage; 3 bad profile; 4 I/O error. See\n"
@@ -40,6 +45,7 @@ int cmd_export(int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
+		{ "learning", no_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -47,6 +53,7 @@ int cmd_export(int argc, char **argv)
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
+	bool learning = false;
 	int c, form = -1;
 
 	optind = 1;
@@ -67,6 +74,9 @@ int cmd_export(int argc, char **argv)
 		case 'n':
 			name = optarg;
 			break;
+		case 'L':
+			learning = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -75,10 +85,22 @@ int cmd_export(int argc, char **argv)
 			return eu_report(&err, PROG);
 		}
 	}
-	if (form < 0 || optind != argc - 1) {
-		eu_fail(&err, EU_E_USAGE, 0, form < 0 ? "which format? (--format oci|docker|k8s)"
-						      : "give one profile to export (see --help)");
+	if (form < 0 || optind != argc - !learning) {
+		eu_fail(&err, EU_E_USAGE, 0,
+			form < 0   ? "which format? (--format oci|docker|k8s)"
+			: learning ? "--learning writes a filter of its own; it takes no profile"
+				   : "give one profile to export (see --help)");
 		return eu_report(&err, PROG);
+	}
+	if (learning) {
+		if (eu_seccomp_json_learning((enum eu_json_form)form, name ? name : "eunomia-learning",
+					     &doc, &err) ||
+		    eu_json_save(doc, output, &err)) {
+			json_object_put(doc);
+			return eu_report(&err, PROG);
+		}
+		json_object_put(doc);
+		return 0;
 	}
 	if (eu_profile_load(argv[optind], &p, &err))
 		return eu_report(&err, PROG);

@@ -203,15 +203,17 @@ static int default_action(const struct eu_profile *p, struct json_object *o)
 	}
 }
 
-/* OCI: "architectures": [...]; Docker: "archMap": [{architecture, subArchitectures}]. */
-static int architectures(const struct eu_profile *p, enum eu_json_form form,
-			 struct json_object *o)
+/*
+ * The architectures in `present` (indexed by EU_ARCH_*). OCI: "architectures":
+ * [...]; Docker: "archMap": [{architecture, subArchitectures}].
+ */
+static int architectures(const bool *present, enum eu_json_form form, struct json_object *o)
 {
 	struct json_object *list = json_object_new_array(), *map, *entry;
 	int native = eu_arch_native();
 
 	for (int a = 0; list && a < EU_ARCH_COUNT; a++)
-		if (p->arch[a].present && (form != EU_JSON_DOCKER || a != native) &&
+		if (present[a] && (form != EU_JSON_DOCKER || a != native) &&
 		    append(list, json_object_new_string(scmp_arch[a])))
 			return -1;
 	if (form != EU_JSON_DOCKER)
@@ -226,13 +228,51 @@ static int architectures(const struct eu_profile *p, enum eu_json_form form,
 	return put(entry, "subArchitectures", list);
 }
 
+/* The object of `form` around a seccomp spec (OCI and Docker: the spec itself); takes spec. */
+static int wrap(struct json_object *spec, enum eu_json_form form, const char *name,
+		struct json_object **out, struct eu_err *err)
+{
+	struct json_object *doc, *meta;
+
+	if (form != EU_JSON_K8S) {
+		*out = spec;
+		return 0;
+	}
+	doc = json_object_new_object();
+	meta = json_object_new_object();
+	/* put() takes its value even when it fails, so each is owned by the time it is tried. */
+	if (!doc || !meta || put(meta, "name", json_object_new_string(name)) ||
+	    put(doc, "apiVersion",
+		json_object_new_string("security-profiles-operator.x-k8s.io/v1beta1")) ||
+	    put(doc, "kind", json_object_new_string("SeccompProfile"))) {
+		json_object_put(spec);
+		json_object_put(meta);
+		json_object_put(doc);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+	}
+	if (put(doc, "metadata", meta)) {
+		json_object_put(spec);
+		json_object_put(doc);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+	}
+	if (put(doc, "spec", spec)) {
+		json_object_put(doc);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+	}
+	*out = doc;
+	return 0;
+}
+
 int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const char *name,
 		    struct json_object **out, struct eu_err *err)
 {
-	struct json_object *spec = json_object_new_object(), *calls, *doc, *meta;
+	struct json_object *spec = json_object_new_object(), *calls;
+	bool present[EU_ARCH_COUNT];
 
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		present[a] = p->arch[a].present;
 	if (!spec || default_action(p, spec) ||
-	    architectures(p, form == EU_JSON_K8S ? EU_JSON_OCI : form, spec))
+	    architectures(present, form == EU_JSON_K8S ? EU_JSON_OCI : form, spec))
 		goto nomem;
 	calls = syscalls_array(p, err);
 	if (!calls) {
@@ -241,25 +281,27 @@ int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const ch
 	}
 	if (put(spec, "syscalls", calls))
 		goto nomem;
-	if (form != EU_JSON_K8S) {
-		*out = spec;
-		return 0;
-	}
-	doc = json_object_new_object();
-	meta = json_object_new_object();
-	if (put(doc, "apiVersion",
-		json_object_new_string("security-profiles-operator.x-k8s.io/v1beta1")) ||
-	    put(doc, "kind", json_object_new_string("SeccompProfile")) ||
-	    put(doc, "metadata", meta) || put(meta, "name", json_object_new_string(name)) ||
-	    put(doc, "spec", spec)) {
-		json_object_put(doc);
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
-	}
-	*out = doc;
-	return 0;
+	return wrap(spec, form, name, out, err);
 nomem:
 	json_object_put(spec);
 	return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+}
+
+int eu_seccomp_json_learning(enum eu_json_form form, const char *name, struct json_object **out,
+			     struct eu_err *err)
+{
+	struct json_object *spec = json_object_new_object();
+	bool present[EU_ARCH_COUNT];
+
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		present[a] = true;
+	if (!spec || put(spec, "defaultAction", json_object_new_string("SCMP_ACT_ALLOW")) ||
+	    architectures(present, form == EU_JSON_K8S ? EU_JSON_OCI : form, spec) ||
+	    put(spec, "syscalls", json_object_new_array())) {
+		json_object_put(spec);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+	}
+	return wrap(spec, form, name, out, err);
 }
 
 int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,

@@ -34,6 +34,14 @@ int eu_json_form_from_name(const char *name);
 int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const char *name,
 		    struct json_object **out, struct eu_err *err);
 
+/*
+ * A filter that allows everything, on every architecture, in that form: for
+ * learning, so that the runtime loads a filter and learn sees where the
+ * container's own syscalls begin (the seccomp-filter boundary).
+ */
+int eu_seccomp_json_learning(enum eu_json_form form, const char *name, struct json_object **out,
+			     struct eu_err *err);
+
 /* OCI process.capabilities: the profile's capabilities in all five sets. */
 int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,
 			struct eu_err *err);

@@ -79,7 +79,8 @@ static void usage(FILE *f)
 		"\n"
 		"Annotations: io.eunomia.learn=/absolute/profile.yaml, inside a directory that\n"
 		"learn_dirs of the configuration allows; io.eunomia.learn.merge=true folds the\n"
-		"run into the profile already there. See eunomia-oci-hook(8).\n");
+		"run into the profile already there; io.eunomia.learn.boundary=WHEN says where\n"
+		"counting starts (auto, seccomp-filter, exec, none). See eunomia-oci-hook(8).\n");
 }
 
 /* The state document, read within a bounded time: a runtime that never closes stdin is bad input. */
@@ -280,7 +281,7 @@ static void write_pidfile(const char *pidfile, pid_t pid)
 /* The learner, twice forked so that it is nobody's child but init's, and out of the runtime's session. */
 static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile,
 			  const char *logfile, const char *pidfile, const char *out, bool merge,
-			  int ready)
+			  const char *boundary, int ready)
 {
 	pid_t pid;
 
@@ -294,7 +295,7 @@ static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile
 		_exit(0);
 	}
 	{
-		char *argv[12];
+		char *argv[14];
 		int n = 0, fd, logfd;
 
 		argv[n++] = "eunomia";
@@ -306,6 +307,10 @@ static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile
 		argv[n++] = (char *)statefile;
 		argv[n++] = merge ? "--merge" : "-o";
 		argv[n++] = (char *)out;
+		if (boundary) {
+			argv[n++] = "--boundary";
+			argv[n++] = (char *)boundary;
+		}
 		argv[n] = NULL;
 		/* No runtime pipe may stay open in the learner, or the runtime waits for it. */
 		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
@@ -325,6 +330,7 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 {
 	const char *want = eu_oci_annotation(st, "io.eunomia.learn");
 	const char *merge = eu_oci_annotation(st, "io.eunomia.learn.merge");
+	const char *boundary = eu_oci_annotation(st, "io.eunomia.learn.boundary");
 	_cleanup_free_ char *out = NULL, *statefile = NULL, *logfile = NULL, *pidfile = NULL;
 	_cleanup_close_ int ready_r = -1;
 	int ready[2], status;
@@ -338,6 +344,11 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 	if (merge && strcmp(merge, "true") && strcmp(merge, "false"))
 		return eu_fail(err, EU_E_USAGE, 0, "io.eunomia.learn.merge=%s: expected true or false",
 			       merge);
+	if (boundary && strcmp(boundary, "auto") && eu_boundary_from_name(boundary) < 0)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.learn.boundary=%s: expected auto, seccomp-filter, exec or "
+			       "none",
+			       boundary);
 	if (check_output(conf, want, &out, &exists, err))
 		return -1;
 	/* An existing profile is replaced, or with merge=true this run is folded into it. */
@@ -360,7 +371,7 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 		return eu_fail(err, EU_E_INTERNAL, errno, "fork");
 	}
 	if (pid == 0)
-		spawn_learner(conf, statefile, logfile, pidfile, out, exists, ready[1]);
+		spawn_learner(conf, statefile, logfile, pidfile, out, exists, boundary, ready[1]);
 	close(ready[1]);
 	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
 		;

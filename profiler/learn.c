@@ -47,6 +47,7 @@ struct learn_opts {
 	const char *target;
 	const char *oci_state; /* --oci-state: the container an OCI hook was given */
 	int ready_fd;	       /* --ready-fd: told "ready" once the container is followed */
+	int boundary;	       /* --boundary: an enum eu_boundary, or -1 for auto */
 };
 
 /* Everything one learning run owns. */
@@ -55,6 +56,7 @@ struct learn_run {
 	struct eu_profile *profile;
 	struct tracer *tracer;
 	struct eu_container ct;
+	enum eu_boundary boundary; /* the one the tracer was given */
 	pid_t child; /* learn -- CMD: the command's pid, 0 once reaped */
 	int child_status;
 	bool child_exited;
@@ -94,6 +96,11 @@ static void usage(FILE *f)
 		"      --oci-state FILE     learn the container of this OCI state document (what a\n"
 		"                           runtime gives its hooks), instead of naming one\n"
 		"      --ready-fd FD        write \"ready\" to file descriptor FD once following\n"
+		"      --boundary WHEN      for a container that is starting (--oci-state), where\n"
+		"                           its syscalls begin to count: seccomp-filter (when the\n"
+		"                           runtime loads its filter), exec (its execve), none\n"
+		"                           (everything the runtime did too) or auto (default:\n"
+		"                           seccomp-filter if its config has one, else exec)\n"
 		"      --syscall-hook HOOK  trace syscalls with tp_btf, raw_tp or tracepoint\n"
 		"                           (default: the first of those the kernel allows)\n"
 		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
@@ -136,7 +143,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 }
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD };
+       OPT_READY_FD, OPT_BOUNDARY };
 
 static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
@@ -150,6 +157,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "cap-hook", required_argument, NULL, OPT_CAP_HOOK },
 		{ "oci-state", required_argument, NULL, OPT_OCI_STATE },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
+		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -162,6 +170,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 
 	o->grace = 5;
 	o->ready_fd = -1;
+	o->boundary = -1;
 	optind = 1;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+:o:m:d:qvh", longopts, NULL)) != -1) {
@@ -211,6 +220,14 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			o->ready_fd = (int)fd;
 			break;
 		}
+		case OPT_BOUNDARY:
+			o->boundary = strcmp(optarg, "auto") ? eu_boundary_from_name(optarg) : -1;
+			if (o->boundary < 0 && strcmp(optarg, "auto"))
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--boundary expects auto, seccomp-filter, exec or none, "
+					       "not '%s'",
+					       optarg);
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -228,6 +245,10 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		if (optind >= argc)
 			return eu_fail(err, EU_E_USAGE, 0, "no command after '--'");
 		o->command = argv + optind;
+		if (o->boundary >= 0)
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "--boundary is for containers a runtime starts; a command "
+				       "counts from its own execve");
 		return 0;
 	}
 	if (o->oci_state) {
@@ -489,6 +510,21 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 	return 0;
 }
 
+/* Where the syscalls in the profile began to count, from what the kernel saw. */
+static enum eu_boundary boundary_used(const struct learn_run *r)
+{
+	struct tracer_stats st;
+
+	tracer_stats(r->tracer, &st);
+	if (r->boundary == EU_BOUNDARY_NONE)
+		return EU_BOUNDARY_NONE;
+	if (st.crossed_filter)
+		return EU_BOUNDARY_SECCOMP;
+	if (st.crossed_exec)
+		return EU_BOUNDARY_EXEC;
+	return r->boundary;
+}
+
 static int fill_metadata(struct learn_run *r, time_t started, double seconds,
 			 struct eu_err *err)
 {
@@ -503,7 +539,7 @@ static int fill_metadata(struct learn_run *r, time_t started, double seconds,
 		return eu_fail(err, EU_E_INTERNAL, errno, "uname");
 	m->duration_ms = (uint64_t)llround(seconds * 1000);
 	m->runs = 1;
-	m->boundary = EU_BOUNDARY_NONE;
+	m->boundary = boundary_used(r);
 	if (eu_set_str(&m->kernel, u.release, err) || eu_set_str(&m->learned_at, when, err) ||
 	    eu_set_str(&m->container_id, r->ct.id, err) ||
 	    eu_set_str(&m->container_name, r->ct.name, err) ||
@@ -514,6 +550,40 @@ static int fill_metadata(struct learn_run *r, time_t started, double seconds,
 		if (eu_strv_append(&m->command, *a, err))
 			return -1;
 	return 0;
+}
+
+/* Say where counting began and what was set aside as the runtime's setup. */
+static void print_boundary(const struct learn_run *r)
+{
+	const struct eu_meta *m = &r->profile->meta;
+	size_t setup = 0;
+	char caps[512];
+
+	if (r->boundary == EU_BOUNDARY_NONE)
+		return;
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			setup += (size_t)__builtin_popcountll(m->setup_bits[a][w]);
+	eu_caps_format(m->setup_caps, caps, sizeof(caps));
+	fprintf(stderr,
+		PROG ": counted from %s; runtime setup before it (%zu syscalls, capabilities "
+		     "[%s]) is listed in metadata.runtime_setup, not allowed\n",
+		m->boundary == EU_BOUNDARY_SECCOMP ? "the seccomp filter load"
+		: m->boundary == EU_BOUNDARY_EXEC  ? "the container's execve"
+						   : "nothing: the container never ran its program",
+		setup, caps);
+}
+
+/* Even with --quiet (an OCI hook forwards it): the profile may not start the container. */
+static void warn_no_filter(const struct learn_run *r)
+{
+	if (r->boundary == EU_BOUNDARY_SECCOMP && r->profile->meta.boundary == EU_BOUNDARY_EXEC)
+		fprintf(stderr,
+			PROG ": warning: the container loaded no seccomp filter, so its syscalls "
+			     "count from its execve, and what its runtime does between loading a "
+			     "filter and that execve is not in the profile: a runtime enforcing it "
+			     "may fail to start the container. Learn it under a permissive filter "
+			     "(eunomia export --learning) for an exact boundary\n");
 }
 
 static void print_summary(const struct learn_run *r, const struct eu_profile *written,
@@ -546,6 +616,7 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 	if (written != r->profile)
 		fprintf(stderr, PROG ": merged: %zu syscalls in all, %u runs\n",
 			eu_profile_syscall_total(written, -1), written->meta.runs);
+	print_boundary(r);
 	if (st.events_lost)
 		fprintf(stderr,
 			PROG ": warning: %" PRIu64 " events were lost (ring buffer full); the "
@@ -569,7 +640,8 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 			st.slot_mismatch);
 }
 
-static int container_from_state_file(const char *path, struct eu_container *ct,
+/* The container of an OCI state document; *starting when the runtime is still creating it. */
+static int container_from_state_file(const char *path, struct eu_container *ct, bool *starting,
 				     struct eu_err *err)
 {
 	_cleanup_free_ char *buf = NULL;
@@ -581,6 +653,7 @@ static int container_from_state_file(const char *path, struct eu_container *ct,
 	    eu_oci_state_parse(path, buf, len, true, &st, err))
 		return -1;
 	rc = eu_container_from_oci_state(&st, ct, err);
+	*starting = st.status && (!strcmp(st.status, "creating") || !strcmp(st.status, "created"));
 	eu_oci_state_free(&st);
 	return rc;
 }
@@ -606,6 +679,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	_cleanup_close_ int sigfd = -1, go = -1, exec_status = -1;
 	const char *dest = o->output ? o->output : o->merge;
 	uint32_t own_mntns = 0;
+	bool starting = false;
 	char desc[256];
 	sigset_t mask;
 	time_t started;
@@ -618,8 +692,17 @@ static int run(struct learn_opts *o, struct eu_err *err)
 		goto out;
 	if (o->target && eu_container_lookup(o->target, o->runtime_root, &r.ct, err))
 		goto out;
-	if (o->oci_state && container_from_state_file(o->oci_state, &r.ct, err))
+	if (o->oci_state && container_from_state_file(o->oci_state, &r.ct, &starting, err))
 		goto out;
+	/*
+	 * A container the runtime is still building counts from the seccomp
+	 * filter load, or from its execve when no filter is loaded first: what
+	 * the runtime did before is setup. A running one counts from now.
+	 */
+	if (o->command || (o->boundary < 0 && !starting))
+		r.boundary = EU_BOUNDARY_NONE;
+	else
+		r.boundary = o->boundary < 0 ? EU_BOUNDARY_SECCOMP : (enum eu_boundary)o->boundary;
 	r.profile = eu_profile_new();
 	if (!r.profile) {
 		eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating a profile");
@@ -641,7 +724,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 
 	topts.sys_hook = o->sys_hook;
 	topts.cap_hook = o->cap_hook;
-	topts.boundary = EU_BOUNDARY_NONE;
+	topts.boundary = r.boundary;
 	topts.verbose = o->verbose > 1;
 	topts.on_event = on_event;
 	topts.ctx = &r;
@@ -658,7 +741,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 			goto out;
 		/* A process in our own mount namespace is no container: follow it by descent only. */
 		if (tracer_seed(r.tracer, r.ct.pid, r.ct.mntns == own_mntns ? 0 : r.ct.mntns,
-				TRACER_COUNTED, err))
+				r.boundary == EU_BOUNDARY_NONE ? TRACER_COUNTED : TRACER_BOUNDARY, err))
 			goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
@@ -698,6 +781,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 		goto out;
 	if (!o->quiet)
 		print_summary(&r, out, seconds, dest && strcmp(dest, "-") ? dest : "stdout");
+	warn_no_filter(&r);
 	rc = 0;
 out:
 	if (rc && r.child) {

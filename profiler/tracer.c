@@ -332,6 +332,8 @@ void tracer_stats(const struct tracer *t, struct tracer_stats *s)
 	s->tasks_lost = bss->tasks_lost;
 	s->nr_out_of_range = bss->nr_out_of_range;
 	s->slot_mismatch = bss->slot_mismatch;
+	s->crossed_filter = bss->crossed_filter;
+	s->crossed_exec = bss->crossed_exec;
 }
 
 /* Does this stack pass through a function that checks without auditing? */

@@ -36,6 +36,8 @@ struct tracer_stats {
 	uint64_t tasks_lost;
 	uint64_t nr_out_of_range;
 	uint64_t slot_mismatch;
+	uint64_t crossed_filter; /* tasks that crossed the boundary at a seccomp filter load */
+	uint64_t crossed_exec;	 /* ... at their execve */
 };
 
 int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct eu_err *err);

@@ -4,6 +4,7 @@
 
 EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
+HOOK=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}
 TEST_BIN=${TEST_BIN:-$BATS_TEST_DIRNAME/../../build/tests}
 STORM=$TEST_BIN/storm
 SYSPROBE=$TEST_BIN/sysprobe
@@ -29,7 +30,7 @@ make_rootfs() {
 	local root=$1
 	mkdir -p "$root"/{bin,proc,sys,dev,tmp,etc,shared}
 	cp "$BUSYBOX" "$root/bin/busybox"
-	for applet in sh sleep mkdir chown touch nc cat ls unshare sync ionice uptime true env; do
+	for applet in sh sleep mkdir chown touch nc cat ls unshare sync ionice uptime true env mount; do
 		ln -sf busybox "$root/bin/$applet"
 	done
 	echo "root:x:0:0:root:/:/bin/sh" >"$root/etc/passwd"
@@ -162,3 +163,127 @@ podman_run() {
 	podman --cgroup-manager=cgroupfs --runtime runc run --rm \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 "$@"
 }
+
+# jq_edit FILE FILTER [JQ ARGS...]: rewrite a JSON file in place with jq (--args last).
+jq_edit() {
+	local f=$1
+	shift
+	jq "$@" <"$f" >"$f.new" && mv "$f.new" "$f"
+}
+
+# add_hook DIR [ANNOTATION=VALUE...]: put eunomia's hook at createRuntime and poststop
+# of the bundle DIR (with $WORK/hook.conf), and set these annotations.
+add_hook() {
+	local dir=$1 a ann='{}'
+	shift
+	for a in "$@"; do
+		ann=$(jq --arg k "${a%%=*}" --arg v "${a#*=}" '. + {($k): $v}' <<<"$ann")
+	done
+	jq_edit "$dir/config.json" '
+		.annotations = $ann
+		| .hooks = {
+			createRuntime: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf,
+							     "createRuntime"]}],
+			poststop: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf, "poststop"]}]
+		}' --arg hook "$HOOK" --arg conf "$WORK/hook.conf" --argjson ann "$ann"
+}
+
+# learning_filter DIR: give the bundle DIR eunomia's permissive learning filter, so
+# that runc loads one and learning counts from there.
+learning_filter() {
+	"$EUNOMIA" export --format oci --learning -o "$1/learning.json"
+	jq_edit "$1/config.json" '.linux.seccomp = $f[0]' --slurpfile f "$1/learning.json"
+}
+
+# runtime_names: the syscalls a runtime uses to build a container, which a program
+# that only runs in one never needs.
+runtime_names=(mount pivot_root umount2 sethostname keyctl mknodat symlinkat)
+
+# hooked_bundle DIR SCRIPT [ANNOTATION=VALUE...]: a busybox bundle whose process runs
+# `sh -c SCRIPT`, with the hook at createRuntime and poststop and these annotations.
+hooked_bundle() {
+	local dir=$1 script=$2
+	shift 2
+	mkdir -p "$dir"
+	make_rootfs "$dir/rootfs"
+	(cd "$dir" && runc spec)
+	jq_edit "$dir/config.json" '.process.terminal = false | .process.args = ["/bin/sh", "-c", $script]' \
+		--arg script "$script"
+	add_hook "$dir" "$@"
+}
+
+# nginx_bundle DIR PORT: a runc bundle of the host's nginx (its binary and libraries
+# copied into a rootfs; the host's network, so /sys is bound rather than mounted),
+# serving DIR/srv on 127.0.0.1:PORT.
+nginx_bundle() {
+	local dir=$1 port=$2 lib
+	mkdir -p "$dir/srv/www" "$dir/srv/tmp" "$dir/rootfs/usr/sbin" "$dir/rootfs/etc" \
+		"$dir/rootfs/mnt" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
+	cp /usr/sbin/nginx "$dir/rootfs/usr/sbin/"
+	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
+		mkdir -p "$dir/rootfs$(dirname "$lib")"
+		cp -L "$lib" "$dir/rootfs$lib"
+	done
+	echo 'root:x:0:0:root:/:/bin/sh' >"$dir/rootfs/etc/passwd"
+	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$dir/rootfs/etc/passwd"
+	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/rootfs/etc/group"
+	echo "hello from nginx" >"$dir/srv/www/index.html"
+	chmod -R a+rX "$dir/srv"
+	cat >"$dir/srv/nginx.conf" <<-EOF
+	worker_processes 1;
+	daemon off;
+	user nobody nogroup;
+	pid /mnt/nginx.pid;
+	error_log /mnt/error.log;
+	events { worker_connections 256; }
+	http {
+		access_log off;
+		client_body_temp_path /mnt/tmp;
+		proxy_temp_path /mnt/tmp;
+		fastcgi_temp_path /mnt/tmp;
+		uwsgi_temp_path /mnt/tmp;
+		scgi_temp_path /mnt/tmp;
+		server { listen 127.0.0.1:$port; root /mnt/www; }
+	}
+	EOF
+	(cd "$dir" && runc spec)
+	jq --arg srv "$dir/srv" '
+		.process.terminal = false
+		| .process.args = ["/usr/sbin/nginx", "-e", "/mnt/error.log", "-c", "/mnt/nginx.conf"]
+		| .root = {path: "rootfs", readonly: true}
+		| .process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"])
+		| .linux.namespaces |= map(select(.type != "network"))
+		| .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind",
+			source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))
+		| .mounts += [{destination: "/mnt", type: "bind", source: $srv, options: ["rbind", "rw"]}]
+		' "$dir/config.json" >"$dir/config.json.new"
+	mv "$dir/config.json.new" "$dir/config.json"
+}
+
+# drive PORT: wrk for 2 s; fails unless requests were served and none failed.
+drive() {
+	local out
+	out=$(wrk -t1 -c8 -d2s "http://127.0.0.1:$1/index.html")
+	echo "$out"
+	[[ $(awk '/requests in/ { print $1 }' <<<"$out") -gt 100 ]]
+	! grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"
+}
+
+wait_port() {
+	for _ in $(seq 100); do
+		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
+		sleep 0.05
+	done
+	return 1
+}
+
+stop_container() {
+	runc kill "$1" TERM
+	for _ in $(seq 100); do
+		[ "$(runc state "$1" | jq -r .status)" = stopped ] && break
+		sleep 0.05
+	done
+	runc delete "$1"
+}
+

@@ -5,8 +5,6 @@
 
 load helpers
 
-HOOK=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}
-
 setup() {
 	require_runc
 	WORK=$(mktemp -d /tmp/eunomia-hook.XXXXXX)
@@ -20,29 +18,6 @@ teardown() {
 	local c
 	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
 	rm -rf "$WORK"
-}
-
-# hooked_bundle DIR SCRIPT [ANNOTATION=VALUE...]: a busybox bundle whose process runs
-# `sh -c SCRIPT`, with the hook at createRuntime and poststop and these annotations.
-hooked_bundle() {
-	local dir=$1 script=$2 a ann='{}'
-	shift 2
-	for a in "$@"; do
-		ann=$(jq --arg k "${a%%=*}" --arg v "${a#*=}" '. + {($k): $v}' <<<"$ann")
-	done
-	mkdir -p "$dir"
-	make_rootfs "$dir/rootfs"
-	(cd "$dir" && runc spec)
-	jq --arg script "$script" --arg hook "$HOOK" --arg conf "$WORK/hook.conf" --argjson ann "$ann" '
-		.process.terminal = false
-		| .process.args = ["/bin/sh", "-c", $script]
-		| .annotations = $ann
-		| .hooks = {
-			createRuntime: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf,
-							     "createRuntime"]}],
-			poststop: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf, "poststop"]}]
-		}' "$dir/config.json" >"$dir/config.json.new"
-	mv "$dir/config.json.new" "$dir/config.json"
 }
 
 # no_learner: no eunomia learn of this test is left running.
@@ -83,6 +58,7 @@ no_learner() {
 	assert_has_syscall "$WORK/late.yaml" x86_64 write # it did learn the container's end
 	assert_no_syscall "$WORK/late.yaml" x86_64 execve
 	assert_no_syscall "$WORK/late.yaml" x86_64 arch_prctl
+	grep -q '^    boundary: none$' "$WORK/late.yaml" # running: everything from now counts
 }
 
 @test "runc: a container killed with SIGKILL still leaves its profile, and no learner" {
@@ -217,94 +193,13 @@ state() {
 	no_learner
 }
 
-# nginx_bundle DIR PORT: a runc bundle of the host's nginx (its binary and libraries
-# copied into a rootfs; the host's network, so /sys is bound rather than mounted),
-# serving DIR/srv on 127.0.0.1:PORT.
-nginx_bundle() {
-	local dir=$1 port=$2 lib
-	mkdir -p "$dir/srv/www" "$dir/srv/tmp" "$dir/rootfs/usr/sbin" "$dir/rootfs/etc" \
-		"$dir/rootfs/mnt" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
-	cp /usr/sbin/nginx "$dir/rootfs/usr/sbin/"
-	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
-		mkdir -p "$dir/rootfs$(dirname "$lib")"
-		cp -L "$lib" "$dir/rootfs$lib"
-	done
-	echo 'root:x:0:0:root:/:/bin/sh' >"$dir/rootfs/etc/passwd"
-	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$dir/rootfs/etc/passwd"
-	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/rootfs/etc/group"
-	echo "hello from nginx" >"$dir/srv/www/index.html"
-	chmod -R a+rX "$dir/srv"
-	cat >"$dir/srv/nginx.conf" <<-EOF
-	worker_processes 1;
-	daemon off;
-	user nobody nogroup;
-	pid /mnt/nginx.pid;
-	error_log /mnt/error.log;
-	events { worker_connections 256; }
-	http {
-		access_log off;
-		client_body_temp_path /mnt/tmp;
-		proxy_temp_path /mnt/tmp;
-		fastcgi_temp_path /mnt/tmp;
-		uwsgi_temp_path /mnt/tmp;
-		scgi_temp_path /mnt/tmp;
-		server { listen 127.0.0.1:$port; root /mnt/www; }
-	}
-	EOF
-	(cd "$dir" && runc spec)
-	jq --arg srv "$dir/srv" '
-		.process.terminal = false
-		| .process.args = ["/usr/sbin/nginx", "-e", "/mnt/error.log", "-c", "/mnt/nginx.conf"]
-		| .root = {path: "rootfs", readonly: true}
-		| .process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"])
-		| .linux.namespaces |= map(select(.type != "network"))
-		| .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind",
-			source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
-		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))
-		| .mounts += [{destination: "/mnt", type: "bind", source: $srv, options: ["rbind", "rw"]}]
-		' "$dir/config.json" >"$dir/config.json.new"
-	mv "$dir/config.json.new" "$dir/config.json"
-}
-
-# drive PORT: wrk for 2 s; fails unless requests were served and none failed.
-drive() {
-	local out
-	out=$(wrk -t1 -c8 -d2s "http://127.0.0.1:$1/index.html")
-	echo "$out"
-	[[ $(awk '/requests in/ { print $1 }' <<<"$out") -gt 100 ]]
-	! grep -q -e 'Non-2xx' -e 'Socket errors' <<<"$out"
-}
-
-wait_port() {
-	for _ in $(seq 100); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return 0
-		sleep 0.05
-	done
-	return 1
-}
-
-stop_container() {
-	runc kill "$1" TERM
-	for _ in $(seq 100); do
-		[ "$(runc state "$1" | jq -r .status)" = stopped ] && break
-		sleep 0.05
-	done
-	runc delete "$1"
-}
-
 @test "nginx learned through the hook under wrk, then enforced with runc: no request fails" {
 	require_cmd nginx
 	require_cmd wrk
 	local port=$((20000 + $$ % 10000))
 	nginx_bundle "$WORK/learn" "$port"
-	jq --arg hook "$HOOK" --arg conf "$WORK/hook.conf" --arg out "$WORK/profiles/nginx.yaml" '
-		.annotations = {"io.eunomia.learn": $out}
-		| .hooks = {
-			createRuntime: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf,
-							     "createRuntime"]}],
-			poststop: [{path: $hook, args: ["eunomia-oci-hook", "--config", $conf, "poststop"]}]
-		}' "$WORK/learn/config.json" >"$WORK/c.json"
-	mv "$WORK/c.json" "$WORK/learn/config.json"
+	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/nginx.yaml"
+	learning_filter "$WORK/learn"
 	CONTAINERS+=(hook-ngx-l-$$ hook-ngx-e-$$)
 	runc run -d --bundle "$WORK/learn" "hook-ngx-l-$$" </dev/null >/dev/null
 	wait_port "$port"
@@ -313,6 +208,10 @@ stop_container() {
 	local p=$WORK/profiles/nginx.yaml
 	assert_has_syscall "$p" x86_64 accept4
 	assert_has_syscall "$p" x86_64 epoll_wait
+	# what runc did to build the container is shown, not allowed
+	grep -q '^    boundary: seccomp-filter$' "$p"
+	assert_no_syscall "$p" x86_64 "${runtime_names[@]}"
+	! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN
 	no_learner
 
 	# the same nginx, held by runc to what it was seen to need

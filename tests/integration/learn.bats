@@ -55,6 +55,14 @@ go_and_wait() {
 	assert_has_syscall "$WORK/p.yaml" x86_64 exit_group
 	profile_execs "$WORK/p.yaml" | grep -qx /usr/bin/true
 	grep -q '^  - /bin/true$' "$WORK/p.yaml" # metadata.command
+	grep -q '^    boundary: none$' "$WORK/p.yaml" # no runtime: nothing is setup
+	! grep -q '^  runtime_setup:' "$WORK/p.yaml"
+	run "$EUNOMIA" learn --boundary exec -- /bin/true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--boundary is for containers a runtime starts"* ]]
+	run "$EUNOMIA" learn --boundary sometimes pid:1
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--boundary expects auto, seccomp-filter, exec or none, not 'sometimes'"* ]]
 }
 
 @test "learn -- CMD writes the profile to stdout by default and it parses back" {

@@ -1,0 +1,233 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# Learn precision: a container learned through the hook is counted from the moment
+# its runtime loads its seccomp filter (or from its execve), so the profile holds what
+# the program needs and not what runc or podman did to build the container. Each
+# learned profile is then enforced through the same runtime, and the container runs.
+
+load helpers
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-precision.XXXXXX)
+	mkdir -p "$WORK/profiles" "$WORK/state"
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	CONTAINERS=()
+}
+
+teardown() {
+	local c
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	rm -rf "$WORK"
+}
+
+# busybox_bundle DIR NNP ARGS...: a busybox bundle running ARGS, noNewPrivileges NNP,
+# with a tmpfs at /tmp.
+busybox_bundle() {
+	local dir=$1 nnp=$2
+	shift 2
+	mkdir -p "$dir"
+	make_rootfs "$dir/rootfs"
+	(cd "$dir" && runc spec)
+	# (not jq --args: it would take an argument -c for its own option)
+	jq_edit "$dir/config.json" '.process.terminal = false | .process.args = $args
+		| .process.noNewPrivileges = $nnp
+		| .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs",
+				options: ["nosuid", "nodev"]}]' --argjson nnp "$nnp" \
+		--argjson args "$(printf '%s\n' "$@" | jq -R . | jq -s .)"
+}
+
+# runc_run DIR: run a bundle to its end, its output in $output and $status.
+runc_run() {
+	local id=precision-$$-$RANDOM
+	CONTAINERS+=("$id")
+	run timeout 60 runc run --bundle "$1" "$id" </dev/null
+}
+
+# learn_through_hook PROFILE NNP ARGS...: learn ARGS in a busybox container started by
+# runc, under the learning filter; the container must succeed.
+learn_through_hook() {
+	local p=$1 nnp=$2
+	shift 2
+	busybox_bundle "$WORK/learn" "$nnp" "$@"
+	add_hook "$WORK/learn" "io.eunomia.learn=$p"
+	learning_filter "$WORK/learn"
+	runc_run "$WORK/learn"
+	echo "$output"
+	[ "$status" -eq 0 ]
+	rm -rf "$WORK/learn"
+}
+
+# assert_program_only PROFILE: what runc did to build the container is listed as its
+# setup, and is neither allowed nor granted.
+assert_program_only() {
+	grep -q '^    boundary: seccomp-filter$' "$1"
+	assert_no_syscall "$1" x86_64 "${runtime_names[@]}"
+	! profile_caps "$1" used | grep -qx CAP_SYS_ADMIN
+	# nothing was thrown away silently: the runtime's own calls are in the metadata
+	sed -n '/^  runtime_setup:/,/^[a-z]/p' "$1" | grep -qx '    - pivot_root'
+	sed -n '/^  runtime_setup:/,/^[a-z]/p' "$1" | grep -qx '    - CAP_SYS_ADMIN'
+}
+
+# enforce_run PROFILE NNP ARGS...: run ARGS in a fresh bundle holding the profile as its
+# seccomp filter and capabilities (noNewPrivileges as enforce writes it, then NNP).
+enforce_run() {
+	local p=$1 nnp=$2
+	shift 2
+	busybox_bundle "$WORK/enforce" "$nnp" "$@"
+	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
+	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/enforce/config.json")" = SCMP_ACT_ERRNO ]
+	jq_edit "$WORK/enforce/config.json" '.process.noNewPrivileges = $nnp' --argjson nnp "$nnp"
+	runc_run "$WORK/enforce"
+	rm -rf "$WORK/enforce"
+}
+
+script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null && echo done'
+
+@test "runc, noNewPrivileges true: busybox true is learned from its filter, in at most 25 syscalls, and runs under them" {
+	local p=$WORK/profiles/true.yaml
+	learn_through_hook "$p" true /bin/true
+	assert_program_only "$p"
+	assert_has_syscall "$p" x86_64 execve exit_group
+	local n
+	n=$(profile_syscalls "$p" x86_64 | wc -l)
+	echo "busybox true: $n syscalls"
+	[ "$n" -le 25 ]
+	enforce_run "$p" true /bin/true
+	[ "$status" -eq 0 ]
+}
+
+@test "runc, noNewPrivileges false: busybox true keeps what runc does after its filter, and runs" {
+	local p=$WORK/profiles/true-nnp-false.yaml
+	learn_through_hook "$p" false /bin/true
+	assert_program_only "$p"
+	# with no_new_privs unset runc loads the filter before it sets the user and capabilities
+	assert_has_syscall "$p" x86_64 capset
+	assert_has_syscall "$p" x86_64 setuid
+	enforce_run "$p" false /bin/true
+	[ "$status" -eq 0 ]
+	enforce_run "$p" true /bin/true
+	[ "$status" -eq 0 ]
+}
+
+@test "runc, both noNewPrivileges: a busybox sh -c script learned through the hook runs under its profile" {
+	local nnp p
+	for nnp in true false; do
+		p=$WORK/profiles/script-$nnp.yaml
+		learn_through_hook "$p" "$nnp" /bin/sh -c "$script"
+		assert_program_only "$p"
+		assert_has_syscall "$p" x86_64 sysinfo # uptime
+		enforce_run "$p" "$nnp" /bin/sh -c "$script"
+		[ "$status" -eq 0 ]
+		[ "$output" = "$(printf 'hello\ndone')" ]
+		# and the filter holds: what the script never did is refused
+		enforce_run "$p" "$nnp" /bin/sh -c "$script; mkdir /tmp/d"
+		[ "$status" -ne 0 ]
+		[[ "$output" == *"Operation not permitted"* ]]
+	done
+}
+
+@test "a container that mounts for itself keeps mount and CAP_SYS_ADMIN" {
+	local p=$WORK/profiles/mounter.yaml
+	busybox_bundle "$WORK/learn" true /bin/sh -c 'mount -t tmpfs none /tmp && echo mounted'
+	jq_edit "$WORK/learn/config.json" '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+	add_hook "$WORK/learn" "io.eunomia.learn=$p"
+	learning_filter "$WORK/learn"
+	runc_run "$WORK/learn"
+	[ "$status" -eq 0 ]
+	[ "$output" = mounted ]
+	grep -q '^    boundary: seccomp-filter$' "$p"
+	assert_has_syscall "$p" x86_64 mount
+	assert_no_syscall "$p" x86_64 pivot_root sethostname umount2
+	profile_caps "$p" used | grep -qx CAP_SYS_ADMIN
+}
+
+@test "with no filter configured, learning counts from the execve and says so" {
+	local p=$WORK/profiles/nofilter.yaml
+	busybox_bundle "$WORK/learn" true /bin/sh -c "$script"
+	add_hook "$WORK/learn" "io.eunomia.learn=$p"
+	runc_run "$WORK/learn"
+	[ "$status" -eq 0 ]
+	grep -q '^    boundary: exec$' "$p"
+	assert_has_syscall "$p" x86_64 execve # the entrypoint's own, counted at its success
+	assert_no_syscall "$p" x86_64 "${runtime_names[@]}"
+	! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN
+	# enforcing it warns that runc's own calls after its filter are missing
+	busybox_bundle "$WORK/e" true /bin/true
+	run "$EUNOMIA" enforce --profile "$p" --oci-bundle "$WORK/e"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"was learned from the container's execve, with no seccomp filter loaded"* ]]
+}
+
+@test "io.eunomia.learn.boundary=none keeps everything from prestart, the runtime's setup too" {
+	local p=$WORK/profiles/all.yaml
+	busybox_bundle "$WORK/learn" true /bin/true
+	add_hook "$WORK/learn" "io.eunomia.learn=$p" io.eunomia.learn.boundary=none
+	learning_filter "$WORK/learn"
+	runc_run "$WORK/learn"
+	[ "$status" -eq 0 ]
+	grep -q '^    boundary: none$' "$p"
+	assert_has_syscall "$p" x86_64 pivot_root
+	assert_has_syscall "$p" x86_64 sethostname
+	! grep -q '^  runtime_setup:' "$p"
+	# a value the hook does not know fails the start, before anything runs
+	busybox_bundle "$WORK/bad" true /bin/true
+	add_hook "$WORK/bad" "io.eunomia.learn=$p" io.eunomia.learn.boundary=sometimes
+	runc_run "$WORK/bad"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"io.eunomia.learn.boundary=sometimes: expected auto, seccomp-filter, exec or none"* ]]
+}
+
+@test "podman: learned through hooks.d from its default filter's load, then enforced by podman" {
+	require_cmd podman
+	ensure_busybox_image
+	mkdir -p "$WORK/hooks.d"
+	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
+		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
+			>"$WORK/hooks.d/eunomia.json"
+	local args p caps
+	for args in /bin/true "/bin/sh -c \"$script\""; do
+		p=$WORK/profiles/podman.yaml
+		rm -f "$p"
+		eval "set -- $args"
+		run podman_run --hooks-dir "$WORK/hooks.d" --annotation "io.eunomia.learn=$p" \
+			localhost/eunomia-busybox:test "$@"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		assert_program_only "$p"
+		# overlayfs checks capabilities with podman's credentials, not the container's:
+		# CAP_SYS_ADMIN for its trusted.* xattrs (ls /), CAP_DAC_OVERRIDE for a copy-up
+		! profile_caps "$p" used | grep -q -e CAP_DAC_OVERRIDE -e CAP_DAC_READ_SEARCH
+		"$EUNOMIA" export --format docker -o "$WORK/podman.json" "$p"
+		caps=$(profile_caps "$p" used | paste -sd, -)
+		run podman_run --security-opt "seccomp=$WORK/podman.json" --cap-drop all \
+			${caps:+--cap-add "$caps"} localhost/eunomia-busybox:test "$@"
+		echo "$output"
+		[ "$status" -eq 0 ]
+		[ "$args" = /bin/true ] || [ "$output" = "$(printf 'hello\ndone')" ]
+	done
+}
+
+@test "export --learning writes a filter that allows everything on every x86 ABI" {
+	run "$EUNOMIA" export --format oci --learning
+	[ "$status" -eq 0 ]
+	[ "$(jq -r .defaultAction <<<"$output")" = SCMP_ACT_ALLOW ]
+	[ "$(jq -r '.architectures | sort | join(",")' <<<"$output")" = SCMP_ARCH_X32,SCMP_ARCH_X86,SCMP_ARCH_X86_64 ]
+	[ "$(jq '.syscalls | length' <<<"$output")" = 0 ]
+	run "$EUNOMIA" export --format docker --learning
+	[ "$(jq -r '.archMap[0].architecture' <<<"$output")" = SCMP_ARCH_X86_64 ]
+	run "$EUNOMIA" export --format k8s --learning --name learn-me
+	[ "$(jq -r '.kind + " " + .metadata.name + " " + .spec.defaultAction' <<<"$output")" = \
+		"SeccompProfile learn-me SCMP_ACT_ALLOW" ]
+	run "$EUNOMIA" export --format oci --learning "$WORK/p.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--learning writes a filter of its own; it takes no profile"* ]]
+	# runc loads it: the container runs under a filter (Seccomp: 2) that refuses nothing
+	busybox_bundle "$WORK/b" true /bin/sh -c 'grep ^Seccomp: /proc/self/status; mkdir /tmp/x && echo made'
+	learning_filter "$WORK/b"
+	runc_run "$WORK/b"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"Seccomp:	2"* ]]
+	[[ "$output" == *made* ]]
+}
