@@ -4,7 +4,7 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), then integration tests (bats, root)
-#   make bench     benchmarks (learn, enforce, the OCI hook); writes bench/results/*.md
+#   make bench     benchmarks (learn, enforce, the OCI hook, profile sizes); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
 
 OUTPUT ?= build
@@ -157,13 +157,14 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/learn-overhead.sh $(OUTPUT)
 	$(Q)bench/enforce-overhead.sh $(OUTPUT)
 	$(Q)bench/hook-overhead.sh $(OUTPUT)
+	$(Q)bench/profile-size.sh $(OUTPUT)
 
 # ---- installation ------------------------------------------------------------
 
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
-	libbpf-tools nginx wrk
+	libbpf-tools nginx wrk redis-server redis-tools
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

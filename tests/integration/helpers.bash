@@ -212,18 +212,37 @@ hooked_bundle() {
 	add_hook "$dir" "$@"
 }
 
+# host_program_rootfs ROOT PROGRAM: a root filesystem holding the host's PROGRAM and the
+# libraries it links, with empty /etc, /mnt, /proc, /dev and /sys to mount on.
+host_program_rootfs() {
+	local root=$1 prog=$2 lib
+	mkdir -p "$root$(dirname "$prog")" "$root/etc" "$root/mnt" "$root/proc" "$root/dev" "$root/sys"
+	cp "$prog" "$root$prog"
+	for lib in $(ldd "$prog" | grep -o '/[^ ]*'); do
+		mkdir -p "$root$(dirname "$lib")"
+		cp -L "$lib" "$root$lib"
+	done
+}
+
+# host_network_bundle DIR: make the bundle DIR (from runc spec) share the host's network:
+# no network namespace, and /sys bound from the host rather than mounted.
+host_network_bundle() {
+	jq_edit "$1/config.json" '
+		.process.terminal = false
+		| .root = {path: "rootfs", readonly: true}
+		| .linux.namespaces |= map(select(.type != "network"))
+		| .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind",
+			source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
+		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))'
+}
+
 # nginx_bundle DIR PORT: a runc bundle of the host's nginx (its binary and libraries
 # copied into a rootfs; the host's network, so /sys is bound rather than mounted),
 # serving DIR/srv on 127.0.0.1:PORT.
 nginx_bundle() {
-	local dir=$1 port=$2 lib
-	mkdir -p "$dir/srv/www" "$dir/srv/tmp" "$dir/rootfs/usr/sbin" "$dir/rootfs/etc" \
-		"$dir/rootfs/mnt" "$dir/rootfs/proc" "$dir/rootfs/dev" "$dir/rootfs/sys"
-	cp /usr/sbin/nginx "$dir/rootfs/usr/sbin/"
-	for lib in $(ldd /usr/sbin/nginx | grep -o '/[^ ]*'); do
-		mkdir -p "$dir/rootfs$(dirname "$lib")"
-		cp -L "$lib" "$dir/rootfs$lib"
-	done
+	local dir=$1 port=$2
+	mkdir -p "$dir/srv/www" "$dir/srv/tmp"
+	host_program_rootfs "$dir/rootfs" /usr/sbin/nginx
 	echo 'root:x:0:0:root:/:/bin/sh' >"$dir/rootfs/etc/passwd"
 	echo 'nobody:x:65534:65534:nobody:/:/bin/sh' >>"$dir/rootfs/etc/passwd"
 	printf 'root:x:0:\nnogroup:x:65534:\n' >"$dir/rootfs/etc/group"
@@ -247,18 +266,25 @@ nginx_bundle() {
 	}
 	EOF
 	(cd "$dir" && runc spec)
-	jq --arg srv "$dir/srv" '
-		.process.terminal = false
-		| .process.args = ["/usr/sbin/nginx", "-e", "/mnt/error.log", "-c", "/mnt/nginx.conf"]
-		| .root = {path: "rootfs", readonly: true}
+	host_network_bundle "$dir"
+	jq_edit "$dir/config.json" '
+		.process.args = ["/usr/sbin/nginx", "-e", "/mnt/error.log", "-c", "/mnt/nginx.conf"]
 		| .process.capabilities |= with_entries(.value += ["CAP_SETUID", "CAP_SETGID", "CAP_CHOWN"])
-		| .linux.namespaces |= map(select(.type != "network"))
-		| .mounts |= map(if .destination == "/sys" then {destination: "/sys", type: "bind",
-			source: "/sys", options: ["rbind", "nosuid", "noexec", "nodev", "ro"]} else . end)
-		| .mounts |= map(select(.destination != "/sys/fs/cgroup"))
 		| .mounts += [{destination: "/mnt", type: "bind", source: $srv, options: ["rbind", "rw"]}]
-		' "$dir/config.json" >"$dir/config.json.new"
-	mv "$dir/config.json.new" "$dir/config.json"
+		' --arg srv "$dir/srv"
+}
+
+# redis_bundle DIR PORT: a runc bundle of the host's redis-server, on 127.0.0.1:PORT,
+# keeping nothing on disk.
+redis_bundle() {
+	local dir=$1 port=$2
+	host_program_rootfs "$dir/rootfs" /usr/bin/redis-server
+	echo 'root:x:0:0:root:/:/bin/sh' >"$dir/rootfs/etc/passwd"
+	(cd "$dir" && runc spec)
+	host_network_bundle "$dir"
+	jq_edit "$dir/config.json" '.process.args = ["/usr/bin/redis-server", "--port", $port,
+		"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", "/",
+		"--protected-mode", "no"]' --arg port "$port"
 }
 
 # drive PORT: wrk for 2 s; fails unless requests were served and none failed.
