@@ -39,10 +39,3 @@ fail:
 	free(p);
 	return -1;
 }
-
-bool eu_oci_config_has_seccomp(struct json_object *cfg)
-{
-	struct json_object *linux_ = eu_json_get(cfg, "linux", json_type_object);
-
-	return linux_ && eu_json_get(linux_, "seccomp", json_type_object);
-}

@@ -1,14 +1,12 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * An OCI bundle's config.json (runtime-spec config.md), read with json-c:
- * enforce writes a profile into it, learn reads whether the runtime will load
- * a seccomp filter (the learning boundary).
+ * An OCI bundle's config.json (runtime-spec config.md), read with json-c, for
+ * enforce to write a profile into it.
  */
 #ifndef EUNOMIA_OCI_CONFIG_H
 #define EUNOMIA_OCI_CONFIG_H
 
 #include <json-c/json.h>
-#include <stdbool.h>
 
 #include "errors.h"
 
@@ -19,8 +17,5 @@
  */
 int eu_oci_config_load(const char *bundle, char **path, struct json_object **cfg,
 		       struct eu_err *err);
-
-/* Does the config give the runtime a seccomp filter to load (linux.seccomp)? */
-bool eu_oci_config_has_seccomp(struct json_object *cfg);
 
 #endif

@@ -14,11 +14,13 @@ setup() {
 	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
 		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 	CONTAINERS=()
+	PODS=()
 }
 
 teardown() {
 	local c
 	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	for c in "${PODS[@]}"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
 	rm -rf "$WORK"
 }
 
@@ -230,4 +232,81 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"Seccomp:	2"* ]]
 	[[ "$output" == *made* ]]
+}
+
+@test "runc, noNewPrivileges false: nginx learned through the hook under wrk, then enforced: no request fails" {
+	require_cmd nginx
+	require_cmd wrk
+	local port=$((20000 + $$ % 10000)) p=$WORK/profiles/nginx.yaml
+	nginx_bundle "$WORK/learn" "$port"
+	jq_edit "$WORK/learn/config.json" '.process.noNewPrivileges = false'
+	add_hook "$WORK/learn" "io.eunomia.learn=$p"
+	learning_filter "$WORK/learn"
+	CONTAINERS+=(precision-ngx-l-$$ precision-ngx-e-$$)
+	runc run -d --bundle "$WORK/learn" "precision-ngx-l-$$" </dev/null >/dev/null
+	wait_port "$port"
+	drive "$port"
+	stop_container "precision-ngx-l-$$"
+	assert_program_only "$p"
+	assert_has_syscall "$p" x86_64 accept4
+	nginx_bundle "$WORK/enforce" "$port"
+	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
+	jq_edit "$WORK/enforce/config.json" '.process.noNewPrivileges = false'
+	runc run -d --bundle "$WORK/enforce" "precision-ngx-e-$$" </dev/null >/dev/null
+	wait_port "$port"
+	drive "$port"
+	stop_container "precision-ngx-e-$$"
+	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log"
+}
+
+# podman_nginx NAME PORT ARGS...: nginx from the image localhost/eunomia-nginx:test on
+# the host's network, serving $WORK/srv, detached, with these podman options.
+podman_nginx() {
+	local name=$1 port=$2
+	shift 2
+	podman --cgroup-manager=cgroupfs --runtime runc run -d --rm --name "$name" \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 --network host \
+		-v "$WORK/ngx/srv:/mnt" "$@" localhost/eunomia-nginx:test \
+		/usr/sbin/nginx -e /mnt/error.log -c /mnt/nginx.conf >/dev/null
+	wait_port "$port"
+}
+
+# podman_gone NAME: stop a container and wait until podman has cleaned it up (poststop).
+podman_gone() {
+	podman stop -t 10 "$1" >/dev/null
+	for _ in $(seq 100); do
+		podman container exists "$1" || return 0
+		sleep 0.1
+	done
+	return 1
+}
+
+@test "podman: nginx learned through hooks.d under wrk, then enforced by podman: no request fails" {
+	require_cmd podman
+	require_cmd nginx
+	require_cmd wrk
+	local port=$((20000 + $$ % 10000)) p=$WORK/profiles/podman-nginx.yaml caps
+	nginx_bundle "$WORK/ngx" "$port" # its rootfs becomes the image, its srv the volume
+	tar -C "$WORK/ngx/rootfs" -cf "$WORK/ngx.tar" .
+	podman import "$WORK/ngx.tar" localhost/eunomia-nginx:test >/dev/null
+	PODS+=("precision-pngx-l-$$" "precision-pngx-e-$$")
+	mkdir -p "$WORK/hooks.d"
+	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
+		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
+			>"$WORK/hooks.d/eunomia.json"
+	podman_nginx "precision-pngx-l-$$" "$port" --hooks-dir "$WORK/hooks.d" \
+		--annotation "io.eunomia.learn=$p"
+	drive "$port"
+	podman_gone "precision-pngx-l-$$"
+	for _ in $(seq 100); do [ -s "$p" ] && break; sleep 0.1; done
+	assert_program_only "$p"
+	assert_has_syscall "$p" x86_64 accept4
+	"$EUNOMIA" export --format docker -o "$WORK/nginx.json" "$p"
+	caps=$(profile_caps "$p" used | paste -sd, -)
+	podman_nginx "precision-pngx-e-$$" "$port" --security-opt "seccomp=$WORK/nginx.json" \
+		--cap-drop all ${caps:+--cap-add "$caps"}
+	drive "$port"
+	podman_gone "precision-pngx-e-$$"
+	podman rmi -f localhost/eunomia-nginx:test >/dev/null
+	! grep -q -e emerg -e alert -e crit "$WORK/ngx/srv/error.log"
 }
