@@ -41,7 +41,7 @@ BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -I
 VMLINUX_BTF ?= /sys/kernel/btf/vmlinux
 VMLINUX_FALLBACK := bpf/vmlinux/$(ARCH)/vmlinux.h
 
-BPF_APPS := learn
+BPF_APPS := learn monitor
 BPF_OBJS := $(patsubst %,$(OUTPUT)/%.bpf.o,$(BPF_APPS))
 SKELS := $(patsubst %,$(OUTPUT)/%.skel.h,$(BPF_APPS))
 
@@ -101,7 +101,7 @@ $(OUTPUT)/profiler/%.o: profiler/%.c $(SKELS) $(wildcard lib/*.h profiler/*.h bp
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/enforcer/%.o: enforcer/%.c $(wildcard lib/*.h enforcer/*.h) | $(OUTPUT)/enforcer
+$(OUTPUT)/enforcer/%.o: enforcer/%.c $(SKELS) $(wildcard lib/*.h enforcer/*.h bpf/*.h) | $(OUTPUT)/enforcer
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -7,5 +7,6 @@ int cmd_learn(int argc, char **argv);
 int cmd_enforce(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
+int cmd_monitor(int argc, char **argv);
 
 #endif

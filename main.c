@@ -15,6 +15,7 @@ static const struct command {
 	{ "enforce", cmd_enforce, "run a command held to a profile (seccomp, capabilities)" },
 	{ "import", cmd_import, "read a Docker/podman seccomp profile as an eunomia profile" },
 	{ "export", cmd_export, "write a profile as OCI, Docker/podman or Kubernetes JSON" },
+	{ "monitor", cmd_monitor, "hold containers to their profiles at run time and report violations" },
 };
 
 static void usage(FILE *f)

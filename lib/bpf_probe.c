@@ -14,6 +14,8 @@
 #include <sys/ioctl.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
+#include <linux/magic.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -285,5 +287,16 @@ int eu_ensure_tracefs(struct eu_err *err)
 		return 0;
 	if (mount("tracefs", TRACEFS, "tracefs", 0, NULL) < 0)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot mount tracefs on " TRACEFS);
+	return 0;
+}
+
+int eu_ensure_bpffs(struct eu_err *err)
+{
+	struct statfs sf;
+
+	if (statfs("/sys/fs/bpf", &sf) == 0 && sf.f_type == BPF_FS_MAGIC)
+		return 0;
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700") < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot mount the BPF file system on /sys/fs/bpf");
 	return 0;
 }

@@ -7,6 +7,7 @@
 #ifndef EUNOMIA_CLEANUP_H
 #define EUNOMIA_CLEANUP_H
 
+#include <dirent.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -28,7 +29,14 @@ static inline void eu_fclosep(FILE **f)
 		fclose(*f);
 }
 
+static inline void eu_closedirp(DIR **d)
+{
+	if (*d)
+		closedir(*d);
+}
+
 #define _cleanup_free_ __attribute__((cleanup(eu_freep)))
+#define _cleanup_closedir_ __attribute__((cleanup(eu_closedirp)))
 #define _cleanup_close_ __attribute__((cleanup(eu_closep)))
 #define _cleanup_fclose_ __attribute__((cleanup(eu_fclosep)))
 

@@ -9,6 +9,25 @@
 #include "ksyms.h"
 #include "syscalls.h"
 
+/*
+ * Kernel functions that check a capability without auditing it
+ * (CAP_OPT_NOAUDIT): the check probes, it does not ask for a privilege the
+ * caller needs. A capability check whose kernel stack passes through one of
+ * them does not go into the profile.
+ */
+const char *const eu_noaudit_funcs[EU_NOAUDIT_FUNCS] = {
+	/*
+	 * The overcommit heuristic, on every accountable mmap. Its capability
+	 * hook tail-calls cap_capable(), so the stack shows only the caller.
+	 */
+	"security_vm_enough_memory_mm",
+	"cap_vm_enough_memory",
+	"ns_capable_noaudit",	     /* e.g. seccomp filter load without no_new_privs */
+	"has_ns_capability_noaudit", /* e.g. ptrace access checks in /proc */
+	"has_capability_noaudit",
+	"ptracer_capable",
+};
+
 int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, size_t *found,
 		    struct eu_err *err)
 {

@@ -21,6 +21,14 @@ struct eu_krange {
 int eu_ksyms_ranges(const char *const *names, size_t n, struct eu_krange *out, size_t *found,
 		    struct eu_err *err);
 
+/*
+ * Kernel functions that check a capability without auditing it
+ * (CAP_OPT_NOAUDIT): a check whose kernel stack passes through one of them is
+ * a probe, not a need (learn leaves it out, monitor does not alert on it).
+ */
+#define EU_NOAUDIT_FUNCS 6
+extern const char *const eu_noaudit_funcs[EU_NOAUDIT_FUNCS];
+
 bool eu_krange_contains(const struct eu_krange *r, size_t n, uint64_t addr);
 
 /*

@@ -16,26 +16,7 @@
 #include "syscalls.h"
 #include "tracer.h"
 
-/*
- * Kernel functions that check a capability without auditing it
- * (CAP_OPT_NOAUDIT): the check probes, it does not ask for a privilege the
- * caller needs. A capability check whose kernel stack passes through one of
- * them does not go into the profile.
- */
-static const char *const noaudit_funcs[] = {
-	/*
-	 * The overcommit heuristic, on every accountable mmap. Its capability
-	 * hook tail-calls cap_capable(), so the stack shows only the caller.
-	 */
-	"security_vm_enough_memory_mm",
-	"cap_vm_enough_memory",
-	"ns_capable_noaudit",	     /* e.g. seccomp filter load without no_new_privs */
-	"has_ns_capability_noaudit", /* e.g. ptrace access checks in /proc */
-	"has_capability_noaudit",
-	"ptracer_capable",
-};
-
-#define N_NOAUDIT EU_ARRAY_SIZE(noaudit_funcs)
+#define N_NOAUDIT EU_NOAUDIT_FUNCS
 
 struct tracer {
 	struct learn_bpf *skel;
@@ -343,7 +324,7 @@ static bool stack_is_noaudit(struct tracer *t, const __u64 *ips)
 		struct eu_err kerr = { 0 };
 		size_t found;
 
-		t->ksyms_state = eu_ksyms_ranges(noaudit_funcs, N_NOAUDIT, t->noaudit, &found,
+		t->ksyms_state = eu_ksyms_ranges(eu_noaudit_funcs, N_NOAUDIT, t->noaudit, &found,
 						 &kerr) ? -1 : 1;
 		if (t->ksyms_state < 0)
 			fprintf(stderr,

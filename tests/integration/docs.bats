@@ -52,3 +52,7 @@ long_options_in_man() {
 	diff <("$hook" --help | grep -oE -- '--[a-z][a-z-]+' | sort -u) \
 		<(long_options_in_man "$MAN/eunomia-oci-hook.8")
 }
+
+@test "eunomia monitor --help and eunomia-monitor(8) list the same options" {
+	diff <(long_options_in_help monitor) <(long_options_in_man "$MAN/eunomia-monitor.8")
+}

@@ -1,0 +1,601 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Monitor mode, kernel side. Registered containers are held to their profiles:
+ * a task belongs to a container slot when it has an entry in `tasks` (seeded
+ * by an iterator walk, inherited on fork, joined at exec by mount namespace);
+ * its syscalls, capability checks and executions are checked against the
+ * slot's policy. A violation is counted in a rate-limit entry and becomes an
+ * event at most once per interval; the flush iterator writes what was
+ * suppressed. Everything lives in maps pinned under /sys/fs/bpf/eunomia, and
+ * the programs' links are pinned too, so a daemon restart loses no policy.
+ *
+ * With BPF-LSM (lsm/capable, lsm/bprm_check_security) a violation can be
+ * refused; without it the tracepoints only alert, or kill the offender.
+ * User space loads one program per job, whichever the kernel accepts.
+ */
+#include "vmlinux.h"
+#include <bpf/bpf_core_read.h>
+#include <bpf/bpf_helpers.h>
+#include <bpf/bpf_tracing.h>
+
+#include "monitor.h"
+#include "path.bpf.h"
+
+char LICENSE[] SEC("license") = "GPL";
+
+#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is in progress */
+#define PF_EXITING 0x00000004
+#define CAP_OPT_NOAUDIT 0x2
+#define SIGKILL 9
+#define EPERM 1
+#define MAX_ANCESTORS 64
+
+/* Set before load: the executions are checked by lsm/bprm_check_security. */
+const volatile bool exec_lsm = false;
+
+/* Set by user space before it runs the seeding iterator (not pinned: per daemon). */
+__u32 seed_ct;
+__u32 seed_tgid;
+__u32 seed_mntns;
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct mon_task);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_tasks SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MON_MAX_CTS);
+	__type(key, __u32);
+	__type(value, struct mon_policy);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_policies SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MON_MAX_CTS);
+	__type(key, __u32);
+	__type(value, struct mon_container);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_containers SEC(".maps");
+
+/* Mount namespace -> container slot: a task executing in it joins. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MON_MAX_CTS);
+	__type(key, __u32);
+	__type(value, __u32);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_mntns SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 16384);
+	__type(key, struct mon_exec_key);
+	__type(value, __u8);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_execs SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mon_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_config SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mon_stats);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_stats SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	__uint(max_entries, MON_RATE_KEYS);
+	__type(key, struct mon_rate_key);
+	__type(value, struct mon_rate);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_rates SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 1024 * 1024);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_events SEC(".maps");
+
+/* Scratch space too big for the BPF stack. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mon_exec_key);
+} mon_scratch SEC(".maps");
+
+static const __u32 zero;
+
+static __always_inline struct mon_stats *stats(void)
+{
+	return bpf_map_lookup_elem(&mon_stats, &zero);
+}
+
+/* ---- membership ----------------------------------------------------------------- */
+
+static __always_inline struct mon_task *task_register(struct task_struct *t, __u32 ct)
+{
+	struct mon_task *mt;
+	struct mon_stats *st = stats();
+
+	if (ct >= MON_MAX_CTS)
+		return 0;
+	mt = bpf_task_storage_get(&mon_tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
+	if (!mt) {
+		if (st)
+			__sync_fetch_and_add(&st->tasks_lost, 1);
+		return 0;
+	}
+	if (mt->flags & (MON_T_REGISTERED | MON_T_DEAD))
+		return mt;
+	mt->ct = ct;
+	mt->flags = MON_T_REGISTERED;
+	if (st)
+		__sync_fetch_and_add(&st->live[ct & (MON_MAX_CTS - 1)], 1);
+	return mt;
+}
+
+static __always_inline void task_retire(struct mon_task *mt)
+{
+	struct mon_stats *st;
+	__u32 old = __sync_fetch_and_or(&mt->flags, MON_T_DEAD);
+
+	if (!(old & MON_T_REGISTERED) || (old & MON_T_DEAD))
+		return;
+	st = stats();
+	if (st)
+		__sync_fetch_and_sub(&st->live[mt->ct & (MON_MAX_CTS - 1)], 1);
+}
+
+static __always_inline struct mon_task *current_member(struct task_struct **task)
+{
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, t, 0, 0);
+
+	*task = t;
+	if (!mt || (mt->flags & MON_T_DEAD))
+		return 0;
+	return mt;
+}
+
+static __always_inline struct mon_policy *policy_of(struct mon_task *mt)
+{
+	struct mon_policy *p = bpf_map_lookup_elem(&mon_policies, &mt->ct);
+
+	return p && (p->flags & MON_P_ACTIVE) ? p : 0;
+}
+
+/* ---- violations ------------------------------------------------------------------- */
+
+static __always_inline __u32 answer(bool can_block, bool *block)
+{
+	struct mon_config *c = bpf_map_lookup_elem(&mon_config, &zero);
+	__u32 flags = c ? c->flags : 0;
+
+	*block = can_block && (flags & MON_C_BLOCK);
+	if (*block)
+		return MON_ACT_DENIED;
+	if (flags & MON_C_KILL) {
+		bpf_send_signal(SIGKILL);
+		return MON_ACT_KILLED;
+	}
+	return MON_ACT_ALERTED;
+}
+
+static __always_inline __u64 interval_ns(void)
+{
+	struct mon_config *c = bpf_map_lookup_elem(&mon_config, &zero);
+
+	return c && c->interval_ns ? c->interval_ns : 1000000000ULL;
+}
+
+/*
+ * Write one event for a rate entry: `count` violations (total minus those
+ * already accounted for). The ring buffer is reserved first, so a full one
+ * leaves the count to the next event: nothing is claimed that was not written.
+ */
+static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u64 gen,
+				 const char *path, bool summary)
+{
+	struct mon_stats *st = stats();
+	struct mon_event *e;
+	__u64 total, prev;
+
+	e = bpf_ringbuf_reserve(&mon_events, sizeof(*e), 0);
+	if (!e) {
+		if (st)
+			__sync_fetch_and_add(&st->events_dropped, 1);
+		return;
+	}
+	total = r->total;
+	prev = __sync_lock_test_and_set(&r->emitted, total);
+	e->ts_ns = bpf_ktime_get_ns();
+	e->count = total > prev ? total - prev : 0;
+	e->generation = gen;
+	e->path_hash = k->path_hash;
+	e->kind = k->kind;
+	e->ct = k->ct;
+	e->pid = r->pid;
+	e->tgid = r->tgid;
+	e->arch = k->arch;
+	e->what = k->what;
+	e->ret = r->ret;
+	e->action = r->action;
+	e->summary = summary;
+	e->pad = 0;
+	__builtin_memcpy(e->comm, r->comm, sizeof(e->comm));
+	e->path[0] = '\0';
+	if (path)
+		bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
+	if (!e->count) {
+		bpf_ringbuf_discard(e, 0);
+		return;
+	}
+	bpf_ringbuf_submit(e, 0);
+	if (st)
+		__sync_fetch_and_add(&st->events, 1);
+}
+
+/*
+ * Count a violation; write an event unless one for the same violation was
+ * written within the interval (the flush iterator reports those later).
+ */
+static __always_inline void violation(struct mon_task *mt, struct mon_policy *p, __u32 kind,
+				      __u32 arch, __s32 what, __s32 ret, __u64 path_hash,
+				      const char *path, __u32 action)
+{
+	struct mon_rate_key k = { .ct = mt->ct, .kind = kind, .arch = arch, .what = what,
+				  .path_hash = path_hash };
+	struct mon_rate fresh = {}, *r;
+	struct mon_stats *st = stats();
+	__u64 now = bpf_ktime_get_ns(), last, id;
+
+	if (st)
+		__sync_fetch_and_add(&st->violations, 1);
+	r = bpf_map_lookup_elem(&mon_rates, &k);
+	if (!r) {
+		bpf_map_update_elem(&mon_rates, &k, &fresh, BPF_NOEXIST);
+		r = bpf_map_lookup_elem(&mon_rates, &k);
+		if (!r)
+			return;
+	}
+	__sync_fetch_and_add(&r->total, 1);
+	last = r->last_ns;
+	if (last && now - last < interval_ns())
+		return;
+	/* One CPU writes the event; the others' violations are in the total. */
+	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
+		return;
+	id = bpf_get_current_pid_tgid();
+	r->pid = (__u32)id;
+	r->tgid = id >> 32;
+	r->action = action;
+	r->ret = ret;
+	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	emit(&k, r, p->generation, path, false);
+}
+
+/* ---- syscalls (tracepoint: alert or kill) ------------------------------------------- */
+
+static __always_inline int on_sys_enter(long id)
+{
+	struct task_struct *task;
+	struct mon_task *mt = current_member(&task);
+	struct mon_policy *p;
+	__u32 arch = EU_ARCH_X86_64;
+	bool block;
+
+	if (!mt)
+		return 0;
+	p = policy_of(mt);
+	if (!p)
+		return 0;
+	if (id & EU_X32_SYSCALL_BIT) {
+		arch = EU_ARCH_X32;
+		id &= ~(long)EU_X32_SYSCALL_BIT;
+	} else if (task->thread_info.status & TS_COMPAT) {
+		arch = EU_ARCH_I386;
+	}
+	if ((unsigned long)id < EU_NR_MAX && (p->arch_present & (1u << arch)) &&
+	    (p->syscalls[arch][(id >> 6) & (EU_NR_WORDS - 1)] & (1ULL << (id & 63))))
+		return 0;
+	violation(mt, p, MON_EV_SYSCALL, arch, (__s32)id, 0, 0, 0, answer(false, &block));
+	return 0;
+}
+
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mon_sys_enter_btf, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(id);
+}
+
+SEC("raw_tp/sys_enter")
+int BPF_PROG(mon_sys_enter_raw, struct pt_regs *regs, long id)
+{
+	return on_sys_enter(id);
+}
+
+/* ---- capabilities -------------------------------------------------------------------- */
+
+static __always_inline __u64 cap_effective(const struct cred *c)
+{
+	__u64 v = 0;
+
+	bpf_probe_read_kernel(&v, sizeof(v), &c->cap_effective);
+	return v;
+}
+
+/* Checked with credentials holding more than the task's own (overlayfs's mounter's): not its. */
+static __always_inline bool cred_is_foreign(const struct cred *cred)
+{
+	const struct cred *own = BPF_CORE_READ(bpf_get_current_task_btf(), real_cred);
+
+	return cred != own && (cap_effective(cred) & ~cap_effective(own));
+}
+
+/* Does the kernel stack pass through a function that checks without auditing? */
+static __always_inline bool stack_is_noaudit(void *ctx)
+{
+	struct mon_config *c = bpf_map_lookup_elem(&mon_config, &zero);
+	__u64 ips[12] = {};
+	long n;
+
+	if (!c)
+		return false;
+	n = bpf_get_stack(ctx, ips, sizeof(ips), 0);
+	if (n <= 0)
+		return false;
+	for (int i = 0; i < 12; i++) {
+		if (i >= (__u64)n / 8)
+			break;
+		for (int j = 0; j < MON_NOAUDIT_RANGES; j++)
+			if (ips[i] >= c->noaudit[j][0] && ips[i] < c->noaudit[j][1])
+				return true;
+	}
+	return false;
+}
+
+/* Outside the profile: a capability it never used (or a refusal it never met). */
+static __always_inline bool cap_outside(struct mon_policy *p, int cap, bool granted)
+{
+	__u64 bit = 1ULL << (cap & 63);
+
+	return !(p->caps & bit) && (granted || !(p->caps_denied & bit));
+}
+
+/* The capability:cap_capable tracepoint (Linux 6.14+): alert or kill. */
+SEC("tp_btf/cap_capable")
+int BPF_PROG(mon_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
+	     const struct user_namespace *capable_ns, int cap, int ret)
+{
+	struct task_struct *task;
+	struct mon_task *mt = current_member(&task);
+	struct mon_policy *p;
+	bool block;
+
+	if (!mt || cap < 0 || cap >= EU_CAP_MAX)
+		return 0;
+	p = policy_of(mt);
+	if (!p || !cap_outside(p, cap, ret == 0) || cred_is_foreign(cred) || stack_is_noaudit(ctx))
+		return 0;
+	violation(mt, p, MON_EV_CAP, 0, cap, ret, 0, 0, answer(false, &block));
+	return 0;
+}
+
+/* BPF-LSM: the same check, where a violation can be refused. */
+SEC("lsm/capable")
+int BPF_PROG(mon_lsm_capable, const struct cred *cred, struct user_namespace *ns, int cap,
+	     unsigned int opts, int ret)
+{
+	struct task_struct *task;
+	struct mon_task *mt;
+	struct mon_policy *p;
+	bool block;
+	__u32 action;
+
+
+	if (ret || (opts & CAP_OPT_NOAUDIT) || cap < 0 || cap >= EU_CAP_MAX)
+		return ret;
+	mt = current_member(&task);
+	if (!mt)
+		return 0;
+	p = policy_of(mt);
+	/*
+	 * BPF-LSM runs after the capability module, and only when it granted
+	 * the capability: what arrives here is used unless we say no.
+	 */
+	if (!p || !cap_outside(p, cap, true) || cred_is_foreign(cred))
+		return 0;
+	action = answer(true, &block);
+	violation(mt, p, MON_EV_CAP, 0, cap, 0, 0, 0, action);
+	return block ? -EPERM : 0;
+}
+
+/* ---- executions ---------------------------------------------------------------------- */
+
+static __always_inline __u64 path_hash(const char *path)
+{
+	__u64 h = 0xcbf29ce484222325ULL;
+
+	for (int i = 0; i < MON_PATH_MAX; i++) {
+		char c = path[i];
+
+		if (!c)
+			break;
+		h = (h ^ (__u8)c) * 0x100000001b3ULL;
+	}
+	return h;
+}
+
+/* Is the file outside the profile's executables? Fills the scratch key with its path. */
+static __always_inline struct mon_exec_key *exec_outside(struct mon_task *mt, struct mon_policy *p,
+							struct file *f, bool *outside)
+{
+	struct mon_exec_key *k = bpf_map_lookup_elem(&mon_scratch, &zero);
+
+	*outside = false;
+	if (!k || !(p->flags & MON_P_EXECS))
+		return 0;
+	__builtin_memset(k, 0, sizeof(*k));
+	k->ct = mt->ct;
+	if (eu_path_resolve(BPF_CORE_READ(f, f_path.mnt), BPF_CORE_READ(f, f_path.dentry),
+			    k->path) < 0)
+		return k; /* too deep to name: not judged */
+	*outside = !bpf_map_lookup_elem(&mon_execs, k);
+	return k;
+}
+
+SEC("tp_btf/sched_process_exec")
+int BPF_PROG(mon_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm *bprm)
+{
+	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, t, 0, 0);
+	struct mon_exec_key *k;
+	struct mon_policy *p;
+	bool outside, block, joined = false;
+
+	if (!mt) {
+		/* Entering a container later (runc exec, podman exec). */
+		__u32 ns = BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum);
+		__u32 *ct = bpf_map_lookup_elem(&mon_mntns, &ns);
+
+		if (!ct)
+			return 0;
+		mt = task_register(t, *ct);
+		if (!mt)
+			return 0;
+		joined = true;
+	}
+	/* With the LSM hook, executions of known members were judged (and maybe refused) there. */
+	if (exec_lsm && !joined)
+		return 0;
+	if (mt->flags & MON_T_DEAD)
+		return 0;
+	p = policy_of(mt);
+	if (!p)
+		return 0;
+	k = exec_outside(mt, p, BPF_CORE_READ(bprm, file), &outside);
+	if (k && outside)
+		violation(mt, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path,
+			  answer(false, &block));
+	return 0;
+}
+
+/* BPF-LSM: refuse the execution itself. */
+SEC("lsm/bprm_check_security")
+int BPF_PROG(mon_lsm_bprm, struct linux_binprm *bprm, int ret)
+{
+	struct task_struct *task;
+	struct mon_task *mt;
+	struct mon_exec_key *k;
+	struct mon_policy *p;
+	bool outside, block;
+	__u32 action;
+
+	if (ret)
+		return ret;
+	mt = current_member(&task);
+	if (!mt)
+		return 0; /* a task joining by mount namespace is judged at sched_process_exec */
+	p = policy_of(mt);
+	if (!p)
+		return 0;
+	k = exec_outside(mt, p, bprm->file, &outside);
+	if (!k || !outside)
+		return 0;
+	action = answer(true, &block);
+	violation(mt, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, action);
+	return block ? -EPERM : 0;
+}
+
+/* ---- process life cycle --------------------------------------------------------------- */
+
+SEC("tp_btf/sched_process_fork")
+int BPF_PROG(mon_fork, struct task_struct *parent, struct task_struct *child)
+{
+	struct mon_task *pt = bpf_task_storage_get(&mon_tasks, parent, 0, 0);
+
+	if (pt && !(pt->flags & MON_T_DEAD))
+		task_register(child, pt->ct);
+	return 0;
+}
+
+SEC("tp_btf/sched_process_exit")
+int BPF_PROG(mon_exit, struct task_struct *t)
+{
+	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, t, 0, 0);
+
+	if (!mt)
+		return 0;
+	task_retire(mt);
+	bpf_task_storage_delete(&mon_tasks, t);
+	return 0;
+}
+
+/* ---- user space's jobs: seeding a container, flushing suppressed counts ---------------- */
+
+static __always_inline bool seed_matches(struct task_struct *t)
+{
+	struct task_struct *p = t;
+
+	if (seed_mntns && BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == seed_mntns)
+		return true;
+	for (int i = 0; i < MAX_ANCESTORS && p; i++) {
+		if (p->tgid == seed_tgid)
+			return true;
+		if (p->pid <= 1)
+			break;
+		p = p->real_parent;
+	}
+	return false;
+}
+
+SEC("iter/task")
+int mon_seed(struct bpf_iter__task *ctx)
+{
+	struct task_struct *t = ctx->task;
+	struct mon_task *mt;
+
+	if (!t || (t->flags & PF_EXITING) || !seed_matches(t))
+		return 0;
+	mt = task_register(t, seed_ct);
+	/* It may have begun to exit meanwhile, after its exit event: undo. */
+	if (mt && (t->flags & PF_EXITING))
+		task_retire(mt);
+	return 0;
+}
+
+/* Every rate entry with violations no event has accounted for, once its interval is over. */
+SEC("iter/bpf_map_elem")
+int mon_flush(struct bpf_iter__bpf_map_elem *ctx)
+{
+	struct mon_rate_key *k = ctx->key;
+	struct mon_rate *r = ctx->value;
+	struct mon_policy *p;
+	__u64 now = bpf_ktime_get_ns(), last;
+	__u32 ct;
+
+	if (!k || !r || r->total == r->emitted)
+		return 0;
+	ct = k->ct;
+	last = r->last_ns;
+	if (now - last < interval_ns())
+		return 0;
+	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
+		return 0;
+	p = bpf_map_lookup_elem(&mon_policies, &ct);
+	emit(k, r, p ? p->generation : 0, 0, true);
+	return 0;
+}

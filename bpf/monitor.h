@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: (LGPL-2.1 OR BSD-2-Clause) */
+/*
+ * Structs shared by bpf/monitor.bpf.c and enforcer/monitor*.c. The maps they
+ * describe are pinned under /sys/fs/bpf/eunomia/monitor, so their layout is
+ * an interface between a running kernel side and any later daemon: change it
+ * and bump MON_ABI.
+ */
+#ifndef EUNOMIA_MONITOR_H
+#define EUNOMIA_MONITOR_H
+
+#include "common.h"
+
+#define MON_ABI 1
+
+#define MON_MAX_CTS 64		/* containers watched at once (policy slots) */
+#define MON_PATH_MAX 512	/* 2 * EU_PATH_HALF: paths are at most 255 bytes */
+#define MON_COMM_LEN 16
+#define MON_RATE_KEYS 8192	/* distinct (container, kind, what) rate-limit entries */
+#define MON_NOAUDIT_RANGES 8	/* kernel functions whose capability checks are probes */
+
+/* mon_policy.flags */
+#define MON_P_ACTIVE (1u << 0) /* the slot holds a container's policy */
+#define MON_P_EXECS (1u << 1)  /* the profile lists executables: others are violations */
+
+/* What a container may do: its profile, as the kernel side checks it. */
+struct mon_policy {
+	__u32 flags;
+	__u32 arch_present; /* bit per EU_ARCH_*: ABIs the profile has (others: every call) */
+	__u64 caps;	    /* capabilities the profile used */
+	__u64 caps_denied;  /* checked and refused while learning: refusals of these are known */
+	__u64 generation;   /* changes with every registration of the slot */
+	__u64 syscalls[EU_ARCH_COUNT][EU_NR_WORDS];
+};
+
+/* Who a slot is, for events: written by whoever registers, read by the daemon. */
+struct mon_container {
+	char id[128];
+	char name[128];
+	char profile[256];
+	__u32 pid;   /* init process when registered */
+	__u32 mntns; /* its mount namespace: processes executing there join */
+	__u64 generation; /* changes with every registration of the slot */
+};
+
+/* config[0]: how violations are answered. */
+#define MON_C_KILL (1u << 0)  /* SIGKILL the offending process */
+#define MON_C_BLOCK (1u << 1) /* refuse with EPERM (LSM hooks only) */
+
+struct mon_config {
+	__u32 flags;
+	__u32 abi;
+	__u64 interval_ns; /* one event per (container, kind, what) per interval */
+	__u64 noaudit[MON_NOAUDIT_RANGES][2]; /* [start, end) of those functions */
+};
+
+/* stats[0]: counters of the kernel side. */
+struct mon_stats {
+	__u64 violations;
+	__u64 events;	      /* events written to the ring buffer */
+	__u64 events_dropped; /* the ring buffer was full: their violations go to the next one */
+	__u64 tasks_lost;     /* out of task storage */
+	__s64 live[MON_MAX_CTS]; /* living tasks per container slot */
+};
+
+/* Per task (task storage): the container slot it belongs to. */
+struct mon_task {
+	__u32 ct;
+	__u32 flags;
+};
+
+#define MON_T_REGISTERED (1u << 0)
+#define MON_T_DEAD (1u << 1)
+
+enum mon_kind {
+	MON_EV_SYSCALL = 1,
+	MON_EV_CAP = 2,
+	MON_EV_EXEC = 3,
+};
+
+enum mon_action {
+	MON_ACT_ALERTED = 0,
+	MON_ACT_DENIED = 1, /* refused with EPERM */
+	MON_ACT_KILLED = 2, /* SIGKILL sent */
+};
+
+/* Rate limiting: one entry per distinct violation. */
+struct mon_rate_key {
+	__u32 ct;
+	__u32 kind;
+	__u32 arch;
+	__s32 what;	 /* syscall number, capability */
+	__u64 path_hash; /* MON_EV_EXEC: FNV-1a of the path */
+};
+
+struct mon_rate {
+	__u64 total;   /* violations seen */
+	__u64 emitted; /* violations accounted for by events */
+	__u64 last_ns; /* when the last event was written */
+	__u32 action;
+	__s32 ret;     /* capability: the kernel's answer (0 granted) */
+	__u32 pid, tgid;
+	char comm[MON_COMM_LEN];
+};
+
+struct mon_event {
+	__u64 ts_ns;  /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
+	__u64 count;  /* violations this event stands for: 1 + those suppressed */
+	__u64 generation; /* of the container slot, when the violation happened */
+	__u64 path_hash;  /* MON_EV_EXEC: names the path of a summary, which has none */
+	__u32 kind;
+	__u32 ct;
+	__u32 pid;
+	__u32 tgid;
+	__u32 arch;
+	__s32 what;
+	__s32 ret;
+	__u32 action;
+	__u32 summary; /* 1: written by the periodic flush for suppressed violations */
+	__u32 pad;
+	char comm[MON_COMM_LEN];
+	char path[MON_PATH_MAX]; /* MON_EV_EXEC: the file executed */
+};
+
+/* Key of the executables a container may run: zero-padded path. */
+struct mon_exec_key {
+	__u32 ct;
+	__u32 pad;
+	char path[MON_PATH_MAX];
+};
+
+#endif

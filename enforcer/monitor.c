@@ -1,0 +1,627 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eunomia monitor: the daemon that holds registered containers to their
+ * profiles at run time. The checks live in the kernel (monitor_bpf.c), pinned
+ * so that they outlive the daemon; this file registers containers, turns the
+ * kernel's events into the JSON-lines stream, flushes suppressed counts every
+ * second and notices containers that ended.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <inttypes.h>
+#include <limits.h>
+#include <math.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/file.h>
+#include <sys/signalfd.h>
+#include <sys/stat.h>
+#include <sys/timerfd.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "caps.h"
+#include "cleanup.h"
+#include "commands.h"
+#include "container.h"
+#include "events.h"
+#include "monitor_bpf.h"
+#include "profile_yaml.h"
+#include "syscalls.h"
+
+#define PROG "eunomia monitor"
+#define RUN_DIR "/run/eunomia"
+#define LOCK_FILE RUN_DIR "/monitor.lock"
+#define PATH_CACHE 64
+
+struct monitor_opts {
+	const char *attach;
+	const char *profile;
+	const char *events;
+	const char *runtime_root;
+	double duration;
+	bool kill, block, reset, quiet;
+	int verbose;
+};
+
+struct monitor {
+	const struct monitor_opts *o;
+	struct mon *mon;
+	struct eu_events *ev;
+	struct timespec mono0, real0; /* to turn the kernel's monotonic stamps into times */
+	uint64_t dropped_seen;	      /* events_dropped already reported */
+	uint64_t known[MON_MAX_CTS];  /* generation of each slot this daemon has announced */
+	struct {
+		uint64_t hash;
+		char path[MON_PATH_MAX];
+	} paths[PATH_CACHE]; /* exec paths by hash: a summary event carries only the hash */
+	unsigned int npaths;
+	struct eu_err write_err;
+	bool write_failed;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: eunomia monitor [OPTIONS]\n"
+		"       eunomia monitor --attach CONTAINER --profile PROFILE [OPTIONS]\n"
+		"       eunomia monitor --reset\n"
+		"\n"
+		"Hold registered containers to their profiles at run time and report every\n"
+		"violation as a JSON line: syscalls outside the profile, capabilities it never\n"
+		"used, executables it never ran. The checks stay in the kernel (pinned under\n"
+		MON_PIN_DIR ") when the daemon stops, and a new daemon picks them up.\n"
+		"With a monitor already running, --attach registers the container with it and\n"
+		"returns.\n"
+		"\n"
+		"Options:\n"
+		"  -a, --attach CONTAINER   hold a running container (runc or crun id, podman\n"
+		"                           name or id, pid:N) to --profile\n"
+		"  -p, --profile FILE       the profile for --attach\n"
+		"      --kill               end an offending process with SIGKILL\n"
+		"      --block              refuse what the profile does not allow with EPERM\n"
+		"                           (capabilities, executions; needs BPF-LSM)\n"
+		"  -e, --events FILE        append events to FILE, reopened on SIGHUP (default:\n"
+		"                           standard output)\n"
+		"      --runtime-root DIR   state directory of runc/crun for --attach\n"
+		"  -d, --duration SECONDS   stop after SECONDS (the checks stay)\n"
+		"      --reset              unpin every program and map: monitoring ends\n"
+		"  -q, --quiet              print only errors on standard error\n"
+		"  -v, --verbose            libbpf's messages too\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Exit status: 0 done; 2 usage; 3 bad profile; 4 I/O error; 5 container not\n"
+		"found; 6 the kernel lacks what is needed; 7 another monitor runs. See\n"
+		"eunomia-monitor(8).\n");
+}
+
+enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_RUNTIME_ROOT };
+
+static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
+{
+	static const struct option longopts[] = {
+		{ "attach", required_argument, NULL, 'a' },
+		{ "profile", required_argument, NULL, 'p' },
+		{ "events", required_argument, NULL, 'e' },
+		{ "duration", required_argument, NULL, 'd' },
+		{ "kill", no_argument, NULL, OPT_KILL },
+		{ "block", no_argument, NULL, OPT_BLOCK },
+		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:a:p:e:d:qvh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'a':
+			o->attach = optarg;
+			break;
+		case 'p':
+			o->profile = optarg;
+			break;
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'd':
+			errno = 0;
+			o->duration = strtod(optarg, &end);
+			if (errno || end == optarg || *end || !isfinite(o->duration) ||
+			    o->duration <= 0)
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--duration expects a positive number of seconds, "
+					       "not '%s'",
+					       optarg);
+			break;
+		case OPT_KILL:
+			o->kill = true;
+			break;
+		case OPT_BLOCK:
+			o->block = true;
+			break;
+		case OPT_RESET:
+			o->reset = true;
+			break;
+		case OPT_RUNTIME_ROOT:
+			o->runtime_root = optarg;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'v':
+			o->verbose++;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return eu_getopt_fail(c, argv, optind, err);
+		}
+	}
+	if (optind < argc)
+		return eu_fail(err, EU_E_USAGE, 0, "unexpected argument '%s' (see --help)",
+			       argv[optind]);
+	if (!!o->attach != !!o->profile)
+		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
+	if (o->reset && (o->attach || o->kill || o->block))
+		return eu_fail(err, EU_E_USAGE, 0, "--reset takes no other option");
+	return 0;
+}
+
+/* ---- events ---------------------------------------------------------------------- */
+
+static void write_event(struct monitor *d, const struct eu_event *e)
+{
+	struct eu_err err = { 0 };
+
+	if (eu_events_write(d->ev, e, &err) && !d->write_failed) {
+		d->write_failed = true;
+		d->write_err = err;
+	}
+}
+
+static void say(struct monitor *d, enum eu_level level, const char *kind,
+		const struct mon_container *ct, const char *fmt, ...)
+	__attribute__((format(printf, 5, 6)));
+
+static void say(struct monitor *d, enum eu_level level, const char *kind,
+		const struct mon_container *ct, const char *fmt, ...)
+{
+	struct eu_event e = { .level = level, .kind = kind };
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	e.message = msg;
+	if (ct) {
+		e.ct_id = ct->id;
+		e.ct_name = ct->name;
+	}
+	write_event(d, &e);
+}
+
+static const char *action_name(uint32_t a)
+{
+	switch (a) {
+	case MON_ACT_DENIED:
+		return "denied";
+	case MON_ACT_KILLED:
+		return "killed";
+	default:
+		return "alerted";
+	}
+}
+
+static const char *cached_path(struct monitor *d, const struct mon_event *k)
+{
+	unsigned int i;
+
+	if (k->path[0]) {
+		i = d->npaths++ % PATH_CACHE;
+		d->paths[i].hash = k->path_hash;
+		snprintf(d->paths[i].path, sizeof(d->paths[i].path), "%s", k->path);
+		return k->path;
+	}
+	for (i = 0; i < PATH_CACHE && i < d->npaths; i++)
+		if (d->paths[i].hash == k->path_hash)
+			return d->paths[i].path;
+	return NULL;
+}
+
+static struct json_object *detail_of(struct monitor *d, const struct mon_event *k,
+				     const char **key)
+{
+	struct json_object *o = json_object_new_object();
+	_cleanup_free_ char *name = NULL;
+	const char *path;
+
+	if (!o)
+		return NULL;
+	switch (k->kind) {
+	case MON_EV_SYSCALL:
+		*key = "syscall";
+		name = eu_syscall_name((int)k->arch, k->what);
+		if (name)
+			json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "nr", json_object_new_int(k->what));
+		json_object_object_add(o, "arch", json_object_new_string(eu_arch_name((int)k->arch)));
+		break;
+	case MON_EV_CAP:
+		*key = "capability";
+		name = eu_cap_name(k->what);
+		json_object_object_add(o, "name", json_object_new_string(name ? name : "?"));
+		json_object_object_add(o, "granted", json_object_new_boolean(k->ret == 0));
+		break;
+	case MON_EV_EXEC:
+		*key = "exec";
+		path = cached_path(d, k);
+		json_object_object_add(o, "path", path ? json_object_new_string(path) : NULL);
+		break;
+	default:
+		*key = "detail";
+	}
+	return o;
+}
+
+static const char *kind_name(uint32_t k)
+{
+	switch (k) {
+	case MON_EV_SYSCALL:
+		return "syscall";
+	case MON_EV_CAP:
+		return "capability";
+	case MON_EV_EXEC:
+		return "exec";
+	default:
+		return "unknown";
+	}
+}
+
+static void on_event(void *ctx, const struct mon_event *k)
+{
+	struct monitor *d = ctx;
+	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = kind_name(k->kind) };
+	struct mon_container ct;
+	char comm[MON_COMM_LEN + 1], exe[PATH_MAX] = "", link[64];
+	int64_t ns;
+	ssize_t n;
+
+	/* The kernel's monotonic stamp, as wall-clock time. */
+	ns = (int64_t)k->ts_ns - ((int64_t)d->mono0.tv_sec * 1000000000LL + d->mono0.tv_nsec);
+	ns += (int64_t)d->real0.tv_sec * 1000000000LL + d->real0.tv_nsec;
+	e.when.tv_sec = ns / 1000000000LL;
+	e.when.tv_nsec = ns % 1000000000LL;
+	if (mon_container(d->mon, k->ct, &ct) && ct.generation == k->generation) {
+		e.ct_id = ct.id;
+		e.ct_name = ct.name;
+	} else {
+		e.ct_id = "(ended)";
+	}
+	memcpy(comm, k->comm, MON_COMM_LEN);
+	comm[MON_COMM_LEN] = '\0';
+	snprintf(link, sizeof(link), "/proc/%u/exe", k->tgid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	e.pid = (pid_t)k->tgid;
+	e.tid = (pid_t)k->pid;
+	e.comm = comm;
+	e.exe = exe[0] ? exe : NULL;
+	e.detail = detail_of(d, k, &e.detail_key);
+	/* An execution's file is the process's program from then on, as the container names it. */
+	if (k->kind == MON_EV_EXEC && k->path[0])
+		e.exe = k->path;
+	e.action = action_name(k->action);
+	e.count = k->count;
+	write_event(d, &e);
+}
+
+/* ---- containers -------------------------------------------------------------------- */
+
+/* --attach: the profile and the container, checked before anything is loaded. */
+static int load_attach(const struct monitor_opts *o, struct eu_profile **p,
+		       struct eu_container *ct, struct eu_err *err)
+{
+	if (!o->attach)
+		return 0;
+	return eu_profile_load(o->profile, p, err) ||
+			       eu_container_lookup(o->attach, o->runtime_root, ct, err)
+		       ? -1
+		       : 0;
+}
+
+static int attach_container(struct monitor *d, const struct eu_container *ct,
+			    const struct eu_profile *p, bool announce, struct eu_err *err)
+{
+	struct mon_container info;
+	uint32_t slot;
+
+	if (mon_register(d->mon, ct, p, d->o->profile, &slot, err))
+		return -1;
+	if (announce && mon_container(d->mon, slot, &info)) {
+		d->known[slot] = info.generation;
+		say(d, EU_LEVEL_INFO, "container", &info,
+		    "held to %s: %zu syscalls, %zu executables (init pid %d)", d->o->profile,
+		    eu_profile_syscall_total(p, -1), p->execs.n, (int)ct->pid);
+	}
+	if (!announce && !d->o->quiet)
+		fprintf(stderr, PROG ": %s registered with the running monitor, held to %s\n",
+			d->o->attach, d->o->profile);
+	return 0;
+}
+
+/*
+ * Containers registered by others (monitor --attach, the OCI hook) are
+ * announced; those whose processes are all gone leave their slot.
+ */
+static void scan_containers(struct monitor *d)
+{
+	struct mon_stats st;
+	struct mon_container ct;
+	struct eu_err err = { 0 };
+
+	if (mon_stats(d->mon, &st))
+		return;
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
+		if (!mon_container(d->mon, i, &ct)) {
+			d->known[i] = 0;
+			continue;
+		}
+		if (d->known[i] != ct.generation) {
+			d->known[i] = ct.generation;
+			say(d, EU_LEVEL_INFO, "container", &ct, "held to %s (init pid %u)", ct.profile,
+			    ct.pid);
+		}
+		if (st.live[i] > 0 || (ct.pid && kill((pid_t)ct.pid, 0) == 0))
+			continue; /* alive, or registered and not counted yet */
+		if (mon_release(d->mon, i, &err))
+			say(d, EU_LEVEL_WARNING, "monitor", &ct, "%s", err.msg);
+		else
+			say(d, EU_LEVEL_INFO, "container", &ct, "ended; its policy is removed");
+		d->known[i] = 0;
+	}
+	if (st.events_dropped > d->dropped_seen) {
+		say(d, EU_LEVEL_WARNING, "monitor", NULL,
+		    "%" PRIu64 " events could not be written (ring buffer full); their violations "
+		    "are counted in later events",
+		    (uint64_t)(st.events_dropped - d->dropped_seen));
+		d->dropped_seen = st.events_dropped;
+	}
+}
+
+static void announce_start(struct monitor *d)
+{
+	struct mon_container ct;
+	struct mon_info in;
+	struct mon_stats st;
+	unsigned int held = 0;
+
+	mon_info(d->mon, &in);
+	say(d, EU_LEVEL_INFO, "monitor",
+	    NULL,
+	    "started: syscalls via %s, capabilities via %s, executions via %s; %s%s; %u "
+	    "programs attached now, %u already held by the kernel",
+	    in.sys_hook, in.cap_hook ? in.cap_hook : "nothing (no cap_capable tracepoint)",
+	    in.lsm ? "lsm/bprm_check_security" : "tp_btf/sched_process_exec",
+	    in.lsm ? "BPF-LSM: violations can be refused" : "no BPF-LSM: alerts only",
+	    d->o->kill ? ", offenders are killed" : (d->o->block ? ", violations are refused" : ""),
+	    in.links_created, in.links_reused);
+	if (mon_stats(d->mon, &st) == 0)
+		d->dropped_seen = st.events_dropped;
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (mon_container(d->mon, i, &ct)) {
+			held++;
+			d->known[i] = ct.generation;
+			say(d, EU_LEVEL_INFO, "container", &ct, "still held to %s (registered earlier)",
+			    ct.profile);
+		}
+	if (!d->o->quiet)
+		fprintf(stderr, PROG ": monitoring (%s), %u containers already held\n",
+			in.lsm ? "BPF-LSM" : "tracepoints, alerts only", held);
+}
+
+/* ---- the daemon ----------------------------------------------------------------------- */
+
+static double elapsed(const struct timespec *t0)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
+}
+
+static int loop(struct monitor *d, int sigfd, struct eu_err *err)
+{
+	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
+	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
+	_cleanup_close_ int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	struct epoll_event ev = { .events = EPOLLIN };
+	int fds[3] = { sigfd, tfd, mon_epoll_fd(d->mon) };
+
+	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "setting up the event loop");
+	for (int i = 0; i < 3; i++) {
+		ev.data.fd = fds[i];
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
+			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	}
+	for (;;) {
+		struct epoll_event evs[4];
+		int n = epoll_wait(ep, evs, EU_ARRAY_SIZE(evs), -1);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
+		for (int i = 0; i < n; i++) {
+			int fd = evs[i].data.fd;
+
+			if (fd == sigfd) {
+				struct signalfd_siginfo si;
+
+				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					if (si.ssi_signo != SIGHUP)
+						return 0;
+					if (eu_events_reopen(d->ev, err))
+						return -1;
+				}
+			} else if (fd == tfd) {
+				uint64_t ticks;
+
+				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
+					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
+				if (mon_flush(d->mon, err))
+					return -1;
+				mon_consume(d->mon);
+				scan_containers(d);
+				if (d->o->duration > 0 && elapsed(&d->mono0) >= d->o->duration)
+					return 0;
+			} else if (mon_consume(d->mon) < 0) {
+				return eu_fail(err, EU_E_KERNEL, errno, "reading the BPF ring buffer");
+			}
+			if (d->write_failed) {
+				*err = d->write_err;
+				return -1;
+			}
+		}
+	}
+}
+
+/* The kernel keeps holding registered containers; with none, nothing stays attached. */
+static void stop(struct monitor *d, struct eu_err *err)
+{
+	struct mon_container ct;
+	unsigned int held = 0;
+
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		held += mon_container(d->mon, i, &ct);
+	if (held) {
+		say(d, EU_LEVEL_INFO, "monitor", NULL,
+		    "stopped; the kernel keeps holding %u containers", held);
+		return;
+	}
+	mon_close(d->mon);
+	d->mon = NULL;
+	if (mon_reset(err))
+		say(d, EU_LEVEL_WARNING, "monitor", NULL, "stopped, but %s", err->msg);
+	else
+		say(d, EU_LEVEL_INFO, "monitor", NULL, "stopped; no container was held, so "
+						       "nothing stays attached");
+}
+
+/* One daemon at a time: the lock says whether this process is it. */
+static int take_lock(int *fd, bool *held_elsewhere, struct eu_err *err)
+{
+	*held_elsewhere = false;
+	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+		return eu_fail(err, EU_E_IO, errno, "cannot create " RUN_DIR);
+	*fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot open " LOCK_FILE);
+	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
+		if (errno != EWOULDBLOCK)
+			return eu_fail(err, EU_E_IO, errno, "cannot lock " LOCK_FILE);
+		*held_elsewhere = true;
+	}
+	return 0;
+}
+
+static int run(const struct monitor_opts *o, struct eu_err *err)
+{
+	struct monitor d = { .o = o };
+	struct mon_opts mo = { .kill = o->kill, .block = o->block, .verbose = o->verbose > 0,
+			       .on_event = on_event, .ctx = &d };
+	_cleanup_close_ int lock = -1, sigfd = -1;
+	struct eu_container ct = { 0 };
+	struct eu_profile *p = NULL;
+	bool elsewhere;
+	sigset_t mask;
+	int rc = -1;
+
+	if (load_attach(o, &p, &ct, err) || take_lock(&lock, &elsewhere, err))
+		goto out;
+	if (elsewhere) {
+		if (!o->attach) {
+			eu_fail(err, EU_E_RUNTIME, 0,
+				"a monitor is already running (it holds " LOCK_FILE "); register a "
+				"container with it with --attach");
+			goto out;
+		}
+		if (o->kill || o->block || o->events) {
+			eu_fail(err, EU_E_USAGE, 0,
+				"a monitor is already running: --kill, --block and --events are its "
+				"own; give only --attach and --profile");
+			goto out;
+		}
+		mo.register_only = true;
+	}
+	if (mon_open(&d.mon, &mo, err))
+		goto out;
+	if (elsewhere) {
+		rc = attach_container(&d, &ct, p, false, err);
+		goto out;
+	}
+	if (eu_events_open(o->events, &d.ev, err))
+		goto out;
+	sigemptyset(&mask);
+	sigaddset(&mask, SIGINT);
+	sigaddset(&mask, SIGTERM);
+	sigaddset(&mask, SIGHUP);
+	sigprocmask(SIG_BLOCK, &mask, NULL);
+	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
+	if (sigfd < 0) {
+		eu_fail(err, EU_E_INTERNAL, errno, "signalfd");
+		goto out;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &d.mono0);
+	clock_gettime(CLOCK_REALTIME, &d.real0);
+	announce_start(&d);
+	if (o->attach && attach_container(&d, &ct, p, true, err))
+		goto out;
+	if (d.write_failed) {
+		*err = d.write_err;
+		goto out;
+	}
+	rc = loop(&d, sigfd, err);
+	if (!rc) {
+		mon_consume(d.mon);
+		stop(&d, err);
+	}
+out:
+	eu_events_close(d.ev);
+	mon_close(d.mon);
+	eu_profile_free(p);
+	eu_container_free(&ct);
+	return rc;
+}
+
+int cmd_monitor(int argc, char **argv)
+{
+	struct monitor_opts o = { 0 };
+	struct eu_err err = { 0 };
+
+	if (parse_args(argc, argv, &o, &err))
+		return eu_report(&err, PROG);
+	if (o.reset) {
+		if (mon_reset(&err))
+			return eu_report(&err, PROG);
+		if (!o.quiet)
+			fprintf(stderr, PROG ": unpinned everything under " MON_PIN_DIR "\n");
+		return 0;
+	}
+	if (run(&o, &err))
+		return eu_report(&err, PROG);
+	return 0;
+}

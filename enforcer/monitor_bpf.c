@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The monitor's kernel side from user space (see monitor_bpf.h). */
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "bpf_probe.h"
+#include "cleanup.h"
+#include "ksyms.h"
+#include "monitor.h" /* before the skeleton, which uses its structs */
+#include "monitor.skel.h"
+#include "monitor_bpf.h"
+#include "syscalls.h"
+
+struct mon {
+	struct monitor_bpf *skel;
+	struct ring_buffer *rb;
+	struct bpf_link *seed_link, *flush_link;
+	struct mon_info info;
+	mon_event_fn on_event;
+	void *ctx;
+};
+
+static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+}
+
+static int handle_event(void *ctx, void *data, size_t size)
+{
+	struct mon *m = ctx;
+
+	if (size >= sizeof(struct mon_event) && m->on_event)
+		m->on_event(m->ctx, data);
+	return 0;
+}
+
+/* Which programs this kernel takes, best first; fails when it cannot follow processes. */
+static int probe(struct mon *m, struct eu_err *err)
+{
+	struct eu_probes *p = eu_probes_new();
+	int rc = 0;
+
+	if (!p)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
+	if (!eu_probe_task_storage(p) || !eu_probe_iter_task(p) ||
+	    !eu_probe_tp_btf(p, "sched_process_fork") || !eu_probe_tp_btf(p, "sched_process_exec") ||
+	    !eu_probe_tp_btf(p, "sched_process_exit")) {
+		rc = eu_fail(err, EU_E_KERNEL, 0,
+			     "this kernel cannot follow processes with BPF (task storage, task "
+			     "iterators and BTF tracepoints on sched_process_fork/exec/exit are "
+			     "needed: Linux 5.11 or later with BTF)");
+		goto out;
+	}
+	if (eu_probe_tp_btf(p, "sys_enter"))
+		m->info.sys_hook = "tp_btf/sys_enter";
+	else if (eu_probe_raw_tp(p, "sys_enter"))
+		m->info.sys_hook = "raw_tp/sys_enter";
+	else {
+		rc = eu_fail(err, EU_E_KERNEL, 0,
+			     "this kernel refused tp_btf and raw_tp on sys_enter: syscalls cannot "
+			     "be checked");
+		goto out;
+	}
+	m->info.lsm = eu_probe_lsm(p, "capable") && eu_probe_lsm(p, "bprm_check_security");
+	if (m->info.lsm)
+		m->info.cap_hook = "lsm/capable";
+	else if (eu_probe_tp_btf(p, "cap_capable"))
+		m->info.cap_hook = "tp_btf/cap_capable";
+out:
+	eu_probes_free(p);
+	return rc;
+}
+
+/* Pin path of a program's link. */
+static void link_path(const struct bpf_program *prog, char *buf, size_t size)
+{
+	snprintf(buf, size, MON_PIN_DIR "/link_%s", bpf_program__name(prog));
+}
+
+/*
+ * Attach each program, unless an earlier daemon's link is pinned: that one
+ * keeps running (on the same pinned maps) and is left alone.
+ */
+static int attach(struct mon *m, struct eu_err *err)
+{
+	struct bpf_program *prog;
+	char path[256];
+
+	bpf_object__for_each_program(prog, m->skel->obj) {
+		struct bpf_link *link;
+		struct stat st;
+		int rc;
+
+		if (!bpf_program__autoload(prog) || prog == m->skel->progs.mon_seed ||
+		    prog == m->skel->progs.mon_flush)
+			continue;
+		link_path(prog, path, sizeof(path));
+		if (stat(path, &st) == 0) {
+			m->info.links_reused++;
+			continue;
+		}
+		link = bpf_program__attach(prog);
+		if (!link)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s",
+				       bpf_program__name(prog));
+		rc = bpf_link__pin(link, path);
+		bpf_link__destroy(link); /* the pin holds it */
+		if (rc)
+			return eu_fail(err, EU_E_KERNEL, -rc, "cannot pin %s", path);
+		m->info.links_created++;
+	}
+	return 0;
+}
+
+/* config[0]: the answer to violations, the interval, the unaudited functions' addresses. */
+static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *err)
+{
+	int fd = bpf_map__fd(m->skel->maps.mon_config);
+	struct eu_krange r[EU_NOAUDIT_FUNCS];
+	struct mon_config c = { 0 }, old;
+	struct eu_err kerr = { 0 };
+	__u32 key = 0;
+	size_t found;
+
+	if (bpf_map_lookup_elem(fd, &key, &old))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the monitor's configuration");
+	if (old.abi && old.abi != MON_ABI)
+		return eu_fail(err, EU_E_KERNEL, 0,
+			       "the maps pinned under %s are of another eunomia version; remove "
+			       "them with 'eunomia monitor --reset'",
+			       MON_PIN_DIR);
+	if (o->register_only)
+		return 0;
+	c.abi = MON_ABI;
+	c.flags = (o->kill ? MON_C_KILL : 0) | (o->block ? MON_C_BLOCK : 0);
+	c.interval_ns = 1000000000ULL;
+	if (eu_ksyms_ranges(eu_noaudit_funcs, EU_NOAUDIT_FUNCS, r, &found, &kerr) == 0) {
+		for (size_t i = 0; i < EU_NOAUDIT_FUNCS && i < MON_NOAUDIT_RANGES; i++) {
+			c.noaudit[i][0] = r[i].start;
+			c.noaudit[i][1] = r[i].end;
+		}
+	} else if (m->info.cap_hook && strstr(m->info.cap_hook, "tp_btf")) {
+		fprintf(stderr,
+			"eunomia monitor: warning: %s; capability checks the kernel does not audit "
+			"cannot be told apart and may be reported\n",
+			kerr.msg);
+	}
+	if (bpf_map_update_elem(fd, &key, &c, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot write the monitor's configuration");
+	return 0;
+}
+
+int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
+{
+	struct mon *m = calloc(1, sizeof(*m));
+	struct monitor_bpf *s;
+	int rc;
+
+	if (!m)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating the monitor");
+	m->on_event = o->on_event;
+	m->ctx = o->ctx;
+	libbpf_set_print(o->verbose ? print_verbose : print_quiet);
+	if (probe(m, err) || eu_ensure_bpffs(err))
+		goto fail;
+	if (o->block && !m->info.lsm) {
+		eu_fail(err, EU_E_KERNEL, 0,
+			"--block needs BPF-LSM, which this kernel does not offer (bpf is not in "
+			"/sys/kernel/security/lsm, or LSM programs are refused); --kill ends "
+			"offenders instead");
+		goto fail;
+	}
+	if ((mkdir("/sys/fs/bpf/eunomia", 0700) < 0 && errno != EEXIST) ||
+	    (mkdir(MON_PIN_DIR, 0700) < 0 && errno != EEXIST)) {
+		eu_fail(err, EU_E_KERNEL, errno, "cannot create " MON_PIN_DIR);
+		goto fail;
+	}
+	{
+		LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = MON_PIN_DIR);
+
+		m->skel = s = monitor_bpf__open_opts(&opts);
+	}
+	if (!s) {
+		eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
+		goto fail;
+	}
+	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, !strcmp(m->info.sys_hook, "tp_btf/sys_enter"));
+	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !strcmp(m->info.sys_hook, "raw_tp/sys_enter"));
+	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);
+	bpf_program__set_autoattach(s->progs.mon_seed, false);
+	bpf_program__set_autoattach(s->progs.mon_flush, false);
+	s->rodata->exec_lsm = m->info.lsm;
+	rc = monitor_bpf__load(s);
+	if (rc) {
+		eu_fail(err, EU_E_KERNEL, -rc,
+			"the kernel refused the monitor's BPF programs, or maps pinned under "
+			MON_PIN_DIR " do not match them (run with -v for libbpf's reasons; "
+			"'eunomia monitor --reset' removes old pins)");
+		goto fail;
+	}
+	if (write_config(m, o, err) || (!o->register_only && attach(m, err)))
+		goto fail;
+	m->seed_link = bpf_program__attach_iter(s->progs.mon_seed, NULL);
+	{
+		union bpf_iter_link_info li = { .map.map_fd = bpf_map__fd(s->maps.mon_rates) };
+		LIBBPF_OPTS(bpf_iter_attach_opts, io, .link_info = &li, .link_info_len = sizeof(li));
+
+		m->flush_link = bpf_program__attach_iter(s->progs.mon_flush, &io);
+	}
+	if (!m->seed_link || !m->flush_link) {
+		eu_fail(err, EU_E_KERNEL, errno, "cannot create the monitor's iterators");
+		goto fail;
+	}
+	m->rb = ring_buffer__new(bpf_map__fd(s->maps.mon_events), handle_event, m, NULL);
+	if (!m->rb) {
+		eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's ring buffer");
+		goto fail;
+	}
+	*out = m;
+	return 0;
+fail:
+	mon_close(m);
+	return -1;
+}
+
+void mon_close(struct mon *m)
+{
+	if (!m)
+		return;
+	ring_buffer__free(m->rb);
+	bpf_link__destroy(m->seed_link);
+	bpf_link__destroy(m->flush_link);
+	monitor_bpf__destroy(m->skel);
+	free(m);
+}
+
+void mon_info(const struct mon *m, struct mon_info *info)
+{
+	*info = m->info;
+}
+
+static int run_iter(struct bpf_link *link, const char *what, struct eu_err *err)
+{
+	_cleanup_close_ int fd = bpf_iter_create(bpf_link__fd(link));
+	char buf[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot run the %s iterator", what);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		;
+	if (n < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "the %s iterator failed", what);
+	return 0;
+}
+
+bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out)
+{
+	struct mon_policy p;
+
+	if (slot >= MON_MAX_CTS ||
+	    bpf_map_lookup_elem(bpf_map__fd(m->skel->maps.mon_policies), &slot, &p) ||
+	    !(p.flags & MON_P_ACTIVE) ||
+	    bpf_map_lookup_elem(bpf_map__fd(m->skel->maps.mon_containers), &slot, out))
+		return false;
+	return true;
+}
+
+/* The slot of container `id`, else a free one; -1 when all are taken. */
+static int find_slot(struct mon *m, const char *id)
+{
+	struct mon_container c;
+	int free_slot = -1;
+
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
+		if (!mon_container(m, i, &c)) {
+			if (free_slot < 0)
+				free_slot = (int)i;
+			continue;
+		}
+		if (!strcmp(c.id, id))
+			return (int)i;
+	}
+	return free_slot;
+}
+
+static void copy_str(char *dst, size_t size, const char *src)
+{
+	snprintf(dst, size, "%s", src ? src : "");
+}
+
+/* Remove the slot's executables (keys carry the slot). */
+static int drop_execs(struct mon *m, uint32_t slot, struct eu_err *err)
+{
+	int fd = bpf_map__fd(m->skel->maps.mon_execs);
+	struct mon_exec_key *key = calloc(2, sizeof(*key));
+	struct mon_exec_key *next = key ? key + 1 : NULL;
+	void *prev = NULL;
+
+	if (!key)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the executables map");
+	while (bpf_map_get_next_key(fd, prev, next) == 0) {
+		*key = *next;
+		if (key->ct == slot) {
+			bpf_map_delete_elem(fd, key);
+			prev = NULL; /* start over: the walk's position is gone */
+			continue;
+		}
+		prev = key;
+	}
+	free(key);
+	return 0;
+}
+
+static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0);
+	pol->caps = p->caps_used;
+	pol->caps_denied = p->caps_denied;
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		if (!p->arch[a].present)
+			continue;
+		pol->arch_present |= 1u << a;
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			pol->syscalls[a][w] = p->arch[a].bits[w];
+	}
+	/* A syscall allowed under conditions is allowed here: arguments are seccomp's to judge. */
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct eu_rule *r = &p->rules[i];
+
+		if (!r->errnum && r->arch >= 0 && r->arch < EU_ARCH_COUNT && r->nr >= 0 &&
+		    r->nr < EU_NR_MAX)
+			pol->syscalls[r->arch][r->nr / 64] |= 1ULL << (r->nr % 64);
+	}
+}
+
+int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
+		 const char *profile_path, uint32_t *out_slot, struct eu_err *err)
+{
+	struct monitor_bpf *s = m->skel;
+	struct mon_exec_key *key;
+	struct mon_container info = { 0 };
+	struct mon_policy pol;
+	struct timespec now;
+	uint32_t own_mntns = 0, slot;
+	char idbuf[32];
+	int i;
+	__u8 one = 1;
+
+	snprintf(idbuf, sizeof(idbuf), "pid:%d", (int)ct->pid);
+	i = find_slot(m, ct->id ? ct->id : idbuf);
+	if (i < 0)
+		return eu_fail(err, EU_E_RUNTIME, 0,
+			       "the monitor already holds %d containers, its most", MON_MAX_CTS);
+	slot = (uint32_t)i;
+	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err))
+		return -1;
+	/* Replace whatever the slot held: first make it inactive, then rebuild. */
+	policy_from_profile(p, &pol);
+	clock_gettime(CLOCK_REALTIME, &now);
+	pol.generation = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	if (mon_release(m, slot, err))
+		return -1;
+	if (ct->id)
+		copy_str(info.id, sizeof(info.id), ct->id);
+	else
+		snprintf(info.id, sizeof(info.id), "pid:%d", (int)ct->pid);
+	copy_str(info.name, sizeof(info.name), ct->name ? ct->name : info.id);
+	copy_str(info.profile, sizeof(info.profile), profile_path);
+	info.pid = (uint32_t)ct->pid;
+	info.mntns = ct->mntns != own_mntns ? ct->mntns : 0;
+	info.generation = pol.generation;
+	key = calloc(1, sizeof(*key));
+	if (!key)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "registering a container");
+	for (size_t e = 0; e < p->execs.n; e++) {
+		memset(key, 0, sizeof(*key));
+		key->ct = slot;
+		copy_str(key->path, sizeof(key->path), p->execs.v[e]);
+		if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_execs), key, &one, BPF_ANY)) {
+			free(key);
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot store the executables of %s",
+				       info.id);
+		}
+	}
+	free(key);
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info, BPF_ANY) ||
+	    (info.mntns &&
+	     bpf_map_update_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns, &slot, BPF_ANY)) ||
+	    bpf_map_update_elem(bpf_map__fd(s->maps.mon_policies), &slot, &pol, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot store the policy of %s", info.id);
+	/* Its processes: the init, its descendants, and whatever lives in its mount namespace. */
+	s->bss->seed_ct = slot;
+	s->bss->seed_tgid = (__u32)ct->pid;
+	s->bss->seed_mntns = info.mntns;
+	if (run_iter(m->seed_link, "task", err) || run_iter(m->seed_link, "task", err))
+		return -1;
+	*out_slot = slot;
+	return 0;
+}
+
+int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)
+{
+	struct monitor_bpf *s = m->skel;
+	struct mon_container info;
+	struct mon_policy off = { 0 };
+
+	if (slot >= MON_MAX_CTS)
+		return 0;
+	if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_policies), &slot, &off, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a policy");
+	if (!bpf_map_lookup_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info) && info.mntns) {
+		__u32 *cur = NULL, v;
+
+		if (!bpf_map_lookup_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns, &v))
+			cur = &v;
+		if (cur && *cur == slot)
+			bpf_map_delete_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns);
+	}
+	memset(&info, 0, sizeof(info));
+	bpf_map_update_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info, BPF_ANY);
+	return drop_execs(m, slot, err);
+}
+
+int mon_flush(struct mon *m, struct eu_err *err)
+{
+	return run_iter(m->flush_link, "flush", err);
+}
+
+int mon_epoll_fd(const struct mon *m)
+{
+	return ring_buffer__epoll_fd(m->rb);
+}
+
+int mon_consume(struct mon *m)
+{
+	return ring_buffer__consume(m->rb);
+}
+
+int mon_stats(struct mon *m, struct mon_stats *out)
+{
+	__u32 key = 0;
+
+	return bpf_map_lookup_elem(bpf_map__fd(m->skel->maps.mon_stats), &key, out);
+}
+
+int mon_reset(struct eu_err *err)
+{
+	_cleanup_closedir_ DIR *d = opendir(MON_PIN_DIR);
+	struct dirent *de;
+
+	if (!d)
+		return errno == ENOENT ? 0 : eu_fail(err, EU_E_IO, errno, "cannot read " MON_PIN_DIR);
+	while ((de = readdir(d)))
+		if (de->d_name[0] != '.' && unlinkat(dirfd(d), de->d_name, 0) < 0)
+			return eu_fail(err, EU_E_IO, errno, "cannot remove " MON_PIN_DIR "/%s",
+				       de->d_name);
+	if (rmdir(MON_PIN_DIR) < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot remove " MON_PIN_DIR);
+	return 0;
+}

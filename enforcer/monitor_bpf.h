@@ -1,0 +1,72 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The monitor's kernel side, from user space: probe, load (or find pinned
+ * under /sys/fs/bpf/eunomia/monitor), attach and pin, register containers,
+ * flush suppressed counts, read events. The daemon (monitor.c) only talks to
+ * this interface.
+ */
+#ifndef EUNOMIA_MONITOR_BPF_H
+#define EUNOMIA_MONITOR_BPF_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "errors.h"
+#include "monitor.h"
+#include "profile.h"
+
+#define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
+
+struct mon;
+
+typedef void (*mon_event_fn)(void *ctx, const struct mon_event *e);
+
+struct mon_opts {
+	bool kill;  /* SIGKILL offenders */
+	bool block; /* refuse with EPERM where BPF-LSM allows */
+	bool register_only; /* a daemon runs: leave its configuration and programs alone */
+	bool verbose;
+	mon_event_fn on_event;
+	void *ctx;
+};
+
+/* What was loaded or found, for the start-up message. */
+struct mon_info {
+	bool lsm;		/* BPF-LSM programs check capabilities and executions */
+	const char *sys_hook;	/* tp_btf or raw_tp */
+	const char *cap_hook;	/* lsm/capable, tp_btf/cap_capable or NULL: none */
+	unsigned int links_reused;  /* programs already attached by an earlier daemon */
+	unsigned int links_created; /* attached and pinned now */
+};
+
+int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err);
+void mon_close(struct mon *m);
+void mon_info(const struct mon *m, struct mon_info *info);
+
+/*
+ * Hold a container to a profile: its policy, executables and identity go
+ * into the pinned maps, then its processes are registered. A container
+ * already registered (same id) gets the new profile in its slot.
+ */
+int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
+		 const char *profile_path, uint32_t *slot, struct eu_err *err);
+
+/* Forget slot `slot`: its policy, executables and mount namespace. */
+int mon_release(struct mon *m, uint32_t slot, struct eu_err *err);
+
+/* The identity of a slot; false when the slot holds no container. */
+bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out);
+
+/* Write events for violations suppressed longer than the interval. */
+int mon_flush(struct mon *m, struct eu_err *err);
+
+int mon_epoll_fd(const struct mon *m);
+int mon_consume(struct mon *m);
+
+int mon_stats(struct mon *m, struct mon_stats *out);
+
+/* Unpin everything: programs detach once no daemon holds them. */
+int mon_reset(struct eu_err *err);
+
+#endif

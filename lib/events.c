@@ -1,0 +1,174 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The JSON-lines event stream (see events.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "events.h"
+#include "file.h"
+
+struct eu_events {
+	char *path; /* NULL: standard output */
+	int fd;
+};
+
+static const char *const levels[] = { [EU_LEVEL_INFO] = "info",
+				      [EU_LEVEL_WARNING] = "warning",
+				      [EU_LEVEL_ALERT] = "alert" };
+
+const char *eu_level_name(enum eu_level l)
+{
+	return (unsigned)l < EU_ARRAY_SIZE(levels) ? levels[l] : "info";
+}
+
+static int open_file(struct eu_events *ev, struct eu_err *err)
+{
+	int fd = open(ev->path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+
+	if (fd < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot open the event file %s", ev->path);
+	if (ev->fd >= 0)
+		close(ev->fd);
+	ev->fd = fd;
+	return 0;
+}
+
+int eu_events_open(const char *path, struct eu_events **out, struct eu_err *err)
+{
+	struct eu_events *ev = calloc(1, sizeof(*ev));
+
+	if (!ev)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "opening the event stream");
+	ev->fd = -1;
+	if (!path || !strcmp(path, "-")) {
+		ev->fd = STDOUT_FILENO;
+		*out = ev;
+		return 0;
+	}
+	ev->path = strdup(path);
+	if (!ev->path || open_file(ev, err)) {
+		if (!ev->path)
+			eu_fail(err, EU_E_INTERNAL, ENOMEM, "opening the event stream");
+		free(ev->path);
+		free(ev);
+		return -1;
+	}
+	*out = ev;
+	return 0;
+}
+
+int eu_events_reopen(struct eu_events *ev, struct eu_err *err)
+{
+	return ev->path ? open_file(ev, err) : 0;
+}
+
+void eu_events_close(struct eu_events *ev)
+{
+	if (!ev)
+		return;
+	if (ev->path && ev->fd >= 0)
+		close(ev->fd);
+	free(ev->path);
+	free(ev);
+}
+
+/* json-c's add fails only without memory; one flag says so for the whole object. */
+static void add(struct json_object *o, const char *key, struct json_object *v, bool *oom)
+{
+	if (!v || json_object_object_add(o, key, v)) {
+		json_object_put(v);
+		*oom = true;
+	}
+}
+
+static void add_str(struct json_object *o, const char *key, const char *s, bool *oom)
+{
+	if (s)
+		add(o, key, json_object_new_string(s), oom);
+}
+
+static void format_time(const struct timespec *t, char *buf, size_t size)
+{
+	struct timespec now;
+	struct tm tm;
+	char sec[32];
+
+	if (!t->tv_sec && !t->tv_nsec) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		t = &now;
+	}
+	gmtime_r(&t->tv_sec, &tm);
+	strftime(sec, sizeof(sec), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(buf, size, "%s.%06dZ", sec, (int)(t->tv_nsec / 1000 % 1000000));
+}
+
+int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_err *err)
+{
+	struct json_object *o = json_object_new_object(), *sub;
+	struct json_object *detail = e->detail;
+	bool oom = !o;
+	char when[48], *line;
+	const char *text;
+	size_t len;
+	int rc = 0;
+
+	if (oom) {
+		json_object_put(detail);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "writing an event");
+	}
+	format_time(&e->when, when, sizeof(when));
+	add_str(o, "time", when, &oom);
+	add_str(o, "level", eu_level_name(e->level), &oom);
+	add_str(o, "kind", e->kind, &oom);
+	if (e->ct_id || e->ct_name) {
+		sub = json_object_new_object();
+		if (sub) {
+			add_str(sub, "id", e->ct_id, &oom);
+			add_str(sub, "name", e->ct_name, &oom);
+		}
+		add(o, "container", sub, &oom);
+	}
+	if (e->pid) {
+		sub = json_object_new_object();
+		if (sub) {
+			add(sub, "pid", json_object_new_int(e->pid), &oom);
+			add(sub, "tid", json_object_new_int(e->tid ? e->tid : e->pid), &oom);
+			add_str(sub, "comm", e->comm, &oom);
+			add_str(sub, "exe", e->exe, &oom);
+		}
+		add(o, "process", sub, &oom);
+	}
+	if (detail)
+		add(o, e->detail_key ? e->detail_key : "detail", detail, &oom);
+	add_str(o, "action", e->action, &oom);
+	if (e->count) {
+		add(o, "count", json_object_new_uint64(e->count), &oom);
+		add(o, "suppressed", json_object_new_uint64(e->count - 1), &oom);
+	}
+	add_str(o, "message", e->message, &oom);
+	if (oom) {
+		json_object_put(o);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "writing an event");
+	}
+	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE);
+	/* One write per line: readers of an appended file never see half an event. */
+	line = text ? malloc(strlen(text) + 2) : NULL;
+	if (!line) {
+		json_object_put(o);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "writing an event");
+	}
+	len = strlen(text);
+	memcpy(line, text, len);
+	line[len++] = '\n';
+	if (eu_write_all(ev->fd, line, len) < 0)
+		rc = eu_fail(err, EU_E_IO, errno, "cannot write an event to %s",
+			     ev->path ? ev->path : "standard output");
+	free(line);
+	json_object_put(o);
+	return rc;
+}

@@ -1,0 +1,61 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The event stream: one JSON object per line (json-c), one schema for every
+ * kind, to standard output or appended to a file that logrotate may move
+ * (reopened on request, e.g. on SIGHUP).
+ *
+ *   {"time": "2026-11-25T16:00:00.123456Z", "level": "alert", "kind": "syscall",
+ *    "container": {"id": "...", "name": "..."},
+ *    "process": {"pid": 42, "tid": 42, "comm": "sh", "exe": "/bin/busybox"},
+ *    "syscall": {"name": "mkdir", "nr": 83, "arch": "x86_64"},
+ *    "action": "alerted", "count": 3, "suppressed": 2}
+ */
+#ifndef EUNOMIA_EVENTS_H
+#define EUNOMIA_EVENTS_H
+
+#include <json-c/json.h>
+#include <stdint.h>
+#include <sys/types.h>
+#include <time.h>
+
+#include "errors.h"
+
+enum eu_level {
+	EU_LEVEL_INFO = 0,
+	EU_LEVEL_WARNING,
+	EU_LEVEL_ALERT,
+};
+
+const char *eu_level_name(enum eu_level l);
+
+struct eu_event {
+	struct timespec when;	/* CLOCK_REALTIME; zero: now */
+	enum eu_level level;
+	const char *kind;	/* syscall, capability, exec, container, monitor, ... */
+	const char *ct_id;	/* NULL: not about a container */
+	const char *ct_name;
+	pid_t pid;		/* 0: not about a process */
+	pid_t tid;
+	const char *comm;
+	const char *exe;
+	const char *detail_key; /* the object saying what was attempted, e.g. "syscall" */
+	struct json_object *detail; /* taken by eu_events_write() */
+	const char *action;	/* alerted, denied, killed; NULL for none */
+	uint64_t count;		/* violations this event stands for; 0: not counted */
+	const char *message;	/* for info and warnings */
+};
+
+struct eu_events;
+
+/* Write to `path` (appending, created 0600), or standard output for NULL or "-". */
+int eu_events_open(const char *path, struct eu_events **out, struct eu_err *err);
+
+/* Open the file again by name (after logrotate moved it). */
+int eu_events_reopen(struct eu_events *ev, struct eu_err *err);
+
+/* One line; fails only when it cannot be written. */
+int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_err *err);
+
+void eu_events_close(struct eu_events *ev);
+
+#endif

@@ -1,0 +1,170 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# eunomia monitor on this machine, for real: runc containers held to learned profiles
+# through the tracepoint fallback (this kernel refuses BPF-LSM programs). The monitor's
+# state is global (pinned under /sys/fs/bpf/eunomia/monitor): each test resets it.
+
+load helpers
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-monitor.XXXXXX)
+	CONTAINERS=()
+	DAEMONS=()
+	"$EUNOMIA" monitor --reset -q
+}
+
+teardown() {
+	local c
+	for c in "${DAEMONS[@]}"; do kill "$c" 2>/dev/null || true; done
+	for c in "${DAEMONS[@]}"; do wait_gone "$c" 10 || kill -9 "$c" 2>/dev/null || true; done
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	"$EUNOMIA" monitor --reset -q || true
+	rm -rf "$WORK"
+}
+
+# The container's script: benign work, then, once /shared/go exists, what ACTION says.
+# Learned with ACTION=true, so the profile has the loop and never the action.
+script() {
+	printf '%s' "echo hello >/tmp/f; while [ ! -e /shared/go ]; do sleep 0.05; done; $1; echo after >/shared/after; sleep 0.3"
+}
+
+# bundle DIR ACTION: a busybox bundle (with sysprobe) allowed CAP_CHOWN, running script ACTION.
+bundle() {
+	make_bundle "$1" "$(script "$2")" CAP_CHOWN
+	cp "$SYSPROBE" "$1/rootfs/bin/sysprobe"
+}
+
+# learned PROFILE: a profile of the benign script, learned through the hook.
+learned() {
+	mkdir -p "$WORK/profiles" "$WORK/state"
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	bundle "$WORK/learn" true
+	add_hook "$WORK/learn" "io.eunomia.learn=$1"
+	learning_filter "$WORK/learn"
+	CONTAINERS+=(monitor-learn-$$)
+	# the wait loop runs a while, as it will when monitored
+	(sleep 1; touch "$WORK/learn/shared/go") &
+	runc run --bundle "$WORK/learn" "monitor-learn-$$" </dev/null >/dev/null
+	[ -s "$1" ]
+}
+
+# daemon EVENTS ARGS...: start the monitor in the background; wait until it runs.
+daemon() {
+	local events=$1
+	shift
+	"$EUNOMIA" monitor -e "$events" "$@" 2>>"$WORK/daemon.err" &
+	DAEMONS+=($!)
+	DAEMON=$!
+	wait_for '"kind":"monitor"' "$events"
+}
+
+# events_of FILE KIND: the alert events of that kind, one JSON object per line.
+alerts() {
+	jq -c --arg k "$2" 'select(.level == "alert" and .kind == $k)' "$1"
+}
+
+@test "a runc container's syscall, capability and executable outside its profile are alerted; its neighbours are not" {
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	bundle "$WORK/bad" 'mkdir /tmp/x; chown 1:1 /tmp/f; /bin/sysprobe getppid'
+	bundle "$WORK/good" true
+	CONTAINERS+=(monitor-bad-$$ monitor-good-$$)
+	run_detached "monitor-bad-$$" "$WORK/bad"
+	run_detached "monitor-good-$$" "$WORK/good"
+	daemon "$WORK/ev.json" --attach "monitor-bad-$$" --profile "$p"
+	"$EUNOMIA" monitor --attach "monitor-good-$$" --profile "$p" # joins the running daemon
+	wait_for '"id":"monitor-good-' "$WORK/ev.json"
+	# a process outside every container does the same
+	mkdir "$WORK/host-dir"
+	touch "$WORK/bad/shared/go" "$WORK/good/shared/go"
+	wait_for after "$WORK/bad/shared/after"
+	wait_for after "$WORK/good/shared/after"
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	wait_for '"name":"CAP_CHOWN"' "$WORK/ev.json"
+	wait_for '"path":"/bin/sysprobe"' "$WORK/ev.json"
+	local e
+	e=$(alerts "$WORK/ev.json" syscall | jq -c 'select(.syscall.name == "mkdir")')
+	[ "$(jq -r .container.id <<<"$e")" = "monitor-bad-$$" ]
+	[ "$(jq -r .process.comm <<<"$e")" = mkdir ]
+	[ "$(jq -r .syscall.arch <<<"$e")" = x86_64 ]
+	[ "$(jq -r .action <<<"$e")" = alerted ]
+	[ "$(jq -r .count <<<"$e")" = 1 ]
+	e=$(alerts "$WORK/ev.json" capability)
+	[ "$(jq -r .capability.granted <<<"$e")" = true ]
+	[ "$(jq -r .container.id <<<"$e")" = "monitor-bad-$$" ]
+	e=$(alerts "$WORK/ev.json" exec)
+	[ "$(jq -r .exec.path <<<"$e")" = /bin/sysprobe ]
+	[ "$(jq -r .process.exe <<<"$e")" = /bin/sysprobe ]
+	# the one that stayed inside its profile, and the host, produced nothing
+	! jq -e 'select(.level == "alert" and .container.id != "monitor-bad-'$$'")' \
+		"$WORK/ev.json" >/dev/null
+}
+
+@test "--kill ends the offender; the profile's own work goes on" {
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	bundle "$WORK/k" 'mkdir /tmp/x'
+	CONTAINERS+=(monitor-kill-$$)
+	run_detached "monitor-kill-$$" "$WORK/k"
+	daemon "$WORK/ev.json" --kill --attach "monitor-kill-$$" --profile "$p"
+	touch "$WORK/k/shared/go"
+	wait_for '"action":"killed"' "$WORK/ev.json"
+	for _ in $(seq 50); do
+		[ "$(runc state "monitor-kill-$$" 2>/dev/null | jq -r .status)" = stopped ] && break
+		sleep 0.1
+	done
+	# mkdir was killed (busybox runs it in the shell's child): the shell went on
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .action')" = killed ]
+	[ ! -d "$WORK/k/rootfs/tmp/x" ]
+}
+
+@test "the daemon is killed and restarted: the policy held meanwhile, and alerts go on" {
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	bundle "$WORK/r" 'mkdir /tmp/one; while [ ! -e /shared/go2 ]; do sleep 0.05; done; mkdir /tmp/two'
+	CONTAINERS+=(monitor-restart-$$)
+	run_detached "monitor-restart-$$" "$WORK/r"
+	daemon "$WORK/ev1.json" --kill --attach "monitor-restart-$$" --profile "$p"
+	kill -9 "$DAEMON"
+	wait_gone "$DAEMON"
+	# no daemon: the kernel still holds the container, and kills the offender
+	touch "$WORK/r/shared/go"
+	sleep 1
+	[ ! -d "$WORK/r/rootfs/tmp/one" ] || false
+	# a new daemon (alerting only) finds the registration and the buffered event
+	daemon "$WORK/ev2.json"
+	wait_for '"name":"mkdir"' "$WORK/ev2.json"
+	grep -q 'still held to' "$WORK/ev2.json"
+	[ "$(alerts "$WORK/ev2.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .action')" = killed ]
+	touch "$WORK/r/shared/go2"
+	for _ in $(seq 100); do
+		[ "$(alerts "$WORK/ev2.json" syscall | jq -s 'map(select(.syscall.name == "mkdir")) | length')" = 2 ] && break
+		sleep 0.1
+	done
+	# exactly two: the one from while it was down, once, and the new one, alerted
+	[ "$(alerts "$WORK/ev2.json" syscall | jq -s -r 'map(select(.syscall.name == "mkdir") | .action) | join(",")')" = killed,alerted ]
+	! alerts "$WORK/ev1.json" syscall | grep -q mkdir
+}
+
+@test "bad input: --block without BPF-LSM, missing or bad profile, unknown container" {
+	local p=$WORK/p.yaml
+	"$EUNOMIA" learn -q -o "$p" -- /bin/true
+	sleep 100 &
+	local pid=$!
+	run "$EUNOMIA" monitor --block --attach pid:$pid --profile "$p"
+	[ "$status" -eq 6 ]
+	[[ "$output" == *"--block needs BPF-LSM, which this kernel does not offer"* ]]
+	run "$EUNOMIA" monitor --attach pid:$pid
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--attach and --profile go together"* ]]
+	printf 'version: 1\narchitectures: [\n' >"$WORK/bad.yaml"
+	run "$EUNOMIA" monitor --attach pid:$pid --profile "$WORK/bad.yaml" -d 1
+	[ "$status" -eq 3 ]
+	[[ "$output" == *"$WORK/bad.yaml:"* ]]
+	run "$EUNOMIA" monitor --attach no-such-container-$$ --profile "$p" -d 1
+	[ "$status" -eq 5 ]
+	run "$EUNOMIA" monitor --reset --kill
+	[ "$status" -eq 2 ]
+}
