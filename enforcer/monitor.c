@@ -525,7 +525,7 @@ static void stop(struct monitor *d, struct eu_err *err)
 static int take_lock(int *fd, bool *held_elsewhere, struct eu_err *err)
 {
 	*held_elsewhere = false;
-	if (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST)
+	if ((mkdir("/run", 0755) < 0 && errno != EEXIST) || (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST))
 		return eu_fail(err, EU_E_IO, errno, "cannot create " RUN_DIR);
 	*fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (*fd < 0)

@@ -168,3 +168,48 @@ alerts() {
 	run "$EUNOMIA" monitor --reset --kill
 	[ "$status" -eq 2 ]
 }
+
+@test "storm: a million forbidden syscalls, rate-limited, counted exactly, by a small daemon" {
+	local p=$WORK/profiles/p.yaml
+	mkdir -p "$WORK/profiles" "$WORK/state"
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	# the profile: the container running the storm once, getppid taken out
+	bundle "$WORK/learn" '/bin/storm 1 10 1'
+	cp "$STORM" "$WORK/learn/rootfs/bin/storm"
+	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/full.yaml"
+	CONTAINERS+=(monitor-storm-l-$$ monitor-storm-$$)
+	(sleep 1; touch "$WORK/learn/shared/go") &
+	runc run --bundle "$WORK/learn" "monitor-storm-l-$$" </dev/null >/dev/null
+	assert_has_syscall "$WORK/profiles/full.yaml" x86_64 getppid
+	grep -v '^      getppid: ' "$WORK/profiles/full.yaml" >"$p"
+	assert_no_syscall "$p" x86_64 getppid
+
+	bundle "$WORK/s" '/bin/storm 1 10 100000'
+	cp "$STORM" "$WORK/s/rootfs/bin/storm"
+	run_detached "monitor-storm-$$" "$WORK/s"
+	daemon "$WORK/ev.json" --attach "monitor-storm-$$" --profile "$p"
+	local ticks0 ticks1 t0 t1 hz
+	hz=$(getconf CLK_TCK)
+	ticks0=$(awk '{ print $14 + $15 }' "/proc/$DAEMON/stat")
+	t0=$(date +%s%N)
+	touch "$WORK/s/shared/go"
+	wait_for after "$WORK/s/shared/after" 60
+	sleep 2.5 # the flush writes what the last interval suppressed
+	ticks1=$(awk '{ print $14 + $15 }' "/proc/$DAEMON/stat")
+	t1=$(date +%s%N)
+	local total events hwm cpu
+	total=$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid") | .count) | add')
+	events=$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid")) | length')
+	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DAEMON/status")
+	cpu=$(awk -v t="$((ticks1 - ticks0))" -v hz="$hz" -v ns="$((t1 - t0))" \
+		'BEGIN { printf "%.2f", 100 * (t / hz) / (ns / 1e9) }')
+	echo "getppid: $total violations in $events events; daemon peak RSS ${hwm} kB, ${cpu}% of a core"
+	[ "$total" = 1000000 ]
+	[ "$events" -ge 1 ] && [ "$events" -le 20 ]
+	# each event says how many it stands for: suppressed is count - 1
+	[ "$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid") | select(.suppressed != .count - 1)) | length')" = 0 ]
+	[ "$hwm" -lt 16384 ]
+	awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
+	! grep -q '"level":"warning"' "$WORK/ev.json"
+}
