@@ -93,7 +93,7 @@ $(OUTPUT)/%.skel.h: $(OUTPUT)/%.bpf.o | $(OUTPUT)
 	$(call msg,GEN-SKEL,$@)
 	$(Q)$(BPFTOOL) gen skeleton $< > $@
 
-$(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/common.h | $(OUTPUT)/lib
+$(OUTPUT)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/common.h bpf/monitor.h | $(OUTPUT)/lib
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 

@@ -12,6 +12,9 @@
 
 #define MON_ABI 1
 
+/* Where the daemon pins its programs' links and maps. */
+#define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
+
 #define MON_MAX_CTS 64		/* containers watched at once (policy slots) */
 #define MON_PATH_MAX 512	/* 2 * EU_PATH_HALF: paths are at most 255 bytes */
 #define MON_COMM_LEN 16

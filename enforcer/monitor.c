@@ -6,6 +6,7 @@
  * kernel's events into the JSON-lines stream, flushes suppressed counts every
  * second and notices containers that ended.
  */
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -31,6 +32,7 @@
 #include "container.h"
 #include "events.h"
 #include "monitor_bpf.h"
+#include "monitor_maps.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
 
@@ -45,7 +47,7 @@ struct monitor_opts {
 	const char *events;
 	const char *runtime_root;
 	double duration;
-	bool kill, block, reset, quiet;
+	bool kill, block, reset, list, quiet;
 	int verbose;
 };
 
@@ -70,7 +72,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: eunomia monitor [OPTIONS]\n"
 		"       eunomia monitor --attach CONTAINER --profile PROFILE [OPTIONS]\n"
-		"       eunomia monitor --reset\n"
+		"       eunomia monitor --list | --reset\n"
 		"\n"
 		"Hold registered containers to their profiles at run time and report every\n"
 		"violation as a JSON line: syscalls outside the profile, capabilities it never\n"
@@ -90,6 +92,8 @@ static void usage(FILE *f)
 		"                           standard output)\n"
 		"      --runtime-root DIR   state directory of runc/crun for --attach\n"
 		"  -d, --duration SECONDS   stop after SECONDS (the checks stay)\n"
+		"      --list               print the containers held now, one a line: slot,\n"
+		"                           id, name, init pid, processes, profile\n"
 		"      --reset              unpin every program and map: monitoring ends\n"
 		"  -q, --quiet              print only errors on standard error\n"
 		"  -v, --verbose            libbpf's messages too\n"
@@ -100,7 +104,7 @@ static void usage(FILE *f)
 		"eunomia-monitor(8).\n");
 }
 
-enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_RUNTIME_ROOT };
+enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
@@ -112,6 +116,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "kill", no_argument, NULL, OPT_KILL },
 		{ "block", no_argument, NULL, OPT_BLOCK },
 		{ "reset", no_argument, NULL, OPT_RESET },
+		{ "list", no_argument, NULL, OPT_LIST },
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -153,6 +158,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		case OPT_RESET:
 			o->reset = true;
 			break;
+		case OPT_LIST:
+			o->list = true;
+			break;
 		case OPT_RUNTIME_ROOT:
 			o->runtime_root = optarg;
 			break;
@@ -174,8 +182,10 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			       argv[optind]);
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
-	if (o->reset && (o->attach || o->kill || o->block))
-		return eu_fail(err, EU_E_USAGE, 0, "--reset takes no other option");
+	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events ||
+				      (o->reset && o->list)))
+		return eu_fail(err, EU_E_USAGE, 0, "--%s takes no other option",
+			       o->reset ? "reset" : "list");
 	return 0;
 }
 
@@ -607,6 +617,32 @@ out:
 	return rc;
 }
 
+/* --list: the containers the kernel holds, from the pinned maps (no daemon needed). */
+static int list_held(struct eu_err *err)
+{
+	struct mon_container ct;
+	struct eu_mon_maps maps;
+	struct mon_stats st = { 0 };
+	char path[256];
+	int fd;
+	__u32 key = 0;
+
+	if (eu_mon_maps_open(&maps, err))
+		return -1;
+	snprintf(path, sizeof(path), MON_PIN_DIR "/mon_stats");
+	fd = bpf_obj_get(path);
+	if (fd >= 0) {
+		bpf_map_lookup_elem(fd, &key, &st);
+		close(fd);
+	}
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (eu_mon_container(&maps, i, &ct))
+			printf("%u\t%s\t%s\t%u\t%lld\t%s\n", i, ct.id, ct.name, ct.pid,
+			       (long long)st.live[i], ct.profile);
+	eu_mon_maps_close(&maps);
+	return 0;
+}
+
 int cmd_monitor(int argc, char **argv)
 {
 	struct monitor_opts o = { 0 };
@@ -614,6 +650,11 @@ int cmd_monitor(int argc, char **argv)
 
 	if (parse_args(argc, argv, &o, &err))
 		return eu_report(&err, PROG);
+	if (o.list) {
+		if (list_held(&err))
+			return eu_report(&err, PROG);
+		return 0;
+	}
 	if (o.reset) {
 		if (mon_reset(&err))
 			return eu_report(&err, PROG);

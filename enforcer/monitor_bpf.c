@@ -17,6 +17,7 @@
 #include "monitor.h" /* before the skeleton, which uses its structs */
 #include "monitor.skel.h"
 #include "monitor_bpf.h"
+#include "monitor_maps.h"
 #include "syscalls.h"
 
 struct mon {
@@ -269,173 +270,47 @@ static int run_iter(struct bpf_link *link, const char *what, struct eu_err *err)
 	return 0;
 }
 
+/* The skeleton's maps, as the shared registration code takes them. */
+static struct eu_mon_maps maps_of(const struct mon *m)
+{
+	return (struct eu_mon_maps){
+		.policies = bpf_map__fd(m->skel->maps.mon_policies),
+		.containers = bpf_map__fd(m->skel->maps.mon_containers),
+		.mntns = bpf_map__fd(m->skel->maps.mon_mntns),
+		.execs = bpf_map__fd(m->skel->maps.mon_execs),
+	};
+}
+
 bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out)
 {
-	struct mon_policy p;
+	struct eu_mon_maps maps = maps_of(m);
 
-	if (slot >= MON_MAX_CTS ||
-	    bpf_map_lookup_elem(bpf_map__fd(m->skel->maps.mon_policies), &slot, &p) ||
-	    !(p.flags & MON_P_ACTIVE) ||
-	    bpf_map_lookup_elem(bpf_map__fd(m->skel->maps.mon_containers), &slot, out))
-		return false;
-	return true;
-}
-
-/* The slot of container `id`, else a free one; -1 when all are taken. */
-static int find_slot(struct mon *m, const char *id)
-{
-	struct mon_container c;
-	int free_slot = -1;
-
-	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
-		if (!mon_container(m, i, &c)) {
-			if (free_slot < 0)
-				free_slot = (int)i;
-			continue;
-		}
-		if (!strcmp(c.id, id))
-			return (int)i;
-	}
-	return free_slot;
-}
-
-static void copy_str(char *dst, size_t size, const char *src)
-{
-	snprintf(dst, size, "%s", src ? src : "");
-}
-
-/* Remove the slot's executables (keys carry the slot). */
-static int drop_execs(struct mon *m, uint32_t slot, struct eu_err *err)
-{
-	int fd = bpf_map__fd(m->skel->maps.mon_execs);
-	struct mon_exec_key *key = calloc(2, sizeof(*key));
-	struct mon_exec_key *next = key ? key + 1 : NULL;
-	void *prev = NULL;
-
-	if (!key)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the executables map");
-	while (bpf_map_get_next_key(fd, prev, next) == 0) {
-		*key = *next;
-		if (key->ct == slot) {
-			bpf_map_delete_elem(fd, key);
-			prev = NULL; /* start over: the walk's position is gone */
-			continue;
-		}
-		prev = key;
-	}
-	free(key);
-	return 0;
-}
-
-static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
-{
-	memset(pol, 0, sizeof(*pol));
-	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0);
-	pol->caps = p->caps_used;
-	pol->caps_denied = p->caps_denied;
-	for (int a = 0; a < EU_ARCH_COUNT; a++) {
-		if (!p->arch[a].present)
-			continue;
-		pol->arch_present |= 1u << a;
-		for (int w = 0; w < EU_NR_WORDS; w++)
-			pol->syscalls[a][w] = p->arch[a].bits[w];
-	}
-	/* A syscall allowed under conditions is allowed here: arguments are seccomp's to judge. */
-	for (size_t i = 0; i < p->nrules; i++) {
-		const struct eu_rule *r = &p->rules[i];
-
-		if (!r->errnum && r->arch >= 0 && r->arch < EU_ARCH_COUNT && r->nr >= 0 &&
-		    r->nr < EU_NR_MAX)
-			pol->syscalls[r->arch][r->nr / 64] |= 1ULL << (r->nr % 64);
-	}
+	return eu_mon_container(&maps, slot, out);
 }
 
 int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
-		 const char *profile_path, uint32_t *out_slot, struct eu_err *err)
+		 const char *profile_path, uint32_t *slot, struct eu_err *err)
 {
+	struct eu_mon_maps maps = maps_of(m);
 	struct monitor_bpf *s = m->skel;
-	struct mon_exec_key *key;
-	struct mon_container info = { 0 };
-	struct mon_policy pol;
-	struct timespec now;
-	uint32_t own_mntns = 0, slot;
-	char idbuf[32];
-	int i;
-	__u8 one = 1;
+	struct mon_container info;
+	uint32_t own_mntns = 0;
 
-	snprintf(idbuf, sizeof(idbuf), "pid:%d", (int)ct->pid);
-	i = find_slot(m, ct->id ? ct->id : idbuf);
-	if (i < 0)
-		return eu_fail(err, EU_E_RUNTIME, 0,
-			       "the monitor already holds %d containers, its most", MON_MAX_CTS);
-	slot = (uint32_t)i;
-	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err))
+	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err) ||
+	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, slot, &info, err))
 		return -1;
-	/* Replace whatever the slot held: first make it inactive, then rebuild. */
-	policy_from_profile(p, &pol);
-	clock_gettime(CLOCK_REALTIME, &now);
-	pol.generation = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
-	if (mon_release(m, slot, err))
-		return -1;
-	if (ct->id)
-		copy_str(info.id, sizeof(info.id), ct->id);
-	else
-		snprintf(info.id, sizeof(info.id), "pid:%d", (int)ct->pid);
-	copy_str(info.name, sizeof(info.name), ct->name ? ct->name : info.id);
-	copy_str(info.profile, sizeof(info.profile), profile_path);
-	info.pid = (uint32_t)ct->pid;
-	info.mntns = ct->mntns != own_mntns ? ct->mntns : 0;
-	info.generation = pol.generation;
-	key = calloc(1, sizeof(*key));
-	if (!key)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "registering a container");
-	for (size_t e = 0; e < p->execs.n; e++) {
-		memset(key, 0, sizeof(*key));
-		key->ct = slot;
-		copy_str(key->path, sizeof(key->path), p->execs.v[e]);
-		if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_execs), key, &one, BPF_ANY)) {
-			free(key);
-			return eu_fail(err, EU_E_KERNEL, errno, "cannot store the executables of %s",
-				       info.id);
-		}
-	}
-	free(key);
-	if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info, BPF_ANY) ||
-	    (info.mntns &&
-	     bpf_map_update_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns, &slot, BPF_ANY)) ||
-	    bpf_map_update_elem(bpf_map__fd(s->maps.mon_policies), &slot, &pol, BPF_ANY))
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot store the policy of %s", info.id);
 	/* Its processes: the init, its descendants, and whatever lives in its mount namespace. */
-	s->bss->seed_ct = slot;
+	s->bss->seed_ct = *slot;
 	s->bss->seed_tgid = (__u32)ct->pid;
 	s->bss->seed_mntns = info.mntns;
-	if (run_iter(m->seed_link, "task", err) || run_iter(m->seed_link, "task", err))
-		return -1;
-	*out_slot = slot;
-	return 0;
+	return run_iter(m->seed_link, "task", err) || run_iter(m->seed_link, "task", err) ? -1 : 0;
 }
 
 int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)
 {
-	struct monitor_bpf *s = m->skel;
-	struct mon_container info;
-	struct mon_policy off = { 0 };
+	struct eu_mon_maps maps = maps_of(m);
 
-	if (slot >= MON_MAX_CTS)
-		return 0;
-	if (bpf_map_update_elem(bpf_map__fd(s->maps.mon_policies), &slot, &off, BPF_ANY))
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a policy");
-	if (!bpf_map_lookup_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info) && info.mntns) {
-		__u32 *cur = NULL, v;
-
-		if (!bpf_map_lookup_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns, &v))
-			cur = &v;
-		if (cur && *cur == slot)
-			bpf_map_delete_elem(bpf_map__fd(s->maps.mon_mntns), &info.mntns);
-	}
-	memset(&info, 0, sizeof(info));
-	bpf_map_update_elem(bpf_map__fd(s->maps.mon_containers), &slot, &info, BPF_ANY);
-	return drop_execs(m, slot, err);
+	return eu_mon_release(&maps, slot, err);
 }
 
 int mon_flush(struct mon *m, struct eu_err *err)

@@ -16,8 +16,6 @@
 #include "monitor.h"
 #include "profile.h"
 
-#define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
-
 struct mon;
 
 typedef void (*mon_event_fn)(void *ctx, const struct mon_event *e);

@@ -28,6 +28,7 @@
 #include "container.h"
 #include "file.h"
 #include "hook_conf.h"
+#include "monitor_maps.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
 
@@ -80,7 +81,9 @@ static void usage(FILE *f)
 		"Annotations: io.eunomia.learn=/absolute/profile.yaml, inside a directory that\n"
 		"learn_dirs of the configuration allows; io.eunomia.learn.merge=true folds the\n"
 		"run into the profile already there; io.eunomia.learn.boundary=WHEN says where\n"
-		"counting starts (auto, seccomp-filter, exec, none). See eunomia-oci-hook(8).\n");
+		"counting starts (auto, seccomp-filter, exec, none). io.eunomia.profile=PATH\n"
+		"holds the container to that profile with the running eunomia monitor.\n"
+		"See eunomia-oci-hook(8).\n");
 }
 
 /* The state document, read within a bounded time: a runtime that never closes stdin is bad input. */
@@ -426,6 +429,66 @@ static int stop_learning(const struct eu_hook_conf *conf, const struct eu_oci_st
 	return rc;
 }
 
+/*
+ * io.eunomia.profile=PATH: hold the container to that profile with the running
+ * monitor, through its pinned maps (no BPF program is loaded here). Its
+ * processes join when they execute in its mount namespace: the container's
+ * program from its first instruction, runc exec and podman exec later.
+ */
+static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
+{
+	const char *path = eu_oci_annotation(st, "io.eunomia.profile");
+	struct eu_container ct = { 0 };
+	struct eu_profile *p = NULL;
+	struct eu_mon_maps maps;
+	struct mon_container info;
+	uint32_t own = 0, slot;
+	int rc = -1;
+
+	if (!path)
+		return 0;
+	if (path[0] != '/')
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "io.eunomia.profile=%s: expected an absolute path to a profile", path);
+	if (eu_profile_load(path, &p, err) || eu_container_from_oci_state(st, &ct, err) ||
+	    eu_ns_inode(getpid(), "mnt", &own, err))
+		goto out;
+	if (ct.mntns == own) {
+		eu_fail(err, EU_E_PROFILE, 0,
+			"container %s shares the hook's mount namespace: it cannot be told apart",
+			st->id);
+		goto out;
+	}
+	if (eu_mon_maps_open(&maps, err))
+		goto out;
+	rc = eu_mon_store(&maps, &ct, p, path, own, &slot, &info, err);
+	eu_mon_maps_close(&maps);
+out:
+	eu_profile_free(p);
+	eu_container_free(&ct);
+	return rc;
+}
+
+/* The container is gone: its slot is free (the monitor would find out within a second). */
+static int stop_monitoring(const struct eu_oci_state *st, struct eu_err *err)
+{
+	struct eu_err ignored = { 0 };
+	struct mon_container info;
+	struct eu_mon_maps maps;
+	int rc = 0;
+
+	if (!eu_oci_annotation(st, "io.eunomia.profile"))
+		return 0;
+	if (eu_mon_maps_open(&maps, &ignored))
+		return 0; /* no monitor (any more): nothing holds the container */
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (eu_mon_container(&maps, i, &info) && !strcmp(info.id, st->id) &&
+		    eu_mon_release(&maps, i, err ? err : &ignored))
+			rc = -1;
+	eu_mon_maps_close(&maps);
+	return rc;
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -495,9 +558,13 @@ int main(int argc, char **argv)
 		eu_fail(&err, EU_E_NOTFOUND, 0, "container %s: its init process %d is gone", st.id,
 			(int)st.pid);
 		rc = -1;
+	} else if (start) {
+		/* Held first: a container that cannot be held does not start, and is not learned. */
+		rc = start_monitoring(&st, &err) || start_learning(&conf, &st, text, len, &err);
 	} else {
-		rc = start ? start_learning(&conf, &st, text, len, &err)
-			   : stop_learning(&conf, &st, &err);
+		rc = stop_learning(&conf, &st, &err);
+		if (stop_monitoring(&st, rc ? NULL : &err))
+			rc = -1;
 	}
 out:
 	rc = rc || err.kind != EU_OK;

@@ -214,13 +214,24 @@ state() {
 	! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN
 	no_learner
 
-	# the same nginx, held by runc to what it was seen to need
+	# the same nginx, held by runc to what it was seen to need, and watched by the
+	# monitor from its first instruction (io.eunomia.profile through the hook)
+	"$EUNOMIA" monitor --reset -q
+	"$EUNOMIA" monitor -e "$WORK/events.json" 2>"$WORK/monitor.err" &
+	local monitor=$!
+	wait_for '"kind":"monitor"' "$WORK/events.json"
 	nginx_bundle "$WORK/enforce" "$port"
 	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
+	add_hook "$WORK/enforce" "io.eunomia.profile=$p"
 	runc run -d --bundle "$WORK/enforce" "hook-ngx-e-$$" </dev/null >/dev/null
 	wait_port "$port"
 	drive "$port"
 	stop_container "hook-ngx-e-$$"
+	kill "$monitor"
+	wait "$monitor" || true
+	"$EUNOMIA" monitor --reset -q
+	grep -q "\"id\":\"hook-ngx-e-$$\"" "$WORK/events.json" # it was held
+	! grep '"level":"alert"' "$WORK/events.json" # and did nothing outside its profile
 	# and the filter is there: something nginx never did is refused
 	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/enforce/config.json")" = SCMP_ACT_ERRNO ]
 	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log"

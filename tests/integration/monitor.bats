@@ -76,6 +76,8 @@ alerts() {
 	daemon "$WORK/ev.json" --attach "monitor-bad-$$" --profile "$p"
 	"$EUNOMIA" monitor --attach "monitor-good-$$" --profile "$p" # joins the running daemon
 	wait_for '"id":"monitor-good-' "$WORK/ev.json"
+	run "$EUNOMIA" monitor --list
+	[ "$(awk -F'\t' '{ print $2 }' <<<"$output" | sort | paste -sd' ')" = "monitor-bad-$$ monitor-good-$$" ]
 	# a process outside every container does the same
 	mkdir "$WORK/host-dir"
 	touch "$WORK/bad/shared/go" "$WORK/good/shared/go"
@@ -212,4 +214,48 @@ alerts() {
 	[ "$hwm" -lt 16384 ]
 	awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
 	! grep -q '"level":"warning"' "$WORK/ev.json"
+}
+
+@test "the OCI hook holds a runc container with io.eunomia.profile from its first instruction" {
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	# no monitor: a container that asks to be held does not start
+	bundle "$WORK/h0" true
+	add_hook "$WORK/h0" "io.eunomia.profile=$p"
+	CONTAINERS+=(monitor-hook0-$$ monitor-hook-$$)
+	run timeout 60 runc run --bundle "$WORK/h0" "monitor-hook0-$$" </dev/null
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"no eunomia monitor is running"* ]]
+
+	daemon "$WORK/ev.json"
+	# its very first act is outside the profile: no go to wait for
+	bundle "$WORK/h" true
+	jq_edit "$WORK/h/config.json" '.process.args = ["/bin/sh", "-c", "mkdir /tmp/first; echo done"]'
+	add_hook "$WORK/h" "io.eunomia.profile=$p"
+	run timeout 60 runc run --bundle "$WORK/h" "monitor-hook-$$" </dev/null
+	[ "$status" -eq 0 ]
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "monitor-hook-$$" ]
+	# poststop let it go
+	run "$EUNOMIA" monitor --list
+	[ "$status" -eq 0 ]
+	[[ "$output" != *"monitor-hook-$$"* ]]
+}
+
+@test "podman: --annotation io.eunomia.profile holds the container through hooks.d" {
+	require_cmd podman
+	ensure_busybox_image
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	mkdir -p "$WORK/hooks.d"
+	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
+		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
+			>"$WORK/hooks.d/eunomia.json"
+	daemon "$WORK/ev.json"
+	run podman_run --hooks-dir "$WORK/hooks.d" --annotation "io.eunomia.profile=$p" \
+		--name "monitor-podman-$$" localhost/eunomia-busybox:test /bin/sh -c 'mkdir /tmp/x; echo ok'
+	echo "$output"
+	[ "$status" -eq 0 ]
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .process.comm')" = mkdir ]
 }

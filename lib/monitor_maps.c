@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The monitor's pinned policy maps (see monitor_maps.h). */
+#include <bpf/bpf.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "monitor_maps.h"
+
+static const struct {
+	const char *name;
+	size_t off;
+} pinned[] = {
+	{ "mon_policies", offsetof(struct eu_mon_maps, policies) },
+	{ "mon_containers", offsetof(struct eu_mon_maps, containers) },
+	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns) },
+	{ "mon_execs", offsetof(struct eu_mon_maps, execs) },
+};
+
+#define FD(m, i) (*(int *)((char *)(m) + pinned[i].off))
+
+int eu_mon_maps_open(struct eu_mon_maps *m, struct eu_err *err)
+{
+	char path[256];
+
+	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++)
+		FD(m, i) = -1;
+	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
+		snprintf(path, sizeof(path), MON_PIN_DIR "/%s", pinned[i].name);
+		FD(m, i) = bpf_obj_get(path);
+		if (FD(m, i) < 0) {
+			int e = errno;
+
+			eu_mon_maps_close(m);
+			if (e == ENOENT)
+				return eu_fail(err, EU_E_RUNTIME, 0,
+					       "no eunomia monitor is running (nothing is pinned at "
+					       "%s): start 'eunomia monitor' first",
+					       path);
+			return eu_fail(err, EU_E_KERNEL, e, "cannot open %s", path);
+		}
+	}
+	return 0;
+}
+
+void eu_mon_maps_close(struct eu_mon_maps *m)
+{
+	for (size_t i = 0; i < sizeof(pinned) / sizeof(pinned[0]); i++) {
+		if (FD(m, i) >= 0)
+			close(FD(m, i));
+		FD(m, i) = -1;
+	}
+}
+
+bool eu_mon_container(const struct eu_mon_maps *m, uint32_t slot, struct mon_container *out)
+{
+	struct mon_policy p;
+
+	return slot < MON_MAX_CTS && !bpf_map_lookup_elem(m->policies, &slot, &p) &&
+	       (p.flags & MON_P_ACTIVE) && !bpf_map_lookup_elem(m->containers, &slot, out);
+}
+
+/* The slot of container `id`, else a free one; -1 when all are taken. */
+static int find_slot(const struct eu_mon_maps *m, const char *id)
+{
+	struct mon_container c;
+	int free_slot = -1;
+
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
+		if (!eu_mon_container(m, i, &c)) {
+			if (free_slot < 0)
+				free_slot = (int)i;
+			continue;
+		}
+		if (!strcmp(c.id, id))
+			return (int)i;
+	}
+	return free_slot;
+}
+
+/* Remove the slot's executables (their keys carry the slot). */
+static int drop_execs(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
+{
+	struct mon_exec_key *key = calloc(2, sizeof(*key));
+	struct mon_exec_key *next = key ? key + 1 : NULL;
+	void *prev = NULL;
+
+	if (!key)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the executables map");
+	while (bpf_map_get_next_key(m->execs, prev, next) == 0) {
+		*key = *next;
+		if (key->ct == slot) {
+			bpf_map_delete_elem(m->execs, key);
+			prev = NULL; /* start over: the walk's position is gone */
+			continue;
+		}
+		prev = key;
+	}
+	free(key);
+	return 0;
+}
+
+int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
+{
+	struct mon_container info;
+	struct mon_policy off = { 0 };
+	__u32 cur;
+
+	if (slot >= MON_MAX_CTS)
+		return 0;
+	if (bpf_map_update_elem(m->policies, &slot, &off, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a policy");
+	if (!bpf_map_lookup_elem(m->containers, &slot, &info) && info.mntns &&
+	    !bpf_map_lookup_elem(m->mntns, &info.mntns, &cur) && cur == slot)
+		bpf_map_delete_elem(m->mntns, &info.mntns);
+	memset(&info, 0, sizeof(info));
+	if (bpf_map_update_elem(m->containers, &slot, &info, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a container");
+	return drop_execs(m, slot, err);
+}
+
+static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
+{
+	memset(pol, 0, sizeof(*pol));
+	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0);
+	pol->caps = p->caps_used;
+	pol->caps_denied = p->caps_denied;
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		if (!p->arch[a].present)
+			continue;
+		pol->arch_present |= 1u << a;
+		memcpy(pol->syscalls[a], p->arch[a].bits, sizeof(pol->syscalls[a]));
+	}
+	/* A syscall allowed under conditions is allowed here: arguments are seccomp's to judge. */
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct eu_rule *r = &p->rules[i];
+
+		if (!r->errnum && r->arch >= 0 && r->arch < EU_ARCH_COUNT && r->nr >= 0 &&
+		    r->nr < EU_NR_MAX)
+			pol->syscalls[r->arch][r->nr / 64] |= 1ULL << (r->nr % 64);
+	}
+}
+
+int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
+		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
+		 uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
+{
+	struct mon_exec_key *key;
+	struct mon_policy pol;
+	struct timespec now;
+	uint32_t slot;
+	__u8 one = 1;
+	int i;
+
+	memset(info, 0, sizeof(*info));
+	if (ct->id)
+		snprintf(info->id, sizeof(info->id), "%s", ct->id);
+	else
+		snprintf(info->id, sizeof(info->id), "pid:%d", (int)ct->pid);
+	snprintf(info->name, sizeof(info->name), "%s", ct->name ? ct->name : info->id);
+	snprintf(info->profile, sizeof(info->profile), "%s", profile_path ? profile_path : "");
+	info->pid = (uint32_t)ct->pid;
+	info->mntns = ct->mntns != own_mntns ? ct->mntns : 0;
+	i = find_slot(m, info->id);
+	if (i < 0)
+		return eu_fail(err, EU_E_RUNTIME, 0,
+			       "the monitor already holds %d containers, its most", MON_MAX_CTS);
+	slot = (uint32_t)i;
+	policy_from_profile(p, &pol);
+	clock_gettime(CLOCK_REALTIME, &now);
+	pol.generation = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+	info->generation = pol.generation;
+	/* Whatever the slot held goes first; the policy, written last, makes it active. */
+	if (eu_mon_release(m, slot, err))
+		return -1;
+	key = calloc(1, sizeof(*key));
+	if (!key)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "registering a container");
+	for (size_t e = 0; e < p->execs.n; e++) {
+		memset(key, 0, sizeof(*key));
+		key->ct = slot;
+		snprintf(key->path, sizeof(key->path), "%s", p->execs.v[e]);
+		if (bpf_map_update_elem(m->execs, key, &one, BPF_ANY)) {
+			free(key);
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot store the executables of %s",
+				       info->id);
+		}
+	}
+	free(key);
+	if (bpf_map_update_elem(m->containers, &slot, info, BPF_ANY) ||
+	    (info->mntns && bpf_map_update_elem(m->mntns, &info->mntns, &slot, BPF_ANY)) ||
+	    bpf_map_update_elem(m->policies, &slot, &pol, BPF_ANY))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot store the policy of %s", info->id);
+	*out_slot = slot;
+	return 0;
+}

@@ -1,0 +1,45 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The monitor's policy maps, pinned under MON_PIN_DIR: what registering a
+ * container writes (its policy, identity, executables and mount namespace),
+ * shared by the daemon (which loaded them) and the OCI hook (which opens the
+ * pins: no BPF program is loaded to register a container).
+ */
+#ifndef EUNOMIA_MONITOR_MAPS_H
+#define EUNOMIA_MONITOR_MAPS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "container.h"
+#include "errors.h"
+#include "monitor.h"
+#include "profile.h"
+
+struct eu_mon_maps {
+	int policies, containers, mntns, execs;
+};
+
+/* Open the pinned maps; fails with EU_E_RUNTIME when no monitor pinned them. */
+int eu_mon_maps_open(struct eu_mon_maps *m, struct eu_err *err);
+
+/* Close what eu_mon_maps_open() opened (not maps borrowed from a skeleton). */
+void eu_mon_maps_close(struct eu_mon_maps *m);
+
+/*
+ * Write a container's policy into its slot (the slot it has, else a free
+ * one): executables, identity, mount namespace (processes that execute there
+ * join), then the policy that makes the slot active. `own_mntns` is the
+ * caller's mount namespace, which a container never shares.
+ */
+int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
+		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
+		 uint32_t *slot, struct mon_container *info, struct eu_err *err);
+
+/* Make a slot inactive and forget its executables and mount namespace. */
+int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err);
+
+/* The identity of slot `slot`; false when it holds no container. */
+bool eu_mon_container(const struct eu_mon_maps *m, uint32_t slot, struct mon_container *out);
+
+#endif
