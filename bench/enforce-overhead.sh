@@ -105,73 +105,11 @@ done
 
 # ---- nginx under wrk --------------------------------------------------------------
 
-mkdir -p "$TMP/www" "$TMP/nginx"
-head -c 4096 /dev/urandom | base64 >"$TMP/www/index.html"
-# nginx's workers run as nobody: let them read the files (mktemp made the directory private).
-chmod 755 "$TMP" "$TMP/www"
-chmod 644 "$TMP/www/index.html"
-cat >"$TMP/nginx.conf" <<EOF
-worker_processes 1;
-daemon off;
-pid $TMP/nginx/nginx.pid;
-error_log $TMP/nginx/error.log;
-events { worker_connections 512; }
-http {
-	# sendfile as Debian's own nginx.conf has it, and a cache of open files: what a
-	# production server is configured with. A request is then three syscalls
-	# (recvfrom, writev, sendfile), each paying the ~40 ns any seccomp filter adds.
-	sendfile on;
-	open_file_cache max=64;
-	keepalive_requests 1000000;
-	access_log off;
-	client_body_temp_path $TMP/nginx;
-	proxy_temp_path $TMP/nginx;
-	fastcgi_temp_path $TMP/nginx;
-	uwsgi_temp_path $TMP/nginx;
-	scgi_temp_path $TMP/nginx;
-	server {
-		listen 127.0.0.1:$PORT;
-		root $TMP/www;
-	}
-}
-EOF
-NGINX=(nginx -e "$TMP/nginx/error.log" -c "$TMP/nginx.conf")
+# shellcheck source=nginx.sh
+source bench/nginx.sh
+nginx_setup
 
-wait_port() {
-	local i
-	for ((i = 0; i < 200; i++)); do
-		(exec 3<>"/dev/tcp/127.0.0.1/$PORT") 2>/dev/null && return 0
-		kill -0 "$NGINX_PID" 2>/dev/null || die "nginx exited: $(tail -n 3 "$TMP/nginx/error.log")"
-		sleep 0.05
-	done
-	die "nginx did not listen on 127.0.0.1:$PORT"
-}
-
-stop_nginx() {
-	kill -TERM "$NGINX_PID" 2>/dev/null || true
-	wait "$NGINX_PID" 2>/dev/null || true
-	NGINX_PID=
-}
-
-# wrk_run: requests per second and errors (non-2xx responses, socket errors) into $rps $errors.
-wrk_run() {
-	local out
-	out=$(taskset -c "$PIN" wrk -t1 -c16 -d"${WRK_SECONDS}s" "http://127.0.0.1:$PORT/index.html")
-	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
-	errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
-		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
-	[[ $rps =~ ^[0-9.]+$ ]] || die "wrk printed no rate: $out"
-}
-
-# Learn nginx under the same load it is measured with.
-taskset -c 0 "$EUNOMIA" learn -q -o "$TMP/nginx.yaml" --duration $((WRK_SECONDS * 2 + 2)) -- \
-	"${NGINX[@]}" &
-NGINX_PID=$!
-wait_port
-wrk_run
-wrk_run
-wait "$NGINX_PID" || die "learning nginx failed"
-NGINX_PID=
+nginx_learn "$TMP/nginx.yaml"
 
 # nginx under podman's default too: what any seccomp filter costs, for reference.
 "$EUNOMIA" import -q -o "$TMP/podman-nginx.yaml" --caps CAP_CHOWN,CAP_DAC_OVERRIDE,CAP_SETGID,CAP_SETUID \

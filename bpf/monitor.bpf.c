@@ -104,6 +104,14 @@ struct {
 } mon_rates SEC(".maps");
 
 struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, MON_SLOTS);
+	__type(key, __u32);
+	__type(value, struct mon_slot);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_slots SEC(".maps");
+
+struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
 	__uint(max_entries, 1024 * 1024);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
@@ -126,12 +134,39 @@ static __always_inline struct mon_stats *stats(void)
 
 /* ---- membership ----------------------------------------------------------------- */
 
+/* The bpf_rdonly_cast kfunc (Linux 6.2+) turns a saved address back into a typed pointer. */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+
+/*
+ * A task's saved registers as a number: their distance from mon_config's
+ * value (the verifier allows the difference of two pointers), the same for
+ * every load of these programs, and never 0.
+ */
+static __always_inline __u64 regs_key(const void *regs, const void *base)
+{
+	return (__u64)regs - (__u64)base;
+}
+
+/* Fibonacci hashing: stack addresses differ mostly in their middle bits. */
+static __always_inline __u32 slot_index(__u64 key)
+{
+	return (__u32)((key * 0x9E3779B97F4A7C15ULL) >> (64 - MON_SLOT_BITS));
+}
+
+static __always_inline struct mon_slot *slot_at(__u32 i)
+{
+	return bpf_map_lookup_elem(&mon_slots, &i);
+}
+
 static __always_inline struct mon_task *task_register(struct task_struct *t, __u32 ct)
 {
-	struct mon_task *mt;
+	struct mon_config *cfg = bpf_map_lookup_elem(&mon_config, &zero);
 	struct mon_stats *st = stats();
+	struct mon_task *mt;
+	struct mon_slot *s;
+	__u32 old;
 
-	if (ct >= MON_MAX_CTS)
+	if (ct >= MON_MAX_CTS || !cfg)
 		return 0;
 	mt = bpf_task_storage_get(&mon_tasks, t, 0, BPF_LOCAL_STORAGE_GET_F_CREATE);
 	if (!mt) {
@@ -141,20 +176,38 @@ static __always_inline struct mon_task *task_register(struct task_struct *t, __u
 	}
 	if (mt->flags & (MON_T_REGISTERED | MON_T_DEAD))
 		return mt;
+	/* Slot and container first: an exit that sees the task registered sees them too. */
 	mt->ct = ct;
-	mt->flags = MON_T_REGISTERED;
+	mt->slot = slot_index(regs_key((void *)bpf_task_pt_regs(t), cfg));
+	old = __sync_fetch_and_or(&mt->flags, MON_T_REGISTERED);
+	if (old & (MON_T_REGISTERED | MON_T_DEAD))
+		return mt;
+	s = slot_at(mt->slot);
+	if (s)
+		__sync_fetch_and_add(&s->nr_tasks, 1);
 	if (st)
 		__sync_fetch_and_add(&st->live[ct & (MON_MAX_CTS - 1)], 1);
 	return mt;
 }
 
-static __always_inline void task_retire(struct mon_task *mt)
+/* Runs in the exiting task itself, so a claimed entry is released before its stack is reused. */
+static __always_inline void task_retire(struct task_struct *t, struct mon_task *mt)
 {
-	struct mon_stats *st;
+	struct mon_config *cfg = bpf_map_lookup_elem(&mon_config, &zero);
 	__u32 old = __sync_fetch_and_or(&mt->flags, MON_T_DEAD);
+	struct mon_stats *st;
+	struct mon_slot *s;
 
 	if (!(old & MON_T_REGISTERED) || (old & MON_T_DEAD))
 		return;
+	s = slot_at(mt->slot);
+	if (s) {
+		if (cfg && s->regs == regs_key((void *)bpf_task_pt_regs(t), cfg)) {
+			s->task = 0;
+			s->regs = 0;
+		}
+		__sync_fetch_and_sub(&s->nr_tasks, 1);
+	}
 	st = stats();
 	if (st)
 		__sync_fetch_and_sub(&st->live[mt->ct & (MON_MAX_CTS - 1)], 1);
@@ -171,9 +224,9 @@ static __always_inline struct mon_task *current_member(struct task_struct **task
 	return mt;
 }
 
-static __always_inline struct mon_policy *policy_of(struct mon_task *mt)
+static __always_inline struct mon_policy *policy_of(__u32 ct)
 {
-	struct mon_policy *p = bpf_map_lookup_elem(&mon_policies, &mt->ct);
+	struct mon_policy *p = bpf_map_lookup_elem(&mon_policies, &ct);
 
 	return p && (p->flags & MON_P_ACTIVE) ? p : 0;
 }
@@ -253,11 +306,11 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
  * Count a violation; write an event unless one for the same violation was
  * written within the interval (the flush iterator reports those later).
  */
-static __always_inline void violation(struct mon_task *mt, struct mon_policy *p, __u32 kind,
+static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind,
 				      __u32 arch, __s32 what, __s32 ret, __u64 path_hash,
 				      const char *path, __u32 action)
 {
-	struct mon_rate_key k = { .ct = mt->ct, .kind = kind, .arch = arch, .what = what,
+	struct mon_rate_key k = { .ct = ct, .kind = kind, .arch = arch, .what = what,
 				  .path_hash = path_hash };
 	struct mon_rate fresh = {}, *r;
 	struct mon_stats *st = stats();
@@ -290,19 +343,15 @@ static __always_inline void violation(struct mon_task *mt, struct mon_policy *p,
 
 /* ---- syscalls (tracepoint: alert or kill) ------------------------------------------- */
 
-static __always_inline int on_sys_enter(long id)
+/* The check itself, for a held task of container `ct`. */
+static __always_inline void check_syscall(struct task_struct *task, __u32 ct, long id)
 {
-	struct task_struct *task;
-	struct mon_task *mt = current_member(&task);
-	struct mon_policy *p;
+	struct mon_policy *p = policy_of(ct);
 	__u32 arch = EU_ARCH_X86_64;
 	bool block;
 
-	if (!mt)
-		return 0;
-	p = policy_of(mt);
 	if (!p)
-		return 0;
+		return;
 	if (id & EU_X32_SYSCALL_BIT) {
 		arch = EU_ARCH_X32;
 		id &= ~(long)EU_X32_SYSCALL_BIT;
@@ -311,21 +360,73 @@ static __always_inline int on_sys_enter(long id)
 	}
 	if ((unsigned long)id < EU_NR_MAX && (p->arch_present & (1u << arch)) &&
 	    (p->syscalls[arch][(id >> 6) & (EU_NR_WORDS - 1)] & (1ULL << (id & 63))))
+		return;
+	violation(ct, p, MON_EV_SYSCALL, arch, (__s32)id, 0, 0, 0, answer(false, &block));
+}
+
+/*
+ * Through task storage. `s` is the task's entry in mon_slots (NULL where the
+ * hook gives no registers): a held task claims a free one, so that its next
+ * syscalls take the fast path.
+ */
+static __always_inline int sys_enter_exact(struct mon_slot *s, __u64 key, long id)
+{
+	struct task_struct *task;
+	struct mon_task *mt = current_member(&task);
+
+	if (!mt)
 		return 0;
-	violation(mt, p, MON_EV_SYSCALL, arch, (__s32)id, 0, 0, 0, answer(false, &block));
+	if (s && mt->slot == slot_index(key) && !s->regs &&
+	    __sync_val_compare_and_swap(&s->regs, 0, key) == 0) {
+		s->ct = mt->ct;
+		s->task = (__u64)task;
+	}
+	check_syscall(task, mt->ct, id);
+	return 0;
+}
+
+/* The hot path: a task outside costs two array loads, the slot's claimer no helper call. */
+static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
+{
+	struct mon_config *cfg = bpf_map_lookup_elem(&mon_config, &zero);
+	struct task_struct *task;
+	struct mon_slot *s;
+	__u64 key;
+
+	if (!cfg)
+		return 0;
+	key = regs_key(regs, cfg);
+	s = slot_at(slot_index(key));
+	if (!s || !s->nr_tasks)
+		return 0;
+	if (s->regs != key)
+		return sys_enter_exact(s, key, id);
+	if (cast)
+		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
+	else
+		task = bpf_get_current_task_btf();
+	check_syscall(task, s->ct, id);
 	return 0;
 }
 
 SEC("tp_btf/sys_enter")
 int BPF_PROG(mon_sys_enter_btf, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return sys_enter_slots(regs, id, true);
 }
 
+/* Kernels before 6.2, which have no bpf_rdonly_cast. */
+SEC("tp_btf/sys_enter")
+int BPF_PROG(mon_sys_enter_btf_nocast, struct pt_regs *regs, long id)
+{
+	return sys_enter_slots(regs, id, false);
+}
+
+/* raw_tp passes the registers as a number that cannot be related to bpf_task_pt_regs(). */
 SEC("raw_tp/sys_enter")
 int BPF_PROG(mon_sys_enter_raw, struct pt_regs *regs, long id)
 {
-	return on_sys_enter(id);
+	return sys_enter_exact(0, 0, id);
 }
 
 /* ---- capabilities -------------------------------------------------------------------- */
@@ -388,10 +489,10 @@ int BPF_PROG(mon_cap_tp, const struct cred *cred, struct user_namespace *target_
 
 	if (!mt || cap < 0 || cap >= EU_CAP_MAX)
 		return 0;
-	p = policy_of(mt);
+	p = policy_of(mt->ct);
 	if (!p || !cap_outside(p, cap, ret == 0) || cred_is_foreign(cred) || stack_is_noaudit(ctx))
 		return 0;
-	violation(mt, p, MON_EV_CAP, 0, cap, ret, 0, 0, answer(false, &block));
+	violation(mt->ct, p, MON_EV_CAP, 0, cap, ret, 0, 0, answer(false, &block));
 	return 0;
 }
 
@@ -412,7 +513,7 @@ int BPF_PROG(mon_lsm_capable, const struct cred *cred, struct user_namespace *ns
 	mt = current_member(&task);
 	if (!mt)
 		return 0;
-	p = policy_of(mt);
+	p = policy_of(mt->ct);
 	/*
 	 * BPF-LSM runs after the capability module, and only when it granted
 	 * the capability: what arrives here is used unless we say no.
@@ -420,7 +521,7 @@ int BPF_PROG(mon_lsm_capable, const struct cred *cred, struct user_namespace *ns
 	if (!p || !cap_outside(p, cap, true) || cred_is_foreign(cred))
 		return 0;
 	action = answer(true, &block);
-	violation(mt, p, MON_EV_CAP, 0, cap, 0, 0, 0, action);
+	violation(mt->ct, p, MON_EV_CAP, 0, cap, 0, 0, 0, action);
 	return block ? -EPERM : 0;
 }
 
@@ -483,12 +584,12 @@ int BPF_PROG(mon_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm
 		return 0;
 	if (mt->flags & MON_T_DEAD)
 		return 0;
-	p = policy_of(mt);
+	p = policy_of(mt->ct);
 	if (!p)
 		return 0;
 	k = exec_outside(mt, p, BPF_CORE_READ(bprm, file), &outside);
 	if (k && outside)
-		violation(mt, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path,
+		violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path,
 			  answer(false, &block));
 	return 0;
 }
@@ -509,14 +610,14 @@ int BPF_PROG(mon_lsm_bprm, struct linux_binprm *bprm, int ret)
 	mt = current_member(&task);
 	if (!mt)
 		return 0; /* a task joining by mount namespace is judged at sched_process_exec */
-	p = policy_of(mt);
+	p = policy_of(mt->ct);
 	if (!p)
 		return 0;
 	k = exec_outside(mt, p, bprm->file, &outside);
 	if (!k || !outside)
 		return 0;
 	action = answer(true, &block);
-	violation(mt, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, action);
+	violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, action);
 	return block ? -EPERM : 0;
 }
 
@@ -539,7 +640,7 @@ int BPF_PROG(mon_exit, struct task_struct *t)
 
 	if (!mt)
 		return 0;
-	task_retire(mt);
+	task_retire(t, mt);
 	bpf_task_storage_delete(&mon_tasks, t);
 	return 0;
 }
@@ -573,7 +674,7 @@ int mon_seed(struct bpf_iter__task *ctx)
 	mt = task_register(t, seed_ct);
 	/* It may have begun to exit meanwhile, after its exit event: undo. */
 	if (mt && (t->flags & PF_EXITING))
-		task_retire(mt);
+		task_retire(t, mt);
 	return 0;
 }
 

@@ -25,6 +25,7 @@ struct mon {
 	struct ring_buffer *rb;
 	struct bpf_link *seed_link, *flush_link;
 	struct mon_info info;
+	bool fast; /* the kernel has bpf_rdonly_cast */
 	mon_event_fn on_event;
 	void *ctx;
 };
@@ -65,8 +66,11 @@ static int probe(struct mon *m, struct eu_err *err)
 			     "needed: Linux 5.11 or later with BTF)");
 		goto out;
 	}
-	if (eu_probe_tp_btf(p, "sys_enter"))
-		m->info.sys_hook = "tp_btf/sys_enter";
+	if (eu_probe_tp_btf(p, "sys_enter")) {
+		m->fast = eu_probe_kfunc(p, "bpf_rdonly_cast");
+		m->info.sys_hook = m->fast ? "tp_btf/sys_enter (helper-free fast path)"
+					   : "tp_btf/sys_enter (no fast path: no bpf_rdonly_cast)";
+	}
 	else if (eu_probe_raw_tp(p, "sys_enter"))
 		m->info.sys_hook = "raw_tp/sys_enter";
 	else {
@@ -198,8 +202,11 @@ int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 		eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
 		goto fail;
 	}
-	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, !strcmp(m->info.sys_hook, "tp_btf/sys_enter"));
-	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !strcmp(m->info.sys_hook, "raw_tp/sys_enter"));
+	bool btf = !strncmp(m->info.sys_hook, "tp_btf", 6);
+
+	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, btf && m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_enter_btf_nocast, btf && !m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !btf);
 	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
 	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
 	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);

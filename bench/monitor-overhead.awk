@@ -1,0 +1,64 @@
+# SPDX-License-Identifier: GPL-2.0-only
+# Tables of bench/monitor-overhead.sh from its raw file. Differences and ratios are
+# taken within a round, then summed up by their median over the rounds.
+#
+#   awk -f bench/stats.awk -f bench/monitor-overhead.awk bench/results/monitor-overhead.raw
+
+function verdict(ok) { return ok ? "**met**" : "**missed**" }
+
+/^#/ { next }
+$1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
+$1 == "nginx" { rps[$2, $3] = $4; errs[$3] += $5; nal[$3] += $6; if ($2 > nrounds) nrounds = $2 }
+END {
+	split("none floor held outside", cfg, " ")
+	label["none"] = "no monitor"
+	label["floor"] = "floor: a no-op tp_btf/sys_enter program"
+	label["held"] = "held by the monitor (getppid allowed)"
+	label["outside"] = "not held, while the monitor holds another process"
+
+	print "getppid: median ns/call; added: median over the rounds of (configuration − that"
+	print "round's run without a monitor)."
+	print ""
+	print "| configuration | ns/call | added | 95% CI of added | alerts |"
+	print "|---|---:|---:|---|---:|"
+	for (k = 1; k <= 4; k++) {
+		c = cfg[k]
+		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
+		med[c] = stats(v, n)
+		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "none"]
+		add[c] = stats(v, n)
+		ci = cilo > cihi ? "—" : sprintf("%+.1f … %+.1f", cilo, cihi)
+		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
+		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c], ci, al[c]
+	}
+
+	if (nrounds) {
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "none"]
+		base = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held"]
+		held = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "floor"]
+		flo = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "floor"] / rps[r, "none"]
+		frel = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held"] / rps[r, "none"]
+		rel = stats(w, n)
+		rci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %.4f … %.4f", cilo, cihi)
+		print ""
+		print "| nginx | requests/s | ÷ no monitor | failed requests | alerts |"
+		print "|---|---:|---:|---:|---:|"
+		printf "| no monitor | %.0f | 1.0000 | %d | — |\n", base, errs["none"]
+		printf "| floor: a no-op tp_btf/sys_enter program | %.0f | %.4f | %d | — |\n", flo, frel, errs["floor"]
+		printf "| held by the monitor | %.0f | %.4f | %d | %d |\n", held, rel, errs["held"], nal["held"]
+	}
+
+	print ""
+	print "| target (from the issue) | measured | verdict |"
+	print "|---|---:|---|"
+	if (nrounds)
+		printf "| nginx under the monitor loses under 1%% of requests/s | %.2f%% (ratio %.4f, %s); " \
+			"%d failed requests, %d alerts; the floor loses %.2f%% | %s |\n", 100 * (1 - rel), rel, rci,
+			errs["held"], nal["held"], 100 * (1 - frel), verdict(rel > 0.99 && errs["held"] == 0 && nal["held"] == 0)
+	printf "| (no target) ns added per allowed syscall: held / not held | %+.1f / %+.1f ns " \
+		"(the floor of any sys_enter program: %+.1f) | — |\n", add["held"], add["outside"], add["floor"]
+}
