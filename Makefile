@@ -4,7 +4,7 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), then integration tests (bats, root)
-#   make bench     benchmarks (learn, enforce, the OCI hook, profile sizes); writes bench/results/*.md
+#   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
 
 OUTPUT ?= build
@@ -157,6 +157,7 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/learn-overhead.sh $(OUTPUT)
 	$(Q)bench/enforce-overhead.sh $(OUTPUT)
 	$(Q)bench/hook-overhead.sh $(OUTPUT)
+	$(Q)bench/monitor-overhead.sh $(OUTPUT)
 	$(Q)bench/profile-size.sh $(OUTPUT)
 
 # ---- installation ------------------------------------------------------------

@@ -10,7 +10,7 @@
 #   bench/monitor-overhead.sh [OUTPUT]     OUTPUT: the build directory (default: build)
 #
 # Environment: ROUNDS (default 21), N (getppid calls per measurement, default 300000),
-# NGINX_ROUNDS (default 11), WRK_SECONDS (default 3), PIN (the CPU of the loop and wrk,
+# NGINX_ROUNDS (default 15), WRK_SECONDS (default 3), PIN (the CPU of the loop and wrk,
 # default 1; nginx gets CPU 0).
 set -euo pipefail
 
@@ -18,7 +18,7 @@ cd "$(dirname "$0")/.."
 OUTPUT=$(realpath -m "${1:-build}")
 ROUNDS=${ROUNDS:-21}
 N=${N:-300000}
-NGINX_ROUNDS=${NGINX_ROUNDS:-11}
+NGINX_ROUNDS=${NGINX_ROUNDS:-15}
 WRK_SECONDS=${WRK_SECONDS:-3}
 PIN=${PIN:-1}
 EUNOMIA=$OUTPUT/eunomia
