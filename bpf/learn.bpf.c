@@ -29,6 +29,8 @@ const volatile __u32 boundary = LEARN_BOUNDARY_NONE;
 /* The native ABI's execve and execveat, from libseccomp's table. */
 const volatile __s32 nr_execve = -1;
 const volatile __s32 nr_execveat = -1;
+/* The native ABI's socket(2): the families it creates are recorded. */
+const volatile __s32 nr_socket = -1;
 
 /* Set by user space between loads of the seeding iterator. */
 __u32 seed_mode;
@@ -42,6 +44,7 @@ __u32 ct_mntns;
 /* What was learned. Bitmaps are read by user space at the end. */
 __u64 seen[EU_ARCH_COUNT][EU_NR_WORDS];
 __u64 setup_seen[EU_ARCH_COUNT][EU_NR_WORDS];
+__u64 families; /* socket(2) families (bit per AF_*), native ABI only */
 
 /* Health counters. */
 __s64 live_tasks;
@@ -248,6 +251,14 @@ static __always_inline void count_syscall(__u32 arch, __u64 nr)
 		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
 }
 
+/* socket(2) of the native ABI: remember the family it asked for. */
+static __always_inline void note_family(__u32 arch, __u64 nr, __u64 family)
+{
+	if (arch == EU_ARCH_X86_64 && (__s32)nr == nr_socket && family < 64 &&
+	    !(families & (1ULL << family)))
+		__sync_fetch_and_or(&families, 1ULL << family);
+}
+
 /*
  * The ABI of a syscall: x32 numbers carry a bit, i386 calls (32-bit code, or
  * int 0x80 from 64-bit code) set TS_COMPAT while they run. False when the
@@ -276,7 +287,7 @@ static __always_inline bool syscall_abi(struct task_struct *task, long id, __u32
  * the hook gives no registers): a task found to count claims a free slot, so
  * that its next syscalls take the fast path.
  */
-static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id)
+static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id, __u64 arg0)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct learn_task *lt;
@@ -326,6 +337,7 @@ static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long
 			s->task = (__u64)task;
 	}
 	count_syscall(arch, nr);
+	note_family(arch, nr, arg0);
 	return 0;
 }
 
@@ -345,13 +357,16 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 	if (!s->nr_tasks)
 		return 0;
 	if (s->regs != key)
-		return sys_enter_exact(s, key, id);
+		return sys_enter_exact(s, key, id, id == nr_socket ? regs->di : 0);
 	if (cast)
 		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
 	else
 		task = bpf_get_current_task_btf();
-	if (syscall_abi(task, id, &arch, &nr))
+	if (syscall_abi(task, id, &arch, &nr)) {
 		count_syscall(arch, nr);
+		if (id == nr_socket)
+			note_family(arch, nr, regs->di);
+	}
 	return 0;
 }
 
@@ -376,13 +391,13 @@ int BPF_PROG(learn_sys_enter_btf_nocast, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
 {
-	return sys_enter_exact(0, 0, id);
+	return sys_enter_exact(0, 0, id, id == nr_socket ? BPF_CORE_READ(regs, di) : 0);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
 int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_enter_exact(0, 0, ctx->id);
+	return sys_enter_exact(0, 0, ctx->id, ctx->args[0]);
 }
 
 /* ---- capabilities ------------------------------------------------------------ */

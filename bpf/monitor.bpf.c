@@ -621,6 +621,31 @@ int BPF_PROG(mon_lsm_bprm, struct linux_binprm *bprm, int ret)
 	return block ? -EPERM : 0;
 }
 
+/* ---- sockets (BPF-LSM only) --------------------------------------------------------- */
+
+SEC("lsm/socket_create")
+int BPF_PROG(mon_lsm_socket, int family, int type, int protocol, int kern, int ret)
+{
+	struct task_struct *task;
+	struct mon_task *mt;
+	struct mon_policy *p;
+	bool block;
+	__u32 action;
+
+	if (ret || kern)
+		return ret;
+	mt = current_member(&task);
+	if (!mt)
+		return 0;
+	p = policy_of(mt->ct);
+	if (!p || !(p->flags & MON_P_FAMILIES) ||
+	    (family >= 0 && family < 64 && (p->families & (1ULL << family))))
+		return 0;
+	action = answer(true, &block);
+	violation(mt->ct, p, MON_EV_SOCKET, 0, family, 0, 0, 0, action);
+	return block ? -EPERM : 0;
+}
+
 /* ---- process life cycle --------------------------------------------------------------- */
 
 SEC("tp_btf/sched_process_fork")

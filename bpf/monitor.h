@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 2
+#define MON_ABI 3
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -24,6 +24,7 @@
 /* mon_policy.flags */
 #define MON_P_ACTIVE (1u << 0) /* the slot holds a container's policy */
 #define MON_P_EXECS (1u << 1)  /* the profile lists executables: others are violations */
+#define MON_P_FAMILIES (1u << 2) /* the profile lists socket families: others are violations */
 
 /* What a container may do: its profile, as the kernel side checks it. */
 struct mon_policy {
@@ -32,6 +33,7 @@ struct mon_policy {
 	__u64 caps;	    /* capabilities the profile used */
 	__u64 caps_denied;  /* checked and refused while learning: refusals of these are known */
 	__u64 generation;   /* changes with every registration of the slot */
+	__u64 families;	    /* socket families (bit per AF_*) */
 	__u64 syscalls[EU_ARCH_COUNT][EU_NR_WORDS];
 };
 
@@ -99,6 +101,7 @@ enum mon_kind {
 	MON_EV_SYSCALL = 1,
 	MON_EV_CAP = 2,
 	MON_EV_EXEC = 3,
+	MON_EV_SOCKET = 4,
 };
 
 enum mon_action {

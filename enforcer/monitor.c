@@ -31,6 +31,7 @@
 #include "commands.h"
 #include "container.h"
 #include "events.h"
+#include "families.h"
 #include "monitor_bpf.h"
 #include "monitor_maps.h"
 #include "profile_yaml.h"
@@ -257,6 +258,7 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 	struct json_object *o = json_object_new_object();
 	_cleanup_free_ char *name = NULL;
 	const char *path;
+	char fam[16];
 
 	if (!o)
 		return NULL;
@@ -280,6 +282,12 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 		path = cached_path(d, k);
 		json_object_object_add(o, "path", path ? json_object_new_string(path) : NULL);
 		break;
+	case MON_EV_SOCKET:
+		*key = "socket";
+		json_object_object_add(o, "family",
+				       json_object_new_string(eu_family_name(k->what, fam, sizeof(fam))));
+		json_object_object_add(o, "nr", json_object_new_int(k->what));
+		break;
 	default:
 		*key = "detail";
 	}
@@ -295,6 +303,8 @@ static const char *kind_name(uint32_t k)
 		return "capability";
 	case MON_EV_EXEC:
 		return "exec";
+	case MON_EV_SOCKET:
+		return "socket";
 	default:
 		return "unknown";
 	}
@@ -421,10 +431,12 @@ static void announce_start(struct monitor *d)
 	mon_info(d->mon, &in);
 	say(d, EU_LEVEL_INFO, "monitor",
 	    NULL,
-	    "started: syscalls via %s, capabilities via %s, executions via %s; %s%s; %u "
+	    "started: syscalls via %s, capabilities via %s, executions via %s, socket families "
+	    "via %s; %s%s; %u "
 	    "programs attached now, %u already held by the kernel",
 	    in.sys_hook, in.cap_hook ? in.cap_hook : "nothing (no cap_capable tracepoint)",
 	    in.lsm ? "lsm/bprm_check_security" : "tp_btf/sched_process_exec",
+	    in.lsm ? "lsm/socket_create" : "nothing (no BPF-LSM)",
 	    in.lsm ? "BPF-LSM: violations can be refused" : "no BPF-LSM: alerts only",
 	    d->o->kill ? ", offenders are killed" : (d->o->block ? ", violations are refused" : ""),
 	    in.links_created, in.links_reused);

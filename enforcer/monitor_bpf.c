@@ -79,7 +79,8 @@ static int probe(struct mon *m, struct eu_err *err)
 			     "be checked");
 		goto out;
 	}
-	m->info.lsm = eu_probe_lsm(p, "capable") && eu_probe_lsm(p, "bprm_check_security");
+	m->info.lsm = eu_probe_lsm(p, "capable") && eu_probe_lsm(p, "bprm_check_security") &&
+		      eu_probe_lsm(p, "socket_create");
 	if (m->info.lsm)
 		m->info.cap_hook = "lsm/capable";
 	else if (eu_probe_tp_btf(p, "cap_capable"))
@@ -209,6 +210,7 @@ int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !btf);
 	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
 	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_lsm_socket, m->info.lsm);
 	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);
 	bpf_program__set_autoattach(s->progs.mon_seed, false);
 	bpf_program__set_autoattach(s->progs.mon_flush, false);

@@ -125,7 +125,9 @@ int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *er
 static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
 {
 	memset(pol, 0, sizeof(*pol));
-	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0);
+	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0) |
+		     (p->has_families ? MON_P_FAMILIES : 0);
+	pol->families = p->families;
 	pol->caps = p->caps_used;
 	pol->caps_denied = p->caps_denied;
 	for (int a = 0; a < EU_ARCH_COUNT; a++) {

@@ -186,6 +186,9 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 	}
 	dst->caps_used |= src->caps_used;
 	dst->caps_denied |= src->caps_denied;
+	/* A side that knows nothing of sockets allows them all: so does the union. */
+	dst->families = dst->has_families && src->has_families ? dst->families | src->families : 0;
+	dst->has_families = dst->has_families && src->has_families;
 	dm->setup_caps |= sm->setup_caps;
 	for (size_t i = 0; i < src->execs.n; i++)
 		if (eu_strv_add_sorted(&dst->execs, src->execs.v[i], err))
@@ -251,6 +254,7 @@ bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
 	const struct eu_meta *am = &a->meta, *bm = &b->meta;
 
 	if (a->version != b->version || a->caps_used != b->caps_used ||
+	    a->has_families != b->has_families || a->families != b->families ||
 	    a->caps_denied != b->caps_denied || !eu_strv_equal(&a->execs, &b->execs) ||
 	    a->has_default != b->has_default || a->nrules != b->nrules)
 		return false;

@@ -74,6 +74,13 @@ struct eu_profile {
 	uint64_t caps_used;   /* capability checks that succeeded */
 	uint64_t caps_denied; /* checked but refused: informational */
 	struct eu_strv execs; /* executables the container ran */
+	/*
+	 * Socket address families created (bit per AF_*). Without the section
+	 * (has_families false: an imported or older profile) nothing is known
+	 * and the monitor does not check them.
+	 */
+	bool has_families;
+	uint64_t families;
 };
 
 /* Heap-allocate an empty profile (the model is ~70 KiB); NULL on ENOMEM. */

@@ -15,6 +15,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "families.h"
 #include "file.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
@@ -568,6 +569,30 @@ static int parse_capabilities(struct yctx *c, yaml_node_t *k, yaml_node_t *v, vo
 	return walk_fields(c, v, "capabilities", caps_fields, EU_ARRAY_SIZE(caps_fields), arg);
 }
 
+static int parse_family_item(struct yctx *c, yaml_node_t *item, void *arg)
+{
+	const char *s;
+	int af;
+
+	(void)arg;
+	if (get_str(c, item, "a socket family", &s))
+		return -1;
+	af = eu_family_from_name(s);
+	if (af < 0)
+		return fail_at(c, item, "unknown socket family '%s' (expected AF_UNIX, AF_INET, ... or "
+					"AF_<number> below %d)",
+			       s, EU_FAMILY_MAX);
+	c->p->families |= 1ULL << af;
+	return 0;
+}
+
+static int parse_families(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	(void)k;
+	c->p->has_families = true;
+	return walk_list(c, v, "socket_families", parse_family_item, arg);
+}
+
 static int parse_exec_item(struct yctx *c, yaml_node_t *item, void *arg)
 {
 	const char *s;
@@ -622,6 +647,7 @@ static const struct field top_fields[] = {
 	{ "architectures", parse_architectures, false },
 	{ "capabilities", parse_capabilities, false },
 	{ "executables", parse_executables, false },
+	{ "socket_families", parse_families, false },
 };
 
 static int yaml_syntax_error(const char *name, const yaml_parser_t *ps, struct eu_err *err)
@@ -1079,7 +1105,20 @@ static int em_profile(struct yem *y, const struct eu_profile *p)
 	for (size_t i = 0; i < p->execs.n; i++)
 		if (em_str(y, p->execs.v[i]))
 			return -1;
-	if (em_seq_end(y) || em_map_end(y))
+	if (em_seq_end(y))
+		return -1;
+	if (p->has_families) {
+		char buf[16];
+
+		if (em_str(y, "socket_families") || em_seq_start(y))
+			return -1;
+		for (int af = 0; af < EU_FAMILY_MAX; af++)
+			if ((p->families & (1ULL << af)) && em_str(y, eu_family_name(af, buf, sizeof(buf))))
+				return -1;
+		if (em_seq_end(y))
+			return -1;
+	}
+	if (em_map_end(y))
 		return -1;
 	yaml_document_end_event_initialize(&ev, 1);
 	if (emit(y, &ev))

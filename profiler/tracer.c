@@ -185,6 +185,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	s->rodata->boundary = (__u32)o->boundary;
 	s->rodata->nr_execve = eu_syscall_nr(eu_arch_native(), "execve");
 	s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
+	s->rodata->nr_socket = eu_syscall_nr(eu_arch_native(), "socket");
 
 	rc = learn_bpf__load(s);
 	if (rc) {
@@ -424,5 +425,7 @@ int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 		for (int w = 0; w < EU_NR_WORDS; w++)
 			p->meta.setup_bits[a][w] |= bss->setup_seen[a][w] & ~bss->seen[a][w];
 	}
+	p->has_families = true;
+	p->families |= bss->families;
 	return collect_caps(t, p, err);
 }

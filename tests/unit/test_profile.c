@@ -137,6 +137,25 @@ static void test_merge_of_different_boundaries_is_the_loosest(void **state)
 	assert_int_equal(a->meta.boundary, EU_BOUNDARY_NONE);
 }
 
+static void test_merge_of_socket_families(void **state)
+{
+	struct eu_profile **pp = *state, *a = pp[0], *b = pp[1];
+	struct eu_err err = { 0 };
+
+	a->has_families = b->has_families = true;
+	a->families = 1ULL << 1;
+	b->families = 1ULL << 2;
+	assert_int_equal(eu_profile_merge(a, b, &err), 0);
+	assert_true(a->has_families);
+	assert_int_equal(a->families, (1ULL << 1) | (1ULL << 2));
+	/* a profile that says nothing of sockets (imported) allows them all: so does the union */
+	b->has_families = false;
+	b->families = 0;
+	assert_int_equal(eu_profile_merge(a, b, &err), 0);
+	assert_false(a->has_families);
+	assert_int_equal(a->families, 0);
+}
+
 static void test_equal_sees_every_field(void **state)
 {
 	struct eu_profile **pp = *state, *a = pp[0], *b = pp[1];
@@ -153,6 +172,13 @@ static void test_equal_sees_every_field(void **state)
 	assert_false(eu_profile_equal(a, b));
 	eu_bit_set(b->meta.setup_bits[EU_ARCH_X86_64], 165);
 	assert_true(eu_profile_equal(a, b));
+	a->has_families = true;
+	assert_false(eu_profile_equal(a, b));
+	b->has_families = true;
+	assert_true(eu_profile_equal(a, b));
+	a->families = 1ULL << 2;
+	assert_false(eu_profile_equal(a, b));
+	b->families = 1ULL << 2;
 	eu_set_str(&a->meta.kernel, "6.1", &err);
 	assert_false(eu_profile_equal(a, b));
 }
@@ -194,6 +220,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_merge_is_union_and_counts_add, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_keeps_first_identity_and_fills_gaps, setup,
 						teardown),
+		cmocka_unit_test_setup_teardown(test_merge_of_socket_families, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_merge_of_different_boundaries_is_the_loosest,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_equal_sees_every_field, setup, teardown),

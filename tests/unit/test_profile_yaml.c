@@ -77,6 +77,8 @@ static struct eu_profile *full_profile(void)
 	p->caps_denied = 1ULL << 12;
 	eu_strv_add_sorted(&p->execs, "/bin/sh", &err);
 	eu_strv_add_sorted(&p->execs, "/usr/bin/env", &err);
+	p->has_families = true;
+	p->families = (1ULL << 1) | (1ULL << 10) | (1ULL << 63); /* AF_UNIX, AF_INET6, unnamed */
 	assert_int_equal(err.kind, EU_OK);
 	return p;
 }
@@ -118,6 +120,7 @@ static void test_emit_is_deterministic_and_sorted(void **state)
 	assert_non_null(strstr(y, "name: \"true\""));
 	assert_non_null(strstr(y, "boundary: seccomp-filter"));
 	assert_non_null(strstr(y, "duration_seconds: 12.345"));
+	assert_non_null(strstr(y, "socket_families:\n- AF_UNIX\n- AF_INET6\n- AF_63\n"));
 	free(y);
 	eu_profile_free(p);
 }

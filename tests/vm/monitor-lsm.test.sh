@@ -2,7 +2,7 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # eunomia monitor with BPF-LSM, for real: a process tree registered with a learned
 # profile (pid:N; there is no runc in here). A capability and an executable outside
-# the profile are alerted, and refused with EPERM under --block; a registered process
+# the profile are alerted, and refused with EPERM under --block (a socket family too); a registered process
 # that stays inside its profile makes no event; an unregistered one is never touched.
 . /tests/lib.sh
 
@@ -60,7 +60,7 @@ event_has() { grep -q -- "$2" "$1"; }
 no_event_has() { ! grep -q -- "$2" "$1"; }
 
 # ---- alert mode: reported, not refused ------------------------------------------------
-run_held alert 'chown 1000 /tmp/f-alert; /tmp/other-busybox true'
+run_held alert 'chown 1000 /tmp/f-alert; /tmp/other-busybox true; nc 127.0.0.1 9 </dev/null 2>/dev/null'
 if monitor_start alert --attach pid:$held --profile "$profile"; then
 	pass alert-started
 	expect alert-uses-lsm "the start event does not name lsm/capable" \
@@ -73,6 +73,8 @@ if monitor_start alert --attach pid:$held --profile "$profile"; then
 	expect alert-chown-done "the chown did not happen" [ "$(owner /tmp/f-alert)" = 1000 ]
 	expect alert-exec-reported "no alert for /tmp/other-busybox" \
 		event_has "$ev" '"exec":{"path":"/tmp/other-busybox"},"action":"alerted"'
+	expect alert-socket-reported "no alert for an AF_INET socket" \
+		event_has "$ev" '"socket":{"family":"AF_INET","nr":2},"action":"alerted"'
 	expect alert-host-untouched "an unregistered process's chown was reported or refused" \
 		sh -c "[ $(owner /tmp/f-host) = 1000 ] && ! grep -q 'f-host' $ev"
 	monitor_stop
@@ -96,7 +98,7 @@ else
 fi
 
 # ---- --block: refused with EPERM -----------------------------------------------------------
-run_held block 'chown 1000 /tmp/f-block; /tmp/other-busybox true; echo "exec=$?" > /tmp/exec.block'
+run_held block 'chown 1000 /tmp/f-block; /tmp/other-busybox true; echo "exec=$?" > /tmp/exec.block; nc 127.0.0.1 9 </dev/null 2>/tmp/nc.block'
 if monitor_start block --block --attach pid:$held --profile "$profile"; then
 	finish_held block
 	expect block-cap-refused "chown succeeded under --block" [ "$(owner /tmp/f-block)" = 0 ]
@@ -106,6 +108,9 @@ if monitor_start block --block --attach pid:$held --profile "$profile"; then
 		grep -q 'exec=126' /tmp/exec.block
 	expect block-exec-denied "the exec event is not 'denied'" \
 		event_has "$ev" '"exec":{"path":"/tmp/other-busybox"},"action":"denied"'
+	expect block-socket-refused "nc's socket was not refused" grep -q 'not permitted' /tmp/nc.block
+	expect block-socket-denied "the socket event is not 'denied'" \
+		event_has "$ev" '"socket":{"family":"AF_INET","nr":2},"action":"denied"'
 	chown 1000 /tmp/f-host2 2>/dev/null || { touch /tmp/f-host2; chown 1000 /tmp/f-host2; }
 	expect block-host-untouched "an unregistered process was refused" [ "$(owner /tmp/f-host2)" = 1000 ]
 	monitor_stop
