@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 3
+#define MON_ABI 4
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -56,6 +56,7 @@ struct mon_config {
 	__u32 abi;
 	__u64 interval_ns; /* one event per (container, kind, what) per interval */
 	__u64 noaudit[MON_NOAUDIT_RANGES][2]; /* [start, end) of those functions */
+	char profiles_dir[256]; /* --profiles: where a profile named without a '/' is found */
 };
 
 /* stats[0]: counters of the kernel side. */

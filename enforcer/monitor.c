@@ -47,6 +47,7 @@ struct monitor_opts {
 	const char *profile;
 	const char *events;
 	const char *runtime_root;
+	const char *profiles; /* --profiles DIR */
 	double duration;
 	bool kill, block, reset, list, quiet;
 	int verbose;
@@ -85,7 +86,10 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -a, --attach CONTAINER   hold a running container (runc or crun id, podman\n"
 		"                           name or id, pid:N) to --profile\n"
-		"  -p, --profile FILE       the profile for --attach\n"
+		"  -p, --profile PROFILE    the profile for --attach: a file, or a name (no '/')\n"
+		"                           for --profiles DIR/NAME.yaml\n"
+		"      --profiles DIR       where profiles named without a path are: for\n"
+		"                           --attach and the OCI hook's io.eunomia.profile=NAME\n"
 		"      --kill               end an offending process with SIGKILL\n"
 		"      --block              refuse what the profile does not allow with EPERM\n"
 		"                           (capabilities, executions; needs BPF-LSM)\n"
@@ -105,7 +109,7 @@ static void usage(FILE *f)
 		"eunomia-monitor(8).\n");
 }
 
-enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT };
+enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
@@ -118,6 +122,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "block", no_argument, NULL, OPT_BLOCK },
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "list", no_argument, NULL, OPT_LIST },
+		{ "profiles", required_argument, NULL, OPT_PROFILES },
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -165,6 +170,18 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		case OPT_RUNTIME_ROOT:
 			o->runtime_root = optarg;
 			break;
+		case OPT_PROFILES: {
+			struct stat st;
+
+			if (optarg[0] != '/' || strlen(optarg) >= sizeof(((struct mon_config *)0)->profiles_dir) ||
+			    stat(optarg, &st) < 0 || !S_ISDIR(st.st_mode))
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--profiles expects the absolute path of a directory, "
+					       "not '%s'",
+					       optarg);
+			o->profiles = optarg;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -183,7 +200,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			       argv[optind]);
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
-	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events ||
+	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events || o->profiles ||
 				      (o->reset && o->list)))
 		return eu_fail(err, EU_E_USAGE, 0, "--%s takes no other option",
 			       o->reset ? "reset" : "list");
@@ -350,35 +367,39 @@ static void on_event(void *ctx, const struct mon_event *k)
 
 /* ---- containers -------------------------------------------------------------------- */
 
-/* --attach: the profile and the container, checked before anything is loaded. */
-static int load_attach(const struct monitor_opts *o, struct eu_profile **p,
-		       struct eu_container *ct, struct eu_err *err)
+/*
+ * --attach: the profile and the container, checked before anything is loaded.
+ * A profile name is looked up in `dir` (the running monitor's when NULL).
+ */
+static int load_attach(const struct monitor_opts *o, const char *dir, char **path,
+		       struct eu_profile **p, struct eu_container *ct, struct eu_err *err)
 {
 	if (!o->attach)
 		return 0;
-	return eu_profile_load(o->profile, p, err) ||
-			       eu_container_lookup(o->attach, o->runtime_root, ct, err)
-		       ? -1
-		       : 0;
+	if (eu_mon_profile_path(o->profile, dir, path, err) || eu_profile_load(*path, p, err) ||
+	    eu_container_lookup(o->attach, o->runtime_root, ct, err))
+		return -1;
+	return 0;
 }
 
 static int attach_container(struct monitor *d, const struct eu_container *ct,
-			    const struct eu_profile *p, bool announce, struct eu_err *err)
+			    const struct eu_profile *p, const char *path, bool announce,
+			    struct eu_err *err)
 {
 	struct mon_container info;
 	uint32_t slot;
 
-	if (mon_register(d->mon, ct, p, d->o->profile, &slot, err))
+	if (mon_register(d->mon, ct, p, path, &slot, err))
 		return -1;
 	if (announce && mon_container(d->mon, slot, &info)) {
 		d->known[slot] = info.generation;
 		say(d, EU_LEVEL_INFO, "container", &info,
-		    "held to %s: %zu syscalls, %zu executables (init pid %d)", d->o->profile,
+		    "held to %s: %zu syscalls, %zu executables (init pid %d)", path,
 		    eu_profile_syscall_total(p, -1), p->execs.n, (int)ct->pid);
 	}
 	if (!announce && !d->o->quiet)
 		fprintf(stderr, PROG ": %s registered with the running monitor, held to %s\n",
-			d->o->attach, d->o->profile);
+			d->o->attach, path);
 	return 0;
 }
 
@@ -564,15 +585,18 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 {
 	struct monitor d = { .o = o };
 	struct mon_opts mo = { .kill = o->kill, .block = o->block, .verbose = o->verbose > 0,
+			       .profiles_dir = o->profiles,
 			       .on_event = on_event, .ctx = &d };
 	_cleanup_close_ int lock = -1, sigfd = -1;
 	struct eu_container ct = { 0 };
 	struct eu_profile *p = NULL;
+	_cleanup_free_ char *path = NULL;
 	bool elsewhere;
 	sigset_t mask;
 	int rc = -1;
 
-	if (load_attach(o, &p, &ct, err) || take_lock(&lock, &elsewhere, err))
+	if (take_lock(&lock, &elsewhere, err) ||
+	    load_attach(o, elsewhere ? NULL : (o->profiles ? o->profiles : ""), &path, &p, &ct, err))
 		goto out;
 	if (elsewhere) {
 		if (!o->attach) {
@@ -581,10 +605,10 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 				"container with it with --attach");
 			goto out;
 		}
-		if (o->kill || o->block || o->events) {
+		if (o->kill || o->block || o->events || o->profiles) {
 			eu_fail(err, EU_E_USAGE, 0,
-				"a monitor is already running: --kill, --block and --events are its "
-				"own; give only --attach and --profile");
+				"a monitor is already running: --kill, --block, --events and "
+				"--profiles are its own; give only --attach and --profile");
 			goto out;
 		}
 		mo.register_only = true;
@@ -592,7 +616,7 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	if (mon_open(&d.mon, &mo, err))
 		goto out;
 	if (elsewhere) {
-		rc = attach_container(&d, &ct, p, false, err);
+		rc = attach_container(&d, &ct, p, path, false, err);
 		goto out;
 	}
 	if (eu_events_open(o->events, &d.ev, err))
@@ -610,7 +634,7 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	clock_gettime(CLOCK_MONOTONIC, &d.mono0);
 	clock_gettime(CLOCK_REALTIME, &d.real0);
 	announce_start(&d);
-	if (o->attach && attach_container(&d, &ct, p, true, err))
+	if (o->attach && attach_container(&d, &ct, p, path, true, err))
 		goto out;
 	if (d.write_failed) {
 		*err = d.write_err;

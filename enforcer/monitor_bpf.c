@@ -153,6 +153,7 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 	c.abi = MON_ABI;
 	c.flags = (o->kill ? MON_C_KILL : 0) | (o->block ? MON_C_BLOCK : 0);
 	c.interval_ns = 1000000000ULL;
+	snprintf(c.profiles_dir, sizeof(c.profiles_dir), "%s", o->profiles_dir ? o->profiles_dir : "");
 	if (eu_ksyms_ranges(eu_noaudit_funcs, EU_NOAUDIT_FUNCS, r, &found, &kerr) == 0) {
 		for (size_t i = 0; i < EU_NOAUDIT_FUNCS && i < MON_NOAUDIT_RANGES; i++) {
 			c.noaudit[i][0] = r[i].start;

@@ -24,6 +24,7 @@ struct mon_opts {
 	bool kill;  /* SIGKILL offenders */
 	bool block; /* refuse with EPERM where BPF-LSM allows */
 	bool register_only; /* a daemon runs: leave its configuration and programs alone */
+	const char *profiles_dir; /* --profiles, or NULL */
 	bool verbose;
 	mon_event_fn on_event;
 	void *ctx;

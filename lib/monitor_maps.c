@@ -199,3 +199,45 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 	*out_slot = slot;
 	return 0;
 }
+
+int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu_err *err)
+{
+	struct mon_config cfg;
+	__u32 key = 0;
+	int fd;
+
+	*out = NULL;
+	if (name[0] == '/') {
+		*out = strdup(name);
+		return *out ? 0 : eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming a profile");
+	}
+	if (!*name || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "profile '%s': expected an absolute path, or a name (no '/') in the "
+			       "monitor's --profiles directory",
+			       name);
+	if (!dir) {
+		fd = bpf_obj_get(MON_PIN_DIR "/mon_config");
+		if (fd < 0)
+			return eu_fail(err, EU_E_RUNTIME, 0,
+				       "profile '%s' is a name, and no eunomia monitor is running to "
+				       "say where its profiles are",
+				       name);
+		if (bpf_map_lookup_elem(fd, &key, &cfg)) {
+			close(fd);
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot read the monitor's configuration");
+		}
+		close(fd);
+		cfg.profiles_dir[sizeof(cfg.profiles_dir) - 1] = '\0';
+		dir = cfg.profiles_dir;
+	}
+	if (!*dir)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "profile '%s' is a name, but the monitor has no --profiles directory",
+			       name);
+	if (asprintf(out, "%s/%s.yaml", dir, name) < 0) {
+		*out = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming a profile");
+	}
+	return 0;
+}

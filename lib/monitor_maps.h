@@ -39,6 +39,13 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 /* Make a slot inactive and forget its executables and mount namespace. */
 int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err);
 
+/*
+ * The file of profile `name`: an absolute path as it is, a bare name (no '/')
+ * as DIR/NAME.yaml in the monitor's --profiles directory (read from its pinned
+ * configuration when `dir` is NULL). *out: free it.
+ */
+int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu_err *err);
+
 /* The identity of slot `slot`; false when it holds no container. */
 bool eu_mon_container(const struct eu_mon_maps *m, uint32_t slot, struct mon_container *out);
 

@@ -81,8 +81,9 @@ static void usage(FILE *f)
 		"Annotations: io.eunomia.learn=/absolute/profile.yaml, inside a directory that\n"
 		"learn_dirs of the configuration allows; io.eunomia.learn.merge=true folds the\n"
 		"run into the profile already there; io.eunomia.learn.boundary=WHEN says where\n"
-		"counting starts (auto, seccomp-filter, exec, none). io.eunomia.profile=PATH\n"
-		"holds the container to that profile with the running eunomia monitor.\n"
+		"counting starts (auto, seccomp-filter, exec, none). io.eunomia.profile=PROFILE\n"
+		"(a path, or a name in the monitor's profiles directory) holds the container to\n"
+		"that profile with the running eunomia monitor.\n"
 		"See eunomia-oci-hook(8).\n");
 }
 
@@ -437,7 +438,8 @@ static int stop_learning(const struct eu_hook_conf *conf, const struct eu_oci_st
  */
 static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
 {
-	const char *path = eu_oci_annotation(st, "io.eunomia.profile");
+	const char *name = eu_oci_annotation(st, "io.eunomia.profile");
+	_cleanup_free_ char *path = NULL;
 	struct eu_container ct = { 0 };
 	struct eu_profile *p = NULL;
 	struct eu_mon_maps maps;
@@ -445,11 +447,11 @@ static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
 	uint32_t own = 0, slot;
 	int rc = -1;
 
-	if (!path)
+	if (!name)
 		return 0;
-	if (path[0] != '/')
-		return eu_fail(err, EU_E_USAGE, 0,
-			       "io.eunomia.profile=%s: expected an absolute path to a profile", path);
+	/* a name is the running monitor's to resolve, in its --profiles directory */
+	if (eu_mon_profile_path(name, NULL, &path, err))
+		return eu_wrap(err, "io.eunomia.profile=%s", name);
 	if (eu_profile_load(path, &p, err) || eu_container_from_oci_state(st, &ct, err) ||
 	    eu_ns_inode(getpid(), "mnt", &own, err))
 		goto out;

@@ -259,3 +259,30 @@ alerts() {
 	wait_for '"name":"mkdir"' "$WORK/ev.json"
 	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .process.comm')" = mkdir ]
 }
+
+@test "--profiles DIR: profiles named without a path, by --attach and by the hook" {
+	local p=$WORK/profiles/p.yaml
+	learned "$p"
+	bundle "$WORK/a" true
+	CONTAINERS+=(monitor-named-$$ monitor-named-hook-$$)
+	run_detached "monitor-named-$$" "$WORK/a"
+	# without --profiles a name has nowhere to be found
+	run "$EUNOMIA" monitor -d 1 --attach "monitor-named-$$" --profile p
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"profile 'p' is a name, but the monitor has no --profiles directory"* ]]
+	run "$EUNOMIA" monitor -d 1 --attach "monitor-named-$$" --profile profiles/p
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"expected an absolute path, or a name (no '/')"* ]]
+	daemon "$WORK/ev.json" --profiles "$WORK/profiles"
+	# a second invocation joins the daemon and finds the name in its directory
+	"$EUNOMIA" monitor -q --attach "monitor-named-$$" --profile p
+	bundle "$WORK/h" true
+	jq_edit "$WORK/h/config.json" '.process.args = ["/bin/sh", "-c", "mkdir /tmp/named; echo done"]'
+	add_hook "$WORK/h" "io.eunomia.profile=p"
+	run timeout 60 runc run --bundle "$WORK/h" "monitor-named-hook-$$" </dev/null
+	[ "$status" -eq 0 ]
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "monitor-named-hook-$$" ]
+	run "$EUNOMIA" monitor --list
+	[[ "$output" == *"monitor-named-$$"*"$WORK/profiles/p.yaml"* ]]
+}
