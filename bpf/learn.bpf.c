@@ -15,6 +15,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "learn.h"
+#include "cred.bpf.h"
 #include "path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -405,32 +406,6 @@ int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 static __always_inline struct learn_task *current_task_entry(void)
 {
 	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
-}
-
-/* Effective capabilities (kernel_cap_t: one u64 since 6.3, two u32 before; same bytes). */
-static __always_inline __u64 cap_effective(const struct cred *c)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), &c->cap_effective);
-	return v;
-}
-
-/*
- * Is this check made with someone else's credentials? The kernel checks some
- * capabilities with credentials it put in place of the task's: overlayfs
- * with its mounter's (reading trusted.* xattrs needs CAP_SYS_ADMIN, a copy-up
- * CAP_DAC_OVERRIDE). Credentials that hold privileges the task itself lacks
- * are not the task's, and their checks say nothing of what it needs. A
- * substitute made from the task's own (access(2) checks with its real ids)
- * holds no more than it, and counts.
- */
-static __always_inline bool cred_is_foreign(const struct cred *cred)
-{
-	/* override_creds() replaces the subjective cred; real_cred stays the task's own. */
-	const struct cred *own = BPF_CORE_READ(bpf_get_current_task_btf(), real_cred);
-
-	return cred != own && (cap_effective(cred) & ~cap_effective(own));
 }
 
 /*

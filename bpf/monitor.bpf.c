@@ -19,6 +19,7 @@
 #include <bpf/bpf_tracing.h>
 
 #include "monitor.h"
+#include "cred.bpf.h"
 #include "path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
@@ -430,22 +431,6 @@ int BPF_PROG(mon_sys_enter_raw, struct pt_regs *regs, long id)
 }
 
 /* ---- capabilities -------------------------------------------------------------------- */
-
-static __always_inline __u64 cap_effective(const struct cred *c)
-{
-	__u64 v = 0;
-
-	bpf_probe_read_kernel(&v, sizeof(v), &c->cap_effective);
-	return v;
-}
-
-/* Checked with credentials holding more than the task's own (overlayfs's mounter's): not its. */
-static __always_inline bool cred_is_foreign(const struct cred *cred)
-{
-	const struct cred *own = BPF_CORE_READ(bpf_get_current_task_btf(), real_cred);
-
-	return cred != own && (cap_effective(cred) & ~cap_effective(own));
-}
 
 /* Does the kernel stack pass through a function that checks without auditing? */
 static __always_inline bool stack_is_noaudit(void *ctx)

@@ -12,7 +12,6 @@
 #include <getopt.h>
 #include <inttypes.h>
 #include <limits.h>
-#include <math.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -129,7 +128,6 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
-	char *end;
 	int c;
 
 	optind = 1;
@@ -146,14 +144,8 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			o->events = optarg;
 			break;
 		case 'd':
-			errno = 0;
-			o->duration = strtod(optarg, &end);
-			if (errno || end == optarg || *end || !isfinite(o->duration) ||
-			    o->duration <= 0)
-				return eu_fail(err, EU_E_USAGE, 0,
-					       "--duration expects a positive number of seconds, "
-					       "not '%s'",
-					       optarg);
+			if (eu_parse_seconds(optarg, "--duration", &o->duration, err))
+				return -1;
 			break;
 		case OPT_KILL:
 			o->kill = true;

@@ -115,20 +115,6 @@ static void usage(FILE *f)
 		"could not be started. See eunomia-learn(8).\n");
 }
 
-static int parse_seconds(const char *s, const char *opt, double *out, struct eu_err *err)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e9)
-		return eu_fail(err, EU_E_USAGE, 0, "%s expects a positive number of seconds, not '%s'",
-			       opt, s);
-	*out = v;
-	return 0;
-}
-
 static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowed, size_t n,
 		      enum eu_hook *out, struct eu_err *err)
 {
@@ -182,11 +168,11 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			o->merge = optarg;
 			break;
 		case 'd':
-			if (parse_seconds(optarg, "--duration", &o->duration, err))
+			if (eu_parse_seconds(optarg, "--duration", &o->duration, err))
 				return -1;
 			break;
 		case OPT_GRACE:
-			if (parse_seconds(optarg, "--grace", &o->grace, err))
+			if (eu_parse_seconds(optarg, "--grace", &o->grace, err))
 				return -1;
 			break;
 		case OPT_RUNTIME_ROOT:
