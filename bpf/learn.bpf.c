@@ -30,8 +30,9 @@ const volatile __u32 boundary = LEARN_BOUNDARY_NONE;
 /* The native ABI's execve and execveat, from libseccomp's table. */
 const volatile __s32 nr_execve = -1;
 const volatile __s32 nr_execveat = -1;
-/* The native ABI's socket(2): the families it creates are recorded. */
+/* The native ABI's socket(2) and socketpair(2): the families they create are recorded. */
 const volatile __s32 nr_socket = -1;
+const volatile __s32 nr_socketpair = -1;
 
 /* Set by user space between loads of the seeding iterator. */
 __u32 seed_mode;
@@ -202,11 +203,13 @@ static __always_inline struct learn_task *task_register(struct task_struct *t, _
 		return 0;
 	}
 	lt->slot = slot_index(regs_key((void *)bpf_task_pt_regs(t)));
+	/* Before the flag: a syscall that sees the task registered sees its first filter too. */
+	if (!(lt->flags & LEARN_T_REGISTERED))
+		lt->filter0 = (__u64)t->seccomp.filter;
 	old = __sync_fetch_and_or(&lt->flags, LEARN_T_REGISTERED | flags);
 	if (old & (LEARN_T_REGISTERED | LEARN_T_DEAD))
 		return lt;
 	lt->pending_cap = -1;
-	lt->filter0 = (__u64)t->seccomp.filter;
 	__sync_fetch_and_add(&slot_at(lt->slot)->nr_tasks, 1);
 	__sync_fetch_and_add(&live_tasks, 1);
 	return lt;
@@ -252,10 +255,15 @@ static __always_inline void count_syscall(__u32 arch, __u64 nr)
 		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
 }
 
-/* socket(2) of the native ABI: remember the family it asked for. */
+/* socket(2) or socketpair(2) of the native ABI: remember the family it asked for. */
+static __always_inline bool is_socket_call(long id)
+{
+	return id == nr_socket || id == nr_socketpair;
+}
+
 static __always_inline void note_family(__u32 arch, __u64 nr, __u64 family)
 {
-	if (arch == EU_ARCH_X86_64 && (__s32)nr == nr_socket && family < 64 &&
+	if (arch == EU_ARCH_X86_64 && is_socket_call((long)nr) && family < 64 &&
 	    !(families & (1ULL << family)))
 		__sync_fetch_and_or(&families, 1ULL << family);
 }
@@ -358,14 +366,14 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 	if (!s->nr_tasks)
 		return 0;
 	if (s->regs != key)
-		return sys_enter_exact(s, key, id, id == nr_socket ? regs->di : 0);
+		return sys_enter_exact(s, key, id, is_socket_call(id) ? regs->di : 0);
 	if (cast)
 		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
 	else
 		task = bpf_get_current_task_btf();
 	if (syscall_abi(task, id, &arch, &nr)) {
 		count_syscall(arch, nr);
-		if (id == nr_socket)
+		if (is_socket_call(id))
 			note_family(arch, nr, regs->di);
 	}
 	return 0;
@@ -392,7 +400,7 @@ int BPF_PROG(learn_sys_enter_btf_nocast, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
 {
-	return sys_enter_exact(0, 0, id, id == nr_socket ? BPF_CORE_READ(regs, di) : 0);
+	return sys_enter_exact(0, 0, id, is_socket_call(id) ? BPF_CORE_READ(regs, di) : 0);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")

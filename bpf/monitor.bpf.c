@@ -97,7 +97,8 @@ struct {
 } mon_stats SEC(".maps");
 
 struct {
-	__uint(type, BPF_MAP_TYPE_LRU_HASH);
+	/* Not LRU: an evicted entry would take unreported counts with it. */
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, MON_RATE_KEYS);
 	__type(key, struct mon_rate_key);
 	__type(value, struct mon_rate);
@@ -117,6 +118,14 @@ struct {
 	__uint(max_entries, 1024 * 1024);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mon_events SEC(".maps");
+
+/* A rate entry for a violation the full table has no room for. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct mon_rate);
+} mon_rate_scratch SEC(".maps");
 
 /* Scratch space too big for the BPF stack. */
 struct {
@@ -187,7 +196,7 @@ static __always_inline struct mon_task *task_register(struct task_struct *t, __u
 	if (s)
 		__sync_fetch_and_add(&s->nr_tasks, 1);
 	if (st)
-		__sync_fetch_and_add(&st->live[ct & (MON_MAX_CTS - 1)], 1);
+		__sync_fetch_and_add(&st->live[mt->ct & (MON_MAX_CTS - 1)], 1);
 	return mt;
 }
 
@@ -274,10 +283,22 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
 			__sync_fetch_and_add(&st->events_dropped, 1);
 		return;
 	}
+	/*
+	 * Account for the violations up to `total`: `emitted` only ever rises, so
+	 * two writers racing (a violation and the flush) never count one twice.
+	 */
 	total = r->total;
-	prev = __sync_lock_test_and_set(&r->emitted, total);
+	e->count = 0;
+	for (int i = 0; i < 8; i++) {
+		prev = r->emitted;
+		if (total <= prev)
+			break;
+		if (__sync_val_compare_and_swap(&r->emitted, prev, total) == prev) {
+			e->count = total - prev;
+			break;
+		}
+	}
 	e->ts_ns = bpf_ktime_get_ns();
-	e->count = total > prev ? total - prev : 0;
 	e->generation = gen;
 	e->path_hash = k->path_hash;
 	e->kind = k->kind;
@@ -323,12 +344,29 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 	if (!r) {
 		bpf_map_update_elem(&mon_rates, &k, &fresh, BPF_NOEXIST);
 		r = bpf_map_lookup_elem(&mon_rates, &k);
+	}
+	if (!r) {
+		/* The table is full: this violation gets an event of its own, unlimited. */
+		if (st)
+			__sync_fetch_and_add(&st->rates_full, 1);
+		r = bpf_map_lookup_elem(&mon_rate_scratch, &zero);
 		if (!r)
 			return;
+		__builtin_memset(r, 0, sizeof(*r));
+		r->total = 1;
+		r->action = action;
+		r->ret = ret;
+		id = bpf_get_current_pid_tgid();
+		r->pid = (__u32)id;
+		r->tgid = id >> 32;
+		bpf_get_current_comm(r->comm, sizeof(r->comm));
+		emit(&k, r, p->generation, path, false);
+		return;
 	}
 	__sync_fetch_and_add(&r->total, 1);
 	last = r->last_ns;
-	if (last && now - last < interval_ns())
+	/* Signed: a flush may have stamped a time later than ours. */
+	if (last && (__s64)(now - last) < (__s64)interval_ns())
 		return;
 	/* One CPU writes the event; the others' violations are in the total. */
 	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
@@ -620,7 +658,8 @@ int BPF_PROG(mon_lsm_socket, int family, int type, int protocol, int kern, int r
 	if (ret || kern)
 		return ret;
 	mt = current_member(&task);
-	if (!mt)
+	/* learn records the native ABI's socket(2) and socketpair(2) only */
+	if (!mt || (task->thread_info.status & TS_COMPAT))
 		return 0;
 	p = policy_of(mt->ct);
 	if (!p || !(p->flags & MON_P_FAMILIES) ||
@@ -702,7 +741,7 @@ int mon_flush(struct bpf_iter__bpf_map_elem *ctx)
 		return 0;
 	ct = k->ct;
 	last = r->last_ns;
-	if (now - last < interval_ns())
+	if ((__s64)(now - last) < (__s64)interval_ns())
 		return 0;
 	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
 		return 0;

@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 4
+#define MON_ABI 5
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -65,6 +65,7 @@ struct mon_stats {
 	__u64 events;	      /* events written to the ring buffer */
 	__u64 events_dropped; /* the ring buffer was full: their violations go to the next one */
 	__u64 tasks_lost;     /* out of task storage */
+	__u64 rates_full;     /* violations the rate table had no room for (each got an event) */
 	__s64 live[MON_MAX_CTS]; /* living tasks per container slot */
 };
 

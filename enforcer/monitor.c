@@ -265,7 +265,7 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 				     const char **key)
 {
 	struct json_object *o = json_object_new_object();
-	_cleanup_free_ char *name = NULL;
+	_cleanup_free_ char *name = NULL, *clean = NULL;
 	const char *path;
 	char fam[16];
 
@@ -289,7 +289,8 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 	case MON_EV_EXEC:
 		*key = "exec";
 		path = cached_path(d, k);
-		json_object_object_add(o, "path", path ? json_object_new_string(path) : NULL);
+		clean = path ? eu_utf8_clean(path) : NULL;
+		json_object_object_add(o, "path", clean ? json_object_new_string(clean) : NULL);
 		break;
 	case MON_EV_SOCKET:
 		*key = "socket";
@@ -354,6 +355,7 @@ static void on_event(void *ctx, const struct mon_event *k)
 		e.exe = k->path;
 	e.action = action_name(k->action);
 	e.count = k->count;
+	e.summary = k->summary;
 	write_event(d, &e);
 }
 
@@ -539,17 +541,26 @@ static void stop(struct monitor *d, struct eu_err *err)
 {
 	struct mon_container ct;
 	unsigned int held = 0;
+	int lock, rc;
 
+	/* Under the slot lock: a registration arriving now is either seen here or refused. */
+	if (eu_mon_lock(&lock, err)) {
+		say(d, EU_LEVEL_WARNING, "monitor", NULL, "stopped, but %s", err->msg);
+		return;
+	}
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
 		held += mon_container(d->mon, i, &ct);
 	if (held) {
+		eu_mon_unlock(lock);
 		say(d, EU_LEVEL_INFO, "monitor", NULL,
 		    "stopped; the kernel keeps holding %u containers", held);
 		return;
 	}
 	mon_close(d->mon);
 	d->mon = NULL;
-	if (mon_reset(err))
+	rc = mon_reset(err);
+	eu_mon_unlock(lock);
+	if (rc)
 		say(d, EU_LEVEL_WARNING, "monitor", NULL, "stopped, but %s", err->msg);
 	else
 		say(d, EU_LEVEL_INFO, "monitor", NULL, "stopped; no container was held, so "
@@ -605,14 +616,13 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 		}
 		mo.register_only = true;
 	}
-	if (mon_open(&d.mon, &mo, err))
+	/* The event file first: a bad one must not leave programs pinned behind. */
+	if ((!elsewhere && eu_events_open(o->events, &d.ev, err)) || mon_open(&d.mon, &mo, err))
 		goto out;
 	if (elsewhere) {
 		rc = attach_container(&d, &ct, p, path, false, err);
 		goto out;
 	}
-	if (eu_events_open(o->events, &d.ev, err))
-		goto out;
 	sigemptyset(&mask);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
@@ -626,8 +636,12 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	clock_gettime(CLOCK_MONOTONIC, &d.mono0);
 	clock_gettime(CLOCK_REALTIME, &d.real0);
 	announce_start(&d);
-	if (o->attach && attach_container(&d, &ct, p, path, true, err))
+	if (o->attach && attach_container(&d, &ct, p, path, true, err)) {
+		struct eu_err ignored = { 0 };
+
+		stop(&d, &ignored); /* nothing held: nothing stays attached */
 		goto out;
+	}
 	if (d.write_failed) {
 		*err = d.write_err;
 		goto out;

@@ -288,6 +288,7 @@ static struct eu_mon_maps maps_of(const struct mon *m)
 		.containers = bpf_map__fd(m->skel->maps.mon_containers),
 		.mntns = bpf_map__fd(m->skel->maps.mon_mntns),
 		.execs = bpf_map__fd(m->skel->maps.mon_execs),
+		.rates = bpf_map__fd(m->skel->maps.mon_rates),
 	};
 }
 

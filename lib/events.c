@@ -86,10 +86,71 @@ static void add(struct json_object *o, const char *key, struct json_object *v, b
 	}
 }
 
+/* Length of the valid UTF-8 sequence at s (1 to 4), or 0 when it is not one. */
+static size_t utf8_len(const unsigned char *s)
+{
+	size_t n;
+	unsigned int cp;
+
+	if (s[0] < 0x80)
+		return 1;
+	if ((s[0] & 0xe0) == 0xc0)
+		n = 2, cp = s[0] & 0x1f;
+	else if ((s[0] & 0xf0) == 0xe0)
+		n = 3, cp = s[0] & 0x0f;
+	else if ((s[0] & 0xf8) == 0xf0)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = (cp << 6) | (s[i] & 0x3f);
+	}
+	/* overlong forms, surrogates and what lies beyond Unicode are not UTF-8 */
+	if ((n == 2 && cp < 0x80) || (n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+char *eu_utf8_clean(const char *s)
+{
+	size_t len = strlen(s);
+	char *out = malloc(3 * len + 1), *o = out;
+
+	if (!out)
+		return NULL;
+	for (const unsigned char *p = (const unsigned char *)s; *p;) {
+		size_t n = utf8_len(p);
+
+		if (n) {
+			memcpy(o, p, n);
+			o += n;
+			p += n;
+		} else {
+			memcpy(o, "\xef\xbf\xbd", 3);
+			o += 3;
+			p++;
+		}
+	}
+	*o = '\0';
+	return out;
+}
+
 static void add_str(struct json_object *o, const char *key, const char *s, bool *oom)
 {
-	if (s)
-		add(o, key, json_object_new_string(s), oom);
+	char *clean;
+
+	if (!s)
+		return;
+	clean = eu_utf8_clean(s);
+	if (!clean) {
+		*oom = true;
+		return;
+	}
+	add(o, key, json_object_new_string(clean), oom);
+	free(clean);
 }
 
 static void format_time(const struct timespec *t, char *buf, size_t size)
@@ -148,7 +209,7 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 	add_str(o, "action", e->action, &oom);
 	if (e->count) {
 		add(o, "count", json_object_new_uint64(e->count), &oom);
-		add(o, "suppressed", json_object_new_uint64(e->count - 1), &oom);
+		add(o, "suppressed", json_object_new_uint64(e->summary ? e->count : e->count - 1), &oom);
 	}
 	add_str(o, "message", e->message, &oom);
 	if (oom) {

@@ -2,7 +2,8 @@
 /*
  * The event stream: one JSON object per line (json-c), one schema for every
  * kind, to standard output or appended to a file that logrotate may move
- * (reopened on request, e.g. on SIGHUP).
+ * (reopened on request, e.g. on SIGHUP). Strings from the kernel (a process
+ * name, a path) are written as valid UTF-8, bytes that are not replaced by U+FFFD.
  *
  *   {"time": "2026-11-25T16:00:00.123456Z", "level": "alert", "kind": "syscall",
  *    "container": {"id": "...", "name": "..."},
@@ -14,6 +15,7 @@
 #define EUNOMIA_EVENTS_H
 
 #include <json-c/json.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 #include <time.h>
@@ -42,6 +44,7 @@ struct eu_event {
 	struct json_object *detail; /* taken by eu_events_write() */
 	const char *action;	/* alerted, denied, killed; NULL for none */
 	uint64_t count;		/* violations this event stands for; 0: not counted */
+	bool summary;		/* all `count` were suppressed: a late summary of a burst */
 	const char *message;	/* for info and warnings */
 };
 
@@ -57,5 +60,8 @@ int eu_events_reopen(struct eu_events *ev, struct eu_err *err);
 int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_err *err);
 
 void eu_events_close(struct eu_events *ev);
+
+/* A copy of s in which every byte that is not UTF-8 is U+FFFD (free it); NULL without memory. */
+char *eu_utf8_clean(const char *s);
 
 #endif

@@ -2,6 +2,9 @@
 /* The monitor's pinned policy maps (see monitor_maps.h). */
 #include <bpf/bpf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -18,6 +21,7 @@ static const struct {
 	{ "mon_containers", offsetof(struct eu_mon_maps, containers) },
 	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns) },
 	{ "mon_execs", offsetof(struct eu_mon_maps, execs) },
+	{ "mon_rates", offsetof(struct eu_mon_maps, rates) },
 };
 
 #define FD(m, i) (*(int *)((char *)(m) + pinned[i].off))
@@ -53,6 +57,33 @@ void eu_mon_maps_close(struct eu_mon_maps *m)
 			close(FD(m, i));
 		FD(m, i) = -1;
 	}
+}
+
+int eu_mon_lock(int *fd, struct eu_err *err)
+{
+	*fd = -1;
+	if ((mkdir("/run", 0755) < 0 && errno != EEXIST) ||
+	    (mkdir("/run/eunomia", 0700) < 0 && errno != EEXIST))
+		return eu_fail(err, EU_E_IO, errno, "cannot create /run/eunomia");
+	*fd = open(MON_SLOTS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (*fd < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot open " MON_SLOTS_LOCK);
+	while (flock(*fd, LOCK_EX) < 0) {
+		if (errno != EINTR) {
+			int e = errno;
+
+			close(*fd);
+			*fd = -1;
+			return eu_fail(err, EU_E_IO, e, "cannot lock " MON_SLOTS_LOCK);
+		}
+	}
+	return 0;
+}
+
+void eu_mon_unlock(int fd)
+{
+	if (fd >= 0)
+		close(fd); /* releases the lock */
 }
 
 bool eu_mon_container(const struct eu_mon_maps *m, uint32_t slot, struct mon_container *out)
@@ -103,7 +134,24 @@ static int drop_execs(const struct eu_mon_maps *m, uint32_t slot, struct eu_err 
 	return 0;
 }
 
-int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
+/* The slot's rate entries: counts of a container that is gone must not go to the next. */
+static void drop_rates(const struct eu_mon_maps *m, uint32_t slot)
+{
+	struct mon_rate_key key, next;
+	void *prev = NULL;
+
+	while (bpf_map_get_next_key(m->rates, prev, &next) == 0) {
+		key = next;
+		if (key.ct == slot) {
+			bpf_map_delete_elem(m->rates, &key);
+			prev = NULL;
+			continue;
+		}
+		prev = &key;
+	}
+}
+
+static int release_locked(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
 {
 	struct mon_container info;
 	struct mon_policy off = { 0 };
@@ -119,7 +167,19 @@ int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *er
 	memset(&info, 0, sizeof(info));
 	if (bpf_map_update_elem(m->containers, &slot, &info, BPF_ANY))
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a container");
+	drop_rates(m, slot);
 	return drop_execs(m, slot, err);
+}
+
+int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
+{
+	int lock, rc;
+
+	if (eu_mon_lock(&lock, err))
+		return -1;
+	rc = release_locked(m, slot, err);
+	eu_mon_unlock(lock);
+	return rc;
 }
 
 static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
@@ -146,9 +206,9 @@ static void policy_from_profile(const struct eu_profile *p, struct mon_policy *p
 	}
 }
 
-int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
-		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
-		 uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
+static int store_locked(const struct eu_mon_maps *m, const struct eu_container *ct,
+			const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
+			uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
 {
 	struct mon_exec_key *key;
 	struct mon_policy pol;
@@ -176,7 +236,7 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 	pol.generation = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	info->generation = pol.generation;
 	/* Whatever the slot held goes first; the policy, written last, makes it active. */
-	if (eu_mon_release(m, slot, err))
+	if (release_locked(m, slot, err))
 		return -1;
 	key = calloc(1, sizeof(*key));
 	if (!key)
@@ -194,10 +254,28 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 	free(key);
 	if (bpf_map_update_elem(m->containers, &slot, info, BPF_ANY) ||
 	    (info->mntns && bpf_map_update_elem(m->mntns, &info->mntns, &slot, BPF_ANY)) ||
-	    bpf_map_update_elem(m->policies, &slot, &pol, BPF_ANY))
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot store the policy of %s", info->id);
+	    bpf_map_update_elem(m->policies, &slot, &pol, BPF_ANY)) {
+		struct eu_err ignored = { 0 };
+		int e = errno;
+
+		release_locked(m, slot, &ignored); /* nothing half-registered stays */
+		return eu_fail(err, EU_E_KERNEL, e, "cannot store the policy of %s", info->id);
+	}
 	*out_slot = slot;
 	return 0;
+}
+
+int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
+		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
+		 uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
+{
+	int lock, rc;
+
+	if (eu_mon_lock(&lock, err))
+		return -1;
+	rc = store_locked(m, ct, p, profile_path, own_mntns, out_slot, info, err);
+	eu_mon_unlock(lock);
+	return rc;
 }
 
 int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu_err *err)

@@ -17,8 +17,19 @@
 #include "profile.h"
 
 struct eu_mon_maps {
-	int policies, containers, mntns, execs;
+	int policies, containers, mntns, execs, rates;
 };
+
+/*
+ * Registrations come from several processes (the daemon, monitor --attach,
+ * OCI hooks starting containers at once): each takes this lock to choose,
+ * fill or free a slot.
+ */
+#define MON_SLOTS_LOCK "/run/eunomia/slots.lock"
+
+/* Take the lock (creating /run/eunomia); *fd: pass it to eu_mon_unlock(). */
+int eu_mon_lock(int *fd, struct eu_err *err);
+void eu_mon_unlock(int fd);
 
 /* Open the pinned maps; fails with EU_E_RUNTIME when no monitor pinned them. */
 int eu_mon_maps_open(struct eu_mon_maps *m, struct eu_err *err);
@@ -36,7 +47,7 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
 		 uint32_t *slot, struct mon_container *info, struct eu_err *err);
 
-/* Make a slot inactive and forget its executables and mount namespace. */
+/* Make a slot inactive and forget its executables, mount namespace and rate entries. */
 int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err);
 
 /*

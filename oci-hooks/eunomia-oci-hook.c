@@ -441,6 +441,7 @@ static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
 	const char *name = eu_oci_annotation(st, "io.eunomia.profile");
 	_cleanup_free_ char *path = NULL;
 	struct eu_container ct = { 0 };
+	struct stat sb;
 	struct eu_profile *p = NULL;
 	struct eu_mon_maps maps;
 	struct mon_container info;
@@ -452,11 +453,17 @@ static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
 	/* a name is the running monitor's to resolve, in its --profiles directory */
 	if (eu_mon_profile_path(name, NULL, &path, err))
 		return eu_wrap(err, "io.eunomia.profile=%s", name);
+	/* a FIFO or a device would hang the runtime on the hook */
+	if (stat(path, &sb) < 0)
+		return eu_fail(err, EU_E_IO, errno, "io.eunomia.profile=%s: cannot read %s", name, path);
+	if (!S_ISREG(sb.st_mode))
+		return eu_fail(err, EU_E_IO, 0, "io.eunomia.profile=%s: %s is not a regular file", name,
+			       path);
 	if (eu_profile_load(path, &p, err) || eu_container_from_oci_state(st, &ct, err) ||
 	    eu_ns_inode(getpid(), "mnt", &own, err))
 		goto out;
 	if (ct.mntns == own) {
-		eu_fail(err, EU_E_PROFILE, 0,
+		eu_fail(err, EU_E_RUNTIME, 0,
 			"container %s shares the hook's mount namespace: it cannot be told apart",
 			st->id);
 		goto out;

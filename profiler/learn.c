@@ -685,6 +685,12 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	 * filter load, or from its execve when no filter is loaded first: what
 	 * the runtime did before is setup. A running one counts from now.
 	 */
+	if (o->boundary >= 0 && !starting) {
+		eu_fail(err, EU_E_USAGE, 0,
+			"--boundary is for a container that is starting (--oci-state with status "
+			"creating or created): a running one has crossed it already");
+		goto out;
+	}
 	if (o->command || (o->boundary < 0 && !starting))
 		r.boundary = EU_BOUNDARY_NONE;
 	else

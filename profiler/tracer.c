@@ -186,6 +186,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	s->rodata->nr_execve = eu_syscall_nr(eu_arch_native(), "execve");
 	s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
 	s->rodata->nr_socket = eu_syscall_nr(eu_arch_native(), "socket");
+	s->rodata->nr_socketpair = eu_syscall_nr(eu_arch_native(), "socketpair");
 
 	rc = learn_bpf__load(s);
 	if (rc) {

@@ -60,6 +60,9 @@ go_and_wait() {
 	run "$EUNOMIA" learn --boundary exec -- /bin/true
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--boundary is for containers a runtime starts"* ]]
+	run "$EUNOMIA" learn --boundary exec "pid:$$"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--boundary is for a container that is starting"* ]]
 	run "$EUNOMIA" learn --boundary sometimes pid:1
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--boundary expects auto, seccomp-filter, exec or none, not 'sometimes'"* ]]
