@@ -630,6 +630,13 @@ int BPF_PROG(mon_lsm_bprm, struct linux_binprm *bprm, int ret)
 
 	if (ret)
 		return ret;
+	/*
+	 * A script is judged by its interpreter, which this hook sees next (the
+	 * kernel has read the file's head into bprm->buf): learn records the
+	 * file that runs, as sched_process_exec shows it.
+	 */
+	if (bprm->buf[0] == '#' && bprm->buf[1] == '!')
+		return 0;
 	mt = current_member(&task);
 	if (!mt)
 		return 0; /* a task joining by mount namespace is judged at sched_process_exec */

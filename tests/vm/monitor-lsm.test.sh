@@ -14,6 +14,8 @@ eval "$2"
 echo "rc=$?" > /tmp/done.$1
 SCRIPT
 cp /bin/busybox /tmp/other-busybox
+printf '#!/bin/sh\necho script-ran\n' > /tmp/ok.sh
+chmod +x /tmp/ok.sh
 touch /tmp/f-alert /tmp/f-block /tmp/f-host
 
 # The profile: the script as it runs when it does nothing else (no chown, no other
@@ -98,7 +100,7 @@ else
 fi
 
 # ---- --block: refused with EPERM -----------------------------------------------------------
-run_held block 'chown 1000 /tmp/f-block; /tmp/other-busybox true; echo "exec=$?" > /tmp/exec.block; nc 127.0.0.1 9 </dev/null 2>/tmp/nc.block'
+run_held block 'chown 1000 /tmp/f-block; /tmp/other-busybox true; echo "exec=$?" > /tmp/exec.block; nc 127.0.0.1 9 </dev/null 2>/tmp/nc.block; cd /tmp && ./ok.sh > /tmp/script.block'
 if monitor_start block --block --attach pid:$held --profile "$profile"; then
 	finish_held block
 	expect block-cap-refused "chown succeeded under --block" [ "$(owner /tmp/f-block)" = 0 ]
@@ -108,6 +110,10 @@ if monitor_start block --block --attach pid:$held --profile "$profile"; then
 		grep -q 'exec=126' /tmp/exec.block
 	expect block-exec-denied "the exec event is not 'denied'" \
 		event_has "$ev" '"exec":{"path":"/tmp/other-busybox"},"action":"denied"'
+	expect block-script-by-interpreter "a script run by an allowed interpreter was refused" \
+		grep -q script-ran /tmp/script.block
+	expect block-script-not-reported "a script was reported instead of its interpreter" \
+		no_event_has "$ev" 'ok.sh'
 	expect block-socket-refused "nc's socket was not refused" grep -q 'not permitted' /tmp/nc.block
 	expect block-socket-denied "the socket event is not 'denied'" \
 		event_has "$ev" '"socket":{"family":"AF_INET","nr":2},"action":"denied"'
