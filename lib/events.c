@@ -210,6 +210,8 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 	if (e->count) {
 		add(o, "count", json_object_new_uint64(e->count), &oom);
 		add(o, "suppressed", json_object_new_uint64(e->summary ? e->count : e->count - 1), &oom);
+		if (e->summary)
+			add(o, "summary", json_object_new_boolean(1), &oom);
 	}
 	add_str(o, "message", e->message, &oom);
 	if (oom) {

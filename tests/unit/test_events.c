@@ -71,6 +71,7 @@ static void test_violation_has_the_schema(void **state)
 	assert_string_equal(str(o, "action", NULL), "alerted");
 	assert_string_equal(str(o, "count", NULL), "3");
 	assert_string_equal(str(o, "suppressed", NULL), "2"); /* it shows one of the three */
+	assert_null(str(o, "summary", NULL));
 	assert_non_null(strstr(str(o, "time", NULL), "Z"));
 	json_object_put(o);
 }
@@ -84,6 +85,7 @@ static void test_a_summary_suppressed_all_it_counts(void **state)
 	(void)state;
 	o = write_one(&e);
 	assert_string_equal(str(o, "suppressed", NULL), "5");
+	assert_string_equal(str(o, "summary", NULL), "true");
 	json_object_put(o);
 }
 
