@@ -25,7 +25,7 @@ PKG_CONFIG ?= pkg-config
 ARCH := $(shell uname -m | sed 's/x86_64/x86/' | sed 's/aarch64/arm64/')
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
-PKGS := libbpf libseccomp libcap yaml-0.1 json-c
+PKGS := libbpf libseccomp libcap yaml-0.1 json-c libmicrohttpd
 PKG_CFLAGS = $(shell $(PKG_CONFIG) --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
@@ -165,7 +165,7 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
-	libbpf-tools nginx wrk redis-server redis-tools
+	libbpf-tools nginx wrk redis-server redis-tools libmicrohttpd-dev prometheus
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -33,6 +33,7 @@
 #include "families.h"
 #include "monitor_bpf.h"
 #include "monitor_maps.h"
+#include "monitor_metrics.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
 
@@ -47,6 +48,7 @@ struct monitor_opts {
 	const char *events;
 	const char *runtime_root;
 	const char *profiles; /* --profiles DIR */
+	const char *metrics;  /* --metrics ADDR */
 	double duration;
 	bool kill, block, reset, list, quiet;
 	int verbose;
@@ -66,6 +68,9 @@ struct monitor {
 	unsigned int npaths;
 	struct eu_err write_err;
 	bool write_failed;
+	struct mon_counts *counts;	   /* for the metrics */
+	struct eu_metrics_server *metrics; /* --metrics */
+	int stats_fd;			   /* keeps the kernel's BPF run-time statistics on */
 };
 
 static void usage(FILE *f)
@@ -94,6 +99,8 @@ static void usage(FILE *f)
 		"                           (capabilities, executions; needs BPF-LSM)\n"
 		"  -e, --events FILE        append events to FILE, reopened on SIGHUP (default:\n"
 		"                           standard output)\n"
+		"      --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics\n"
+		"                           (e.g. 127.0.0.1:9464; default: off)\n"
 		"      --runtime-root DIR   state directory of runc/crun for --attach\n"
 		"  -d, --duration SECONDS   stop after SECONDS (the checks stay)\n"
 		"      --list               print the containers held now, one a line: slot,\n"
@@ -108,7 +115,8 @@ static void usage(FILE *f)
 		"eunomia-monitor(8).\n");
 }
 
-enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES };
+enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES,
+       OPT_METRICS };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
@@ -122,6 +130,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "profiles", required_argument, NULL, OPT_PROFILES },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
@@ -159,6 +168,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		case OPT_LIST:
 			o->list = true;
 			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
+			break;
 		case OPT_RUNTIME_ROOT:
 			o->runtime_root = optarg;
 			break;
@@ -193,6 +205,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
 	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events || o->profiles ||
+				      o->metrics ||
 				      (o->reset && o->list)))
 		return eu_fail(err, EU_E_USAGE, 0, "--%s takes no other option",
 			       o->reset ? "reset" : "list");
@@ -205,6 +218,8 @@ static void write_event(struct monitor *d, const struct eu_event *e)
 {
 	struct eu_err err = { 0 };
 
+	if (d->counts)
+		mon_counts_add(d->counts, e);
 	if (eu_events_write(d->ev, e, &err) && !d->write_failed) {
 		d->write_failed = true;
 		d->write_err = err;
@@ -485,11 +500,12 @@ static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
 	_cleanup_close_ int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	struct epoll_event ev = { .events = EPOLLIN };
-	int fds[3] = { sigfd, tfd, mon_epoll_fd(d->mon) };
+	int fds[4] = { sigfd, tfd, mon_epoll_fd(d->mon),
+		       d->metrics ? eu_metrics_server_fd(d->metrics) : -1 };
 
 	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
 		return eu_fail(err, EU_E_INTERNAL, errno, "setting up the event loop");
-	for (int i = 0; i < 3; i++) {
+	for (int i = 0; i < 4 && fds[i] >= 0; i++) {
 		ev.data.fd = fds[i];
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
 			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
@@ -521,10 +537,15 @@ static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
 				if (mon_flush(d->mon, err))
 					return -1;
+				if (d->metrics)
+					eu_metrics_server_run(d->metrics); /* its timeouts */
 				mon_consume(d->mon);
 				scan_containers(d);
 				if (d->o->duration > 0 && elapsed(&d->mono0) >= d->o->duration)
 					return 0;
+			} else if (d->metrics && fd == fds[3]) {
+				mon_consume(d->mon); /* counts up to date before they are served */
+				eu_metrics_server_run(d->metrics);
 			} else if (mon_consume(d->mon) < 0) {
 				return eu_fail(err, EU_E_KERNEL, errno, "reading the BPF ring buffer");
 			}
@@ -534,6 +555,32 @@ static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 			}
 		}
 	}
+}
+
+static void serve_metrics(void *ctx, struct eu_mtext *t)
+{
+	struct monitor *d = ctx;
+
+	if (d->mon)
+		mon_metrics_text(d->mon, d->counts, t);
+}
+
+/* --metrics: the endpoint, and the kernel's BPF run-time statistics while it serves them. */
+static int start_metrics(struct monitor *d, struct eu_err *err)
+{
+	if (!d->o->metrics)
+		return 0;
+	d->counts = calloc(1, sizeof(*d->counts));
+	if (!d->counts)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "counting for the metrics");
+	if (eu_metrics_server_start(d->o->metrics, serve_metrics, d, &d->metrics, err))
+		return -1;
+	d->stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME);
+	if (d->stats_fd < 0 && !d->o->quiet)
+		fprintf(stderr, PROG ": warning: cannot enable BPF run-time statistics (%s); "
+				"eunomia_bpf_program_* stay 0\n",
+			strerror(errno));
+	return 0;
 }
 
 /* The kernel keeps holding registered containers; with none, nothing stays attached. */
@@ -586,7 +633,7 @@ static int take_lock(int *fd, bool *held_elsewhere, struct eu_err *err)
 
 static int run(const struct monitor_opts *o, struct eu_err *err)
 {
-	struct monitor d = { .o = o };
+	struct monitor d = { .o = o, .stats_fd = -1 };
 	struct mon_opts mo = { .kill = o->kill, .block = o->block, .verbose = o->verbose > 0,
 			       .profiles_dir = o->profiles,
 			       .on_event = on_event, .ctx = &d };
@@ -608,16 +655,18 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 				"container with it with --attach");
 			goto out;
 		}
-		if (o->kill || o->block || o->events || o->profiles) {
+		if (o->kill || o->block || o->events || o->profiles || o->metrics) {
 			eu_fail(err, EU_E_USAGE, 0,
-				"a monitor is already running: --kill, --block, --events and "
-				"--profiles are its own; give only --attach and --profile");
+				"a monitor is already running: --kill, --block, --events, --profiles "
+				"and --metrics are its own; give only --attach and --profile");
 			goto out;
 		}
 		mo.register_only = true;
 	}
-	/* The event file first: a bad one must not leave programs pinned behind. */
-	if ((!elsewhere && eu_events_open(o->events, &d.ev, err)) || mon_open(&d.mon, &mo, err))
+	/* The event file and the endpoint first: a bad one must not leave programs pinned behind. */
+	if (!elsewhere && (eu_events_open(o->events, &d.ev, err) || start_metrics(&d, err)))
+		goto out;
+	if (mon_open(&d.mon, &mo, err))
 		goto out;
 	if (elsewhere) {
 		rc = attach_container(&d, &ct, p, path, false, err);
@@ -652,6 +701,10 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 		stop(&d, err);
 	}
 out:
+	eu_metrics_server_stop(d.metrics);
+	if (d.stats_fd >= 0)
+		close(d.stats_fd);
+	free(d.counts);
 	eu_events_close(d.ev);
 	mon_close(d.mon);
 	eu_profile_free(p);

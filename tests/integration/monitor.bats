@@ -289,3 +289,44 @@ alerts() {
 	run "$EUNOMIA" monitor --list
 	[[ "$output" == *"monitor-named-$$"*"$WORK/profiles/p.yaml"* ]]
 }
+
+@test "--metrics: promtool accepts the endpoint; a real Prometheus scrapes a container's violations" {
+	require_cmd prometheus
+	require_cmd promtool prometheus
+	require_cmd curl
+	local p=$WORK/profiles/p.yaml port=$((30000 + $$ % 10000)) pport=$((40000 + $$ % 10000))
+	learned "$p"
+	bundle "$WORK/m" 'mkdir /tmp/x'
+	CONTAINERS+=(monitor-metrics-$$)
+	run_detached "monitor-metrics-$$" "$WORK/m"
+	daemon "$WORK/ev.json" --metrics "127.0.0.1:$port" --attach "monitor-metrics-$$" --profile "$p"
+	touch "$WORK/m/shared/go"
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	curl -sf "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt"
+	promtool check metrics <"$WORK/metrics.txt"
+	grep -q "^eunomia_violations_total{container=\"monitor-metrics-$$\",kind=\"syscall\",action=\"alerted\"} [1-9]" "$WORK/metrics.txt"
+	grep -q '^eunomia_containers_tracked [1-9]' "$WORK/metrics.txt"
+	grep -q '^eunomia_bpf_program_runs_total{program="mon_sys_enter_btf"} [1-9]' "$WORK/metrics.txt"
+	grep -q '^process_resident_memory_bytes [1-9]' "$WORK/metrics.txt"
+	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/other")" = 404 ]
+
+	# Debian's Prometheus, on loopback, scraping the monitor every second
+	cat >"$WORK/prometheus.yml" <<-EOF
+	global: { scrape_interval: 1s }
+	scrape_configs:
+	  - job_name: eunomia
+	    static_configs: [ { targets: ["127.0.0.1:$port"] } ]
+	EOF
+	promtool check config "$WORK/prometheus.yml"
+	prometheus --config.file="$WORK/prometheus.yml" --storage.tsdb.path="$WORK/tsdb" \
+		--web.listen-address="127.0.0.1:$pport" >"$WORK/prometheus.log" 2>&1 &
+	DAEMONS+=($!)
+	local q="eunomia_violations_total{container=\"monitor-metrics-$$\",kind=\"syscall\"}" v=
+	for _ in $(seq 150); do
+		v=$(curl -sf -G "http://127.0.0.1:$pport/api/v1/query" --data-urlencode "query=$q" |
+			jq -r '.data.result[0].value[1] // empty') && [ -n "$v" ] && break
+		sleep 0.2
+	done
+	echo "Prometheus says: $q = $v"
+	[ -n "$v" ] && [ "$v" -ge 1 ]
+}

@@ -1,0 +1,139 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/* The monitor's Prometheus metrics (see monitor_metrics.h). */
+#include <bpf/bpf.h>
+#include <dirent.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "monitor_metrics.h"
+
+void mon_counts_add(struct mon_counts *c, const struct eu_event *e)
+{
+	const char *who;
+	unsigned int i;
+
+	if ((unsigned)e->level < 3)
+		c->events[e->level]++;
+	if (e->level != EU_LEVEL_ALERT || !e->count)
+		return;
+	c->suppressed += e->summary ? e->count : e->count - 1;
+	who = e->ct_name ? e->ct_name : e->ct_id ? e->ct_id : "";
+	for (i = 0; i < c->nv; i++)
+		if (!strcmp(c->v[i].container, who) && !strcmp(c->v[i].kind, e->kind) &&
+		    !strcmp(c->v[i].action, e->action ? e->action : ""))
+			break;
+	if (i == c->nv) {
+		if (c->nv == MON_COUNT_KEYS) {
+			i = MON_COUNT_KEYS - 1; /* bounded: the last series takes the rest */
+			snprintf(c->v[i].container, sizeof(c->v[i].container), "other");
+		} else {
+			c->nv++;
+			snprintf(c->v[i].container, sizeof(c->v[i].container), "%s", who);
+			snprintf(c->v[i].kind, sizeof(c->v[i].kind), "%s", e->kind);
+			snprintf(c->v[i].action, sizeof(c->v[i].action), "%s", e->action ? e->action : "");
+		}
+	}
+	c->v[i].n += e->count;
+}
+
+/* Run count and time of each program the pinned links run (BPF stats must be enabled). */
+static void program_stats(struct eu_mtext *t)
+{
+	_cleanup_closedir_ DIR *d = opendir(MON_PIN_DIR);
+	struct dirent *de;
+	char path[512];
+
+	eu_mtext_family(t, "eunomia_bpf_program_runs_total", "counter",
+			"Times each of the monitor's BPF programs ran (kernel BPF statistics).");
+	eu_mtext_family(t, "eunomia_bpf_program_run_seconds_total", "counter",
+			"Time spent in each of the monitor's BPF programs (kernel BPF statistics).");
+	while (d && (de = readdir(d))) {
+		struct bpf_link_info li = { 0 };
+		struct bpf_prog_info pi = { 0 };
+		__u32 ll = sizeof(li), pl = sizeof(pi);
+		int lfd, pfd;
+
+		if (strncmp(de->d_name, "link_", 5))
+			continue;
+		snprintf(path, sizeof(path), MON_PIN_DIR "/%s", de->d_name);
+		lfd = bpf_obj_get(path);
+		if (lfd < 0)
+			continue;
+		pfd = bpf_obj_get_info_by_fd(lfd, &li, &ll) ? -1 : bpf_prog_get_fd_by_id(li.prog_id);
+		close(lfd);
+		if (pfd < 0)
+			continue;
+		if (!bpf_obj_get_info_by_fd(pfd, &pi, &pl)) {
+			const char *labels[] = { "program", de->d_name + 5, NULL };
+
+			eu_mtext_sample(t, "eunomia_bpf_program_runs_total", labels, (double)pi.run_cnt);
+			eu_mtext_sample(t, "eunomia_bpf_program_run_seconds_total", labels,
+					(double)pi.run_time_ns / 1e9);
+		}
+		close(pfd);
+	}
+}
+
+static double resident_bytes(void)
+{
+	_cleanup_fclose_ FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long size, rss;
+
+	if (!f || fscanf(f, "%lu %lu", &size, &rss) != 2)
+		return 0;
+	return (double)rss * (double)sysconf(_SC_PAGESIZE);
+}
+
+void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t)
+{
+	static const char *const levels[] = { "info", "warning", "alert" };
+	struct mon_container ct;
+	struct mon_stats st = { 0 };
+	unsigned int held = 0;
+
+	mon_stats(m, &st);
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		held += mon_container(m, i, &ct);
+	eu_mtext_family(t, "eunomia_containers_tracked", "gauge",
+			"Containers the monitor holds to a profile.");
+	eu_mtext_sample(t, "eunomia_containers_tracked", NULL, held);
+	eu_mtext_family(t, "eunomia_container_processes", "gauge",
+			"Tasks (threads included) the monitor follows, per container.");
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (mon_container(m, i, &ct)) {
+			const char *labels[] = { "container", ct.name, NULL };
+
+			eu_mtext_sample(t, "eunomia_container_processes", labels,
+					st.live[i] > 0 ? (double)st.live[i] : 0);
+		}
+	eu_mtext_family(t, "eunomia_violations_total", "counter",
+			"Violations of a container's profile, by container, kind and action taken.");
+	for (unsigned int i = 0; i < c->nv; i++) {
+		const char *labels[] = { "container", c->v[i].container, "kind", c->v[i].kind,
+					 "action", c->v[i].action, NULL };
+
+		eu_mtext_sample(t, "eunomia_violations_total", labels, (double)c->v[i].n);
+	}
+	eu_mtext_family(t, "eunomia_events_total", "counter", "Events written, by level.");
+	for (int l = 0; l < 3; l++) {
+		const char *labels[] = { "level", levels[l], NULL };
+
+		eu_mtext_sample(t, "eunomia_events_total", labels, (double)c->events[l]);
+	}
+	eu_mtext_family(t, "eunomia_events_suppressed_total", "counter",
+			"Violations folded into another event by rate limiting.");
+	eu_mtext_sample(t, "eunomia_events_suppressed_total", NULL, (double)c->suppressed);
+	eu_mtext_family(t, "eunomia_events_dropped_total", "counter",
+			"Events the kernel could not write (ring buffer full); their violations "
+			"are counted in later events.");
+	eu_mtext_sample(t, "eunomia_events_dropped_total", NULL, (double)st.events_dropped);
+	eu_mtext_family(t, "eunomia_tasks_lost_total", "counter",
+			"Tasks that could not be followed (out of BPF task storage).");
+	eu_mtext_sample(t, "eunomia_tasks_lost_total", NULL, (double)st.tasks_lost);
+	program_stats(t);
+	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
+			"Resident memory size of the monitor daemon in bytes.");
+	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, resident_bytes());
+}

@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/* The monitor's Prometheus metrics: what the daemon counts, and the text it serves. */
+#ifndef EUNOMIA_MONITOR_METRICS_H
+#define EUNOMIA_MONITOR_METRICS_H
+
+#include <stdint.h>
+
+#include "events.h"
+#include "metrics.h"
+#include "monitor_bpf.h"
+
+#define MON_COUNT_KEYS 1024 /* (container, kind, action) series; the rest are summed in "other" */
+
+struct mon_counts {
+	struct {
+		char container[128];
+		char kind[16];
+		char action[16];
+		uint64_t n;
+	} v[MON_COUNT_KEYS];
+	unsigned int nv;
+	uint64_t events[3]; /* by enum eu_level */
+	uint64_t suppressed;
+};
+
+/* Count one event of the stream (violations by container, kind and action). */
+void mon_counts_add(struct mon_counts *c, const struct eu_event *e);
+
+/* Everything, in the text format: the kernel side's counters, the daemon's, its memory. */
+void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t);
+
+#endif
