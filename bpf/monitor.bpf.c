@@ -310,7 +310,7 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
 	e->ret = r->ret;
 	e->action = r->action;
 	e->summary = summary;
-	e->pad = 0;
+	e->ppid = r->ppid;
 	__builtin_memcpy(e->comm, r->comm, sizeof(e->comm));
 	e->path[0] = '\0';
 	if (path)
@@ -359,6 +359,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 		id = bpf_get_current_pid_tgid();
 		r->pid = (__u32)id;
 		r->tgid = id >> 32;
+		r->ppid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
 		emit(&k, r, p->generation, path, false);
 		return;
@@ -374,6 +375,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 	id = bpf_get_current_pid_tgid();
 	r->pid = (__u32)id;
 	r->tgid = id >> 32;
+	r->ppid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
 	r->action = action;
 	r->ret = ret;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));

@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 5
+#define MON_ABI 6
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -127,7 +127,8 @@ struct mon_rate {
 	__u64 last_ns; /* when the last event was written */
 	__u32 action;
 	__s32 ret;     /* capability: the kernel's answer (0 granted) */
-	__u32 pid, tgid;
+	__u32 pid, tgid, ppid; /* the offender of the last event */
+	__u32 pad;
 	char comm[MON_COMM_LEN];
 };
 
@@ -145,7 +146,7 @@ struct mon_event {
 	__s32 ret;
 	__u32 action;
 	__u32 summary; /* 1: written by the periodic flush for suppressed violations */
-	__u32 pad;
+	__u32 ppid;    /* the offender's parent process */
 	char comm[MON_COMM_LEN];
 	char path[MON_PATH_MAX]; /* MON_EV_EXEC: the file executed */
 };

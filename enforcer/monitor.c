@@ -362,6 +362,7 @@ static void on_event(void *ctx, const struct mon_event *k)
 	exe[n > 0 ? n : 0] = '\0';
 	e.pid = (pid_t)k->tgid;
 	e.tid = (pid_t)k->pid;
+	e.ppid = (pid_t)k->ppid;
 	e.comm = comm;
 	e.exe = exe[0] ? exe : NULL;
 	e.detail = detail_of(d, k, &e.detail_key);

@@ -199,6 +199,8 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 		if (sub) {
 			add(sub, "pid", json_object_new_int(e->pid), &oom);
 			add(sub, "tid", json_object_new_int(e->tid ? e->tid : e->pid), &oom);
+			if (e->ppid)
+				add(sub, "ppid", json_object_new_int(e->ppid), &oom);
 			add_str(sub, "comm", e->comm, &oom);
 			add_str(sub, "exe", e->exe, &oom);
 		}

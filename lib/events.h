@@ -7,7 +7,7 @@
  *
  *   {"time": "2026-11-25T16:00:00.123456Z", "level": "alert", "kind": "syscall",
  *    "container": {"id": "...", "name": "..."},
- *    "process": {"pid": 42, "tid": 42, "comm": "sh", "exe": "/bin/busybox"},
+ *    "process": {"pid": 42, "tid": 42, "ppid": 1, "comm": "sh", "exe": "/bin/busybox"},
  *    "syscall": {"name": "mkdir", "nr": 83, "arch": "x86_64"},
  *    "action": "alerted", "count": 3, "suppressed": 2}
  */
@@ -38,6 +38,7 @@ struct eu_event {
 	const char *ct_name;
 	pid_t pid;		/* 0: not about a process */
 	pid_t tid;
+	pid_t ppid;		/* 0: unknown */
 	const char *comm;
 	const char *exe;
 	const char *detail_key; /* the object saying what was attempted, e.g. "syscall" */

@@ -90,6 +90,9 @@ alerts() {
 	e=$(alerts "$WORK/ev.json" syscall | jq -c 'select(.syscall.name == "mkdir")')
 	[ "$(jq -r .container.id <<<"$e")" = "monitor-bad-$$" ]
 	[ "$(jq -r .process.comm <<<"$e")" = mkdir ]
+	# its parent is the container's shell
+	[ "$(jq -r .process.ppid <<<"$e")" -gt 1 ]
+	[ "$(jq -r .process.ppid <<<"$e")" != "$(jq -r .process.pid <<<"$e")" ]
 	[ "$(jq -r .syscall.arch <<<"$e")" = x86_64 ]
 	[ "$(jq -r .action <<<"$e")" = alerted ]
 	[ "$(jq -r .count <<<"$e")" = 1 ]

@@ -54,7 +54,7 @@ static const char *str(struct json_object *o, const char *a, const char *b)
 static void test_violation_has_the_schema(void **state)
 {
 	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = "syscall", .ct_id = "web",
-			      .ct_name = "web", .pid = 42, .tid = 43, .comm = "sh", .exe = "/bin/sh",
+			      .ct_name = "web", .pid = 42, .tid = 43, .ppid = 7, .comm = "sh", .exe = "/bin/sh",
 			      .detail_key = "syscall", .detail = json_object_new_object(),
 			      .action = "alerted", .count = 3 };
 	struct json_object *o;
@@ -67,6 +67,7 @@ static void test_violation_has_the_schema(void **state)
 	assert_string_equal(str(o, "container", "id"), "web");
 	assert_string_equal(str(o, "process", "pid"), "42");
 	assert_string_equal(str(o, "process", "tid"), "43");
+	assert_string_equal(str(o, "process", "ppid"), "7");
 	assert_string_equal(str(o, "syscall", "name"), "mkdir");
 	assert_string_equal(str(o, "action", NULL), "alerted");
 	assert_string_equal(str(o, "count", NULL), "3");
