@@ -198,18 +198,33 @@ alerts() {
 	hz=$(getconf CLK_TCK)
 	ticks0=$(awk '{ print $14 + $15 }' "/proc/$DAEMON/stat")
 	t0=$(date +%s%N)
+	# the daemon's resident size through the storm, every 20 ms (its start-up peak, while
+	# libbpf parses the kernel's BTF, is before this and printed apart)
+	(
+		max=0
+		while [ ! -e "$WORK/sampled" ]; do
+			r=$(awk '/^VmRSS:/ { print $2 }' "/proc/$DAEMON/status") || break
+			[ "$r" -gt "$max" ] && max=$r && echo "$max" >"$WORK/rss.max"
+			sleep 0.02
+		done
+	) &
+	local sampler=$!
 	touch "$WORK/s/shared/go"
 	wait_for after "$WORK/s/shared/after" 60
 	sleep 2.5 # the flush writes what the last interval suppressed
 	ticks1=$(awk '{ print $14 + $15 }' "/proc/$DAEMON/stat")
 	t1=$(date +%s%N)
-	local total events hwm cpu
+	touch "$WORK/sampled"
+	wait "$sampler"
+	local total events hwm cpu rss
 	total=$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid") | .count) | add')
 	events=$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid")) | length')
 	hwm=$(awk '/^VmHWM:/ { print $2 }' "/proc/$DAEMON/status")
+	rss=$(cat "$WORK/rss.max")
 	cpu=$(awk -v t="$((ticks1 - ticks0))" -v hz="$hz" -v ns="$((t1 - t0))" \
 		'BEGIN { printf "%.2f", 100 * (t / hz) / (ns / 1e9) }')
-	echo "getppid: $total violations in $events events; daemon peak RSS ${hwm} kB, ${cpu}% of a core"
+	echo "getppid: $total violations in $events events; daemon RSS at most ${rss} kB during" \
+		"the storm (${hwm} kB at its start-up peak), ${cpu}% of a core"
 	[ "$total" = 1000000 ]
 	[ "$events" -ge 1 ] && [ "$events" -le 20 ]
 	# each event says how many it stands for: a live event shows one of them, a
@@ -217,7 +232,7 @@ alerts() {
 	[ "$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid") |
 		select(.suppressed != (if .summary then .count else .count - 1 end))) | length')" = 0 ]
 	[ "$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid")) | .[0].summary')" = null ]
-	[ "$hwm" -lt 16384 ]
+	[ "$rss" -lt 16384 ]
 	awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
 	! grep -q '"level":"warning"' "$WORK/ev.json"
 }
