@@ -76,16 +76,6 @@ static void program_stats(struct eu_mtext *t)
 	}
 }
 
-static double resident_bytes(void)
-{
-	_cleanup_fclose_ FILE *f = fopen("/proc/self/statm", "re");
-	unsigned long size, rss;
-
-	if (!f || fscanf(f, "%lu %lu", &size, &rss) != 2)
-		return 0;
-	return (double)rss * (double)sysconf(_SC_PAGESIZE);
-}
-
 void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t)
 {
 	static const char *const levels[] = { "info", "warning", "alert" };
@@ -135,5 +125,5 @@ void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext
 	program_stats(t);
 	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
 			"Resident memory size of the monitor daemon in bytes.");
-	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, resident_bytes());
+	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, eu_metrics_resident_bytes());
 }

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
 #include "oci_state.h"
@@ -79,6 +80,38 @@ int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err)
 	if (eu_ns_inode(pid, "mnt", &c->mntns, err) || eu_ns_inode(pid, "pid", &c->pidns, err))
 		return -1;
 	return 0;
+}
+
+static int set_str(char **slot, const char *v, struct eu_err *err)
+{
+	char *copy = strdup(v);
+
+	if (!copy)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming a container");
+	free(*slot);
+	*slot = copy;
+	return 0;
+}
+
+/*
+ * A process named by pid: whose is it? Its cgroup says when a runtime made it
+ * (Docker, containerd, CRI-O, podman, LXC, a systemd service); otherwise it is
+ * the host's.
+ */
+static int attribute_by_cgroup(struct eu_container *c, struct eu_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct eu_cgroup_ref ref;
+	char path[64], cg[1024];
+	size_t len;
+
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)c->pid);
+	if (eu_read_file(path, 1 << 16, &text, &len, err))
+		return -1;
+	if (eu_cgroup_of_proc(text, cg, sizeof(cg)) && eu_cgroup_parse(cg, &ref))
+		return set_str(&c->runtime, ref.runtime, err) || set_str(&c->id, ref.id, err) ||
+		       set_str(&c->name, ref.id, err);
+	return set_str(&c->runtime, "host", err) || set_str(&c->name, "host", err);
 }
 
 static bool valid_id(const char *id)
@@ -289,7 +322,7 @@ int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_co
 			return eu_fail(err, EU_E_USAGE, 0, "'%s' is not a valid pid:N", spec);
 		if (eu_container_from_pid((pid_t)pid, c, err))
 			return -1;
-		return 0;
+		return attribute_by_cgroup(c, err);
 	}
 	if (!valid_id(spec))
 		return eu_fail(err, EU_E_USAGE, 0,

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unistd.h>
 
 #include "metrics.h"
 
@@ -89,6 +90,19 @@ void eu_mtext_free(struct eu_mtext *t)
 {
 	free(t->data);
 	*t = (struct eu_mtext){ 0 };
+}
+
+double eu_metrics_resident_bytes(void)
+{
+	FILE *f = fopen("/proc/self/statm", "re");
+	unsigned long size, rss;
+	int n;
+
+	if (!f)
+		return 0;
+	n = fscanf(f, "%lu %lu", &size, &rss);
+	fclose(f);
+	return n == 2 ? (double)rss * (double)sysconf(_SC_PAGESIZE) : 0;
 }
 
 struct eu_metrics_server {

@@ -31,6 +31,9 @@ void eu_mtext_sample(struct eu_mtext *t, const char *name, const char *const *la
 
 void eu_mtext_free(struct eu_mtext *t);
 
+/* This process's resident memory in bytes (/proc/self/statm), for process_resident_memory_bytes. */
+double eu_metrics_resident_bytes(void);
+
 /* What the endpoint serves: fill `t` with the current metrics. */
 typedef void (*eu_metrics_fn)(void *ctx, struct eu_mtext *t);
 

@@ -4,6 +4,7 @@
  * The kernel side aggregates; this file resolves the target, runs the event
  * loop, decides when learning ends, and writes the profile atomically.
  */
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -27,6 +28,7 @@
 #include "commands.h"
 #include "container.h"
 #include "file.h"
+#include "metrics.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
@@ -48,6 +50,7 @@ struct learn_opts {
 	const char *oci_state; /* --oci-state: the container an OCI hook was given */
 	int ready_fd;	       /* --ready-fd: told "ready" once the container is followed */
 	int boundary;	       /* --boundary: an enum eu_boundary, or -1 for auto */
+	const char *metrics;   /* --metrics ADDR */
 };
 
 /* Everything one learning run owns. */
@@ -66,6 +69,7 @@ struct learn_run {
 	struct eu_err event_err; /* first failure inside the event callback */
 	bool event_failed;
 	struct timespec t0;
+	struct eu_metrics_server *metrics;
 };
 
 static void usage(FILE *f)
@@ -101,6 +105,8 @@ static void usage(FILE *f)
 		"                           runtime loads its filter), exec (its execve), none\n"
 		"                           (everything the runtime did too) or auto (default:\n"
 		"                           seccomp-filter if its config has one, else exec)\n"
+		"      --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics while\n"
+		"                           learning (e.g. 127.0.0.1:9464; default: off)\n"
 		"      --syscall-hook HOOK  trace syscalls with tp_btf, raw_tp or tracepoint\n"
 		"                           (default: the first of those the kernel allows)\n"
 		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
@@ -129,7 +135,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 }
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD, OPT_BOUNDARY };
+       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS };
 
 static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
@@ -144,6 +150,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "oci-state", required_argument, NULL, OPT_OCI_STATE },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
+		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -213,6 +220,9 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 					       "--boundary expects auto, seccomp-filter, exec or none, "
 					       "not '%s'",
 					       optarg);
+			break;
+		case OPT_METRICS:
+			o->metrics = optarg;
 			break;
 		case 'q':
 			o->quiet = true;
@@ -447,6 +457,11 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 	ev.data.fd = tfd;
 	if (epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) < 0)
 		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	if (r->metrics) {
+		ev.data.fd = eu_metrics_server_fd(r->metrics);
+		if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
+			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	}
 
 	while (!r->empty) {
 		struct epoll_event evs[4];
@@ -483,6 +498,9 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 					request_stop(r, 0, &grace_deadline);
 				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)
 					r->empty = true;
+			} else if (r->metrics && fd == eu_metrics_server_fd(r->metrics)) {
+				tracer_consume(r->tracer);
+				eu_metrics_server_run(r->metrics);
 			} else {
 				if (tracer_consume(r->tracer) < 0)
 					return eu_fail(err, EU_E_KERNEL, errno,
@@ -494,6 +512,67 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 	tracer_consume(r->tracer);
 	reap_child(r);
 	return 0;
+}
+
+/* ---- metrics ------------------------------------------------------------------------ */
+
+struct prog_text {
+	struct eu_mtext *t;
+	bool time;
+};
+
+static void prog_sample(void *ctx, const char *name, uint64_t runs, uint64_t ns)
+{
+	struct prog_text *p = ctx;
+	const char *labels[] = { "program", name, NULL };
+
+	if (p->time)
+		eu_mtext_sample(p->t, "eunomia_bpf_program_run_seconds_total", labels, (double)ns / 1e9);
+	else
+		eu_mtext_sample(p->t, "eunomia_bpf_program_runs_total", labels, (double)runs);
+}
+
+static void serve_metrics(void *ctx, struct eu_mtext *t)
+{
+	struct learn_run *r = ctx;
+	struct eu_err ignored = { 0 };
+	uint64_t observed = 0, distinct = 0;
+	const char *name = r->ct.name ? r->ct.name : r->ct.id ? r->ct.id
+				  : r->o->command     ? r->o->command[0]
+						      : "unknown";
+	const char *labels[] = { "container", name, NULL };
+	struct tracer_stats st;
+	struct prog_text pt = { .t = t };
+
+	tracer_totals(r->tracer, &observed, &distinct, &ignored);
+	tracer_stats(r->tracer, &st);
+	eu_mtext_family(t, "eunomia_containers_tracked", "gauge", "Containers being learned.");
+	eu_mtext_sample(t, "eunomia_containers_tracked", NULL, 1);
+	eu_mtext_family(t, "eunomia_container_processes", "gauge",
+			"Tasks (threads included) followed, per container.");
+	eu_mtext_sample(t, "eunomia_container_processes", labels,
+			st.live_tasks > 0 ? (double)st.live_tasks : 0);
+	eu_mtext_family(t, "eunomia_syscalls_observed_total", "counter",
+			"Syscalls the container made since learning began (after its boundary).");
+	eu_mtext_sample(t, "eunomia_syscalls_observed_total", labels, (double)observed);
+	eu_mtext_family(t, "eunomia_syscalls_learned", "gauge",
+			"Distinct syscalls learned so far (all ABIs).");
+	eu_mtext_sample(t, "eunomia_syscalls_learned", labels, (double)distinct);
+	eu_mtext_family(t, "eunomia_executables_learned", "gauge", "Distinct executables learned so far.");
+	eu_mtext_sample(t, "eunomia_executables_learned", labels, (double)r->profile->execs.n);
+	eu_mtext_family(t, "eunomia_events_dropped_total", "counter",
+			"Events the kernel could not write (ring buffer full).");
+	eu_mtext_sample(t, "eunomia_events_dropped_total", NULL, (double)st.events_lost);
+	eu_mtext_family(t, "eunomia_bpf_program_runs_total", "counter",
+			"Times each of learn's BPF programs ran (kernel BPF statistics).");
+	tracer_program_stats(r->tracer, prog_sample, &pt);
+	pt.time = true;
+	eu_mtext_family(t, "eunomia_bpf_program_run_seconds_total", "counter",
+			"Time spent in each of learn's BPF programs (kernel BPF statistics).");
+	tracer_program_stats(r->tracer, prog_sample, &pt);
+	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
+			"Resident memory size of eunomia learn in bytes.");
+	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, eu_metrics_resident_bytes());
 }
 
 /* Where the syscalls in the profile began to count, from what the kernel saw. */
@@ -662,7 +741,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	struct learn_run r = { .o = o };
 	struct eu_profile *merged = NULL, *out;
 	struct tracer_opts topts = { 0 };
-	_cleanup_close_ int sigfd = -1, go = -1, exec_status = -1;
+	_cleanup_close_ int sigfd = -1, go = -1, exec_status = -1, stats_fd = -1;
 	const char *dest = o->output ? o->output : o->merge;
 	uint32_t own_mntns = 0;
 	bool starting = false;
@@ -720,6 +799,12 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	topts.verbose = o->verbose > 1;
 	topts.on_event = on_event;
 	topts.ctx = &r;
+	/* The endpoint before the tracer: a taken port fails before anything is loaded. */
+	if (o->metrics) {
+		if (eu_metrics_server_start(o->metrics, serve_metrics, &r, &r.metrics, err))
+			goto out;
+		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME); /* -1: the run-time metrics stay 0 */
+	}
 	if (tracer_open(&r.tracer, &topts, err))
 		goto out;
 	tracer_describe(r.tracer, desc, sizeof(desc));
@@ -780,6 +865,7 @@ out:
 		kill(r.child, SIGKILL);
 		waitpid(r.child, NULL, 0);
 	}
+	eu_metrics_server_stop(r.metrics);
 	tracer_close(r.tracer);
 	eu_profile_free(r.profile);
 	eu_profile_free(merged);

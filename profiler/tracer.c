@@ -389,6 +389,52 @@ static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *e
 	return 0;
 }
 
+int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, struct eu_err *err)
+{
+	const struct learn_bpf__bss *bss = t->skel->bss;
+	int ncpus = libbpf_num_possible_cpus();
+	size_t stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
+	_cleanup_free_ struct learn_counts *percpu = NULL;
+	__u32 zero = 0;
+
+	*observed = *distinct = 0;
+	if (ncpus <= 0)
+		return eu_fail(err, EU_E_KERNEL, -ncpus, "cannot count the possible CPUs");
+	percpu = calloc((size_t)ncpus, stride);
+	if (!percpu)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the syscall counters");
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, percpu))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the syscall counters");
+	for (int cpu = 0; cpu < ncpus; cpu++) {
+		const struct learn_counts *c = (const void *)((const char *)percpu + (size_t)cpu * stride);
+
+		for (int a = 0; a < EU_ARCH_COUNT; a++)
+			for (int nr = 0; nr < EU_NR_MAX; nr++)
+				*observed += c->n[a][nr];
+	}
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			*distinct += (uint64_t)__builtin_popcountll(bss->seen[a][w]);
+	return 0;
+}
+
+void tracer_program_stats(struct tracer *t, void (*fn)(void *ctx, const char *name, uint64_t runs,
+						       uint64_t ns),
+			  void *ctx)
+{
+	struct bpf_program *prog;
+
+	bpf_object__for_each_program(prog, t->skel->obj) {
+		struct bpf_prog_info info = { 0 };
+		__u32 len = sizeof(info);
+		int fd = bpf_program__fd(prog);
+
+		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+			continue;
+		fn(ctx, bpf_program__name(prog), info.run_cnt, info.run_time_ns);
+	}
+}
+
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 {
 	const struct learn_bpf__bss *bss = t->skel->bss;

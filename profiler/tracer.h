@@ -73,6 +73,14 @@ void tracer_stats(const struct tracer *t, struct tracer_stats *s);
 /* Did the capability check of this event skip auditing (a probe, not a need)? */
 bool tracer_cap_is_noaudit(struct tracer *t, const struct learn_event *e);
 
+/* So far: syscalls counted (all ABIs) and distinct syscalls learned, for the metrics. */
+int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, struct eu_err *err);
+
+/* Run count and time (ns) of each attached program, for the metrics: fn(name, runs, ns). */
+void tracer_program_stats(struct tracer *t, void (*fn)(void *ctx, const char *name, uint64_t runs,
+						       uint64_t ns),
+			  void *ctx);
+
 /* Add what was learned (syscalls, counts, capabilities, runtime setup) to p. */
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err);
 

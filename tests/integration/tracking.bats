@@ -1,0 +1,100 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# Containers known by name: two runc containers, a podman container and a host process
+# at once, each named correctly by learn and by the monitor (events and metrics); the
+# host process is attributed to the host.
+
+load helpers
+
+setup() {
+	require_runc
+	require_cmd podman
+	require_cmd curl
+	ensure_busybox_image
+	WORK=$(mktemp -d /tmp/eunomia-tracking.XXXXXX)
+	CONTAINERS=()
+	PIDS=()
+	"$EUNOMIA" monitor --reset -q
+}
+
+teardown() {
+	local c
+	for c in "${PIDS[@]}"; do kill "$c" 2>/dev/null || true; done
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	podman rm -f "tracking-p-$$" >/dev/null 2>&1 || true
+	"$EUNOMIA" monitor --reset -q || true
+	rm -rf "$WORK"
+}
+
+# A script that waits for /shared/go, makes a directory, and keeps running a while.
+loop='while [ ! -e /shared/go ]; do sleep 0.05; done; mkdir /tmp/x; sleep 2'
+
+start_all() {
+	make_bundle "$WORK/a" "$loop"
+	make_bundle "$WORK/b" "$loop"
+	CONTAINERS+=(tracking-a-$$ tracking-b-$$)
+	run_detached "tracking-a-$$" "$WORK/a"
+	run_detached "tracking-b-$$" "$WORK/b"
+	mkdir -p "$WORK/p"
+	podman --cgroup-manager=cgroupfs --runtime runc run -d --name "tracking-p-$$" \
+		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$WORK/p:/shared" \
+		localhost/eunomia-busybox:test /bin/sh -c "$loop" >/dev/null
+	mkdir -p "$WORK/h"
+	sh -c "while [ ! -e $WORK/h/go ]; do sleep 0.05; done; mkdir $WORK/h/x; sleep 2" &
+	HOST=$!
+	PIDS+=("$HOST")
+}
+
+go_all() {
+	touch "$WORK/a/shared/go" "$WORK/b/shared/go" "$WORK/p/go" "$WORK/h/go"
+}
+
+@test "learn names two runc containers, a podman container and the host, all at once" {
+	start_all
+	local t
+	for t in "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" "pid:$HOST"; do
+		"$EUNOMIA" learn -q -d 2 -o "$WORK/learn-${t//:/-}.yaml" "$t" &
+		PIDS+=($!)
+	done
+	sleep 0.5
+	go_all
+	wait "${PIDS[@]:1}"
+	grep -q "^    name: tracking-a-$$\$" "$WORK/learn-tracking-a-$$.yaml"
+	grep -q "^    runtime: runc\$" "$WORK/learn-tracking-a-$$.yaml"
+	grep -q "^    name: tracking-b-$$\$" "$WORK/learn-tracking-b-$$.yaml"
+	grep -q "^    name: tracking-p-$$\$" "$WORK/learn-tracking-p-$$.yaml"
+	grep -q "^    runtime: podman\$" "$WORK/learn-tracking-p-$$.yaml"
+	grep -q "^    name: host\$" "$WORK/learn-pid-$HOST.yaml"
+	grep -q "^    runtime: host\$" "$WORK/learn-pid-$HOST.yaml"
+	local f
+	for f in "$WORK"/learn-*.yaml; do assert_has_syscall "$f" x86_64 mkdir mkdirat; done
+}
+
+@test "the monitor names each in its events and metrics, the host process as the host" {
+	local p=$WORK/p.yaml port=$((30000 + $$ % 10000))
+	"$EUNOMIA" learn -q -o "$p" -- /bin/busybox true # a profile none of them stays inside
+	start_all
+	"$EUNOMIA" monitor -e "$WORK/ev.json" --metrics "127.0.0.1:$port" \
+		--attach "tracking-a-$$" --profile "$p" 2>"$WORK/monitor.err" &
+	PIDS+=($!)
+	wait_for '"kind":"container"' "$WORK/ev.json"
+	"$EUNOMIA" monitor -q --attach "tracking-b-$$" --profile "$p"
+	"$EUNOMIA" monitor -q --attach "tracking-p-$$" --profile "$p"
+	"$EUNOMIA" monitor -q --attach "pid:$HOST" --profile "$p"
+	go_all
+	local name
+	for name in "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" host; do
+		wait_for "\"name\":\"$name\"},\"process\":{[^}]*\"comm\":\"mkdir\"" "$WORK/ev.json"
+	done
+	# every alert names one of the four, and each mkdir came from its own container
+	[ "$(jq -r 'select(.level == "alert") | .container.name' "$WORK/ev.json" | sort -u | paste -sd' ')" = \
+		"$(printf '%s\n' host "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" | sort | paste -sd' ')" ]
+	[ "$(jq -r "select(.process.comm == \"mkdir\" and .container.name == \"host\") | .process.pid" \
+		"$WORK/ev.json" | head -1)" != "" ]
+	curl -sf "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt"
+	for name in "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" host; do
+		grep -q "^eunomia_violations_total{container=\"$name\",kind=\"syscall\",action=\"alerted\"} [1-9]" \
+			"$WORK/metrics.txt"
+	done
+	grep -q '^eunomia_containers_tracked 4$' "$WORK/metrics.txt"
+}
