@@ -353,3 +353,25 @@ write_crun_status() {
 	[[ "$output" == *"cannot write the profile into $WORK/missing"* ]]
 	[[ "$output" != *"learning command"* ]]
 }
+
+@test "learn --metrics serves what it has learned so far, in a form promtool accepts" {
+	require_cmd curl
+	require_cmd promtool prometheus
+	local port=$((30000 + $$ % 10000))
+	"$EUNOMIA" learn -q -o "$WORK/m.yaml" --metrics "127.0.0.1:$port" -- \
+		sh -c 'ls / >/dev/null; sleep 2' &
+	local learner=$!
+	for _ in $(seq 50); do
+		curl -sf "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt" && break
+		sleep 0.1
+	done
+	promtool check metrics <"$WORK/metrics.txt"
+	grep -q '^eunomia_syscalls_observed_total{container="sh"} [1-9]' "$WORK/metrics.txt"
+	grep -q '^eunomia_syscalls_learned{container="sh"} [1-9]' "$WORK/metrics.txt"
+	grep -q '^eunomia_bpf_program_runs_total{program="learn_sys_enter_btf"} [1-9]' "$WORK/metrics.txt"
+	wait "$learner"
+	# a bad address is a usage error, before anything is loaded
+	run "$EUNOMIA" learn --metrics 127.0.0.1:notaport -- true
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--metrics expects ADDRESS:PORT"* ]]
+}
