@@ -259,7 +259,8 @@ static void default_from_options(struct eu_profile *p, const struct eu_filter_op
 static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_err *err)
 {
 	_cleanup_free_ char *path = NULL;
-	struct json_object *cfg = NULL, *linux_, *process, *seccomp = NULL, *caps = NULL;
+	struct json_object *cfg = NULL, *linux_, *process, *seccomp = NULL, *caps = NULL, *old_nnp;
+	bool nnp;
 	char list[480];
 	int rc = -1;
 
@@ -279,9 +280,16 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 			goto out;
 		}
 	}
+	/*
+	 * no_new_privs, unless the bundle says false: runc loads the filter at
+	 * another point then, and makes other syscalls after it, so a profile
+	 * learned that way may not start the container with it set.
+	 */
+	nnp = json_object_object_get_ex(process, "noNewPrivileges", &old_nnp) &&
+	      json_object_is_type(old_nnp, json_type_boolean) && !json_object_get_boolean(old_nnp);
 	if (json_object_object_add(linux_, "seccomp", seccomp) ||
 	    json_object_object_add(process, "capabilities", caps) ||
-	    json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(1))) {
+	    (!nnp && json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(1)))) {
 		eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
 		goto out;
 	}
@@ -292,9 +300,16 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 		eu_caps_format(p->caps_used, list, sizeof(list));
 		fprintf(stderr,
 			PROG ": wrote %s into %s: linux.seccomp (%zu syscalls, %zu rules), "
-			     "process.capabilities [%s], process.noNewPrivileges\n",
-			o->profile, path, eu_profile_syscall_total(p, -1), p->nrules, list);
+			     "process.capabilities [%s]%s\n",
+			o->profile, path, eu_profile_syscall_total(p, -1), p->nrules, list,
+			nnp ? "" : ", process.noNewPrivileges");
 	}
+	if (nnp)
+		fprintf(stderr,
+			PROG ": warning: %s sets noNewPrivileges to false, and it stays so: the "
+			     "runtime makes other syscalls after loading the filter when it is true, "
+			     "so a profile learned with false may not start the container with true\n",
+			path);
 	if (eu_seccomp_json_is_union(p))
 		fprintf(stderr,
 			PROG ": warning: the profile allows different syscalls on different "

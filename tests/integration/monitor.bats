@@ -348,3 +348,22 @@ alerts() {
 	echo "Prometheus says: $q = $v"
 	[ -n "$v" ] && [ "$v" -ge 1 ]
 }
+
+@test "--events FILE appends, and SIGHUP opens it again after logrotate moved it" {
+	local p=$WORK/p.yaml
+	"$EUNOMIA" learn -q -o "$p" -- /bin/true
+	echo '{"earlier":"line"}' >"$WORK/ev.json"
+	daemon "$WORK/ev.json"
+	head -1 "$WORK/ev.json" | grep -q earlier # appended, not truncated
+	[ "$(stat -c %a "$WORK/ev.json")" = 644 ] || [ "$(stat -c %a "$WORK/ev.json")" = 600 ]
+	mv "$WORK/ev.json" "$WORK/ev.json.1"
+	kill -HUP "$DAEMON"
+	sleep 0.3
+	sleep 100 &
+	PIDS_HELD=$!
+	DAEMONS+=("$PIDS_HELD") # (stopped by teardown)
+	"$EUNOMIA" monitor -q --attach "pid:$PIDS_HELD" --profile "$p"
+	wait_for "pid:$PIDS_HELD\|\"name\":\"host\"" "$WORK/ev.json"
+	! grep -q '"name":"host"' "$WORK/ev.json.1"
+	[ "$(stat -c %a "$WORK/ev.json")" = 600 ]
+}

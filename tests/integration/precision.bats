@@ -81,15 +81,16 @@ assert_program_only() {
 	sed -n '/^  runtime_setup:/,/^[a-z]/p' "$1" | grep -qx '    - CAP_SYS_ADMIN'
 }
 
-# enforce_run PROFILE NNP ARGS...: run ARGS in a fresh bundle holding the profile as its
-# seccomp filter and capabilities (noNewPrivileges as enforce writes it, then NNP).
+# enforce_run PROFILE NNP ARGS...: run ARGS in a fresh bundle (noNewPrivileges NNP, which
+# enforce keeps) holding the profile as its seccomp filter and capabilities.
 enforce_run() {
 	local p=$1 nnp=$2
 	shift 2
 	busybox_bundle "$WORK/enforce" "$nnp" "$@"
-	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
+	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce" 2>"$WORK/enforce.err"
 	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/enforce/config.json")" = SCMP_ACT_ERRNO ]
-	jq_edit "$WORK/enforce/config.json" '.process.noNewPrivileges = $nnp' --argjson nnp "$nnp"
+	[ "$(jq -r .process.noNewPrivileges "$WORK/enforce/config.json")" = "$nnp" ]
+	if [ "$nnp" = false ]; then grep -q "noNewPrivileges to false, and it stays so" "$WORK/enforce.err"; fi
 	runc_run "$WORK/enforce"
 	rm -rf "$WORK/enforce"
 }
@@ -117,8 +118,6 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	assert_has_syscall "$p" x86_64 capset
 	assert_has_syscall "$p" x86_64 setuid
 	enforce_run "$p" false /bin/true
-	[ "$status" -eq 0 ]
-	enforce_run "$p" true /bin/true
 	[ "$status" -eq 0 ]
 }
 
