@@ -287,6 +287,20 @@ redis_bundle() {
 		"--protected-mode", "no"]' --arg port "$port"
 }
 
+# learn_again DIR ID PORT N: N more runs of the hooked runc bundle DIR (a server on PORT)
+# folded into its profile (io.eunomia.learn.merge): started, listening, stopped. runc's
+# init is Go, and makes some syscalls after its filter only now and then.
+learn_again() {
+	local dir=$1 id=$2 port=$3 n=$4 i
+	jq_edit "$dir/config.json" '.annotations["io.eunomia.learn.merge"] = "true"'
+	for ((i = 1; i <= n; i++)); do
+		CONTAINERS+=("$id-$i")
+		runc run -d --bundle "$dir" "$id-$i" </dev/null >/dev/null
+		wait_port "$port"
+		stop_container "$id-$i"
+	done
+}
+
 # drive PORT: wrk for 2 s; fails unless requests were served and none failed.
 drive() {
 	local out

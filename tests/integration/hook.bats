@@ -205,7 +205,9 @@ state() {
 	wait_port "$port"
 	drive "$port"
 	stop_container "hook-ngx-l-$$"
+	learn_again "$WORK/learn" "hook-ngx-l-$$" "$port" 2
 	local p=$WORK/profiles/nginx.yaml
+	grep -q '^    runs: 3$' "$p"
 	assert_has_syscall "$p" x86_64 accept4
 	assert_has_syscall "$p" x86_64 epoll_wait
 	# what runc did to build the container is shown, not allowed

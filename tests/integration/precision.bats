@@ -257,6 +257,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	wait_port "$port"
 	drive "$port"
 	stop_container "precision-ngx-l-$$"
+	learn_again "$WORK/learn" "precision-ngx-l-$$" "$port" 2
 	assert_program_only "$p"
 	assert_has_syscall "$p" x86_64 accept4
 	nginx_bundle "$WORK/enforce" "$port"
@@ -295,7 +296,7 @@ podman_gone() {
 	require_cmd podman
 	require_cmd nginx
 	require_cmd wrk
-	local port=$((20000 + $$ % 10000)) p=$WORK/profiles/podman-nginx.yaml caps
+	local port=$((20000 + $$ % 10000)) p=$WORK/profiles/podman-nginx.yaml caps i
 	nginx_bundle "$WORK/ngx" "$port" # its rootfs becomes the image, its srv the volume
 	tar -C "$WORK/ngx/rootfs" -cf "$WORK/ngx.tar" .
 	podman import "$WORK/ngx.tar" localhost/eunomia-nginx:test >/dev/null
@@ -309,6 +310,14 @@ podman_gone() {
 	drive "$port"
 	podman_gone "precision-pngx-l-$$"
 	for _ in $(seq 100); do [ -s "$p" ] && break; sleep 0.1; done
+	# two more runs folded in: the runtime's init makes some syscalls only now and then
+	for i in 1 2; do
+		podman_nginx "precision-pngx-l-$$" "$port" --hooks-dir "$WORK/hooks.d" \
+			--annotation "io.eunomia.learn=$p" --annotation io.eunomia.learn.merge=true
+		podman_gone "precision-pngx-l-$$"
+	done
+	for _ in $(seq 100); do grep -q '^    runs: 3$' "$p" && break; sleep 0.1; done
+	grep -q '^    runs: 3$' "$p"
 	assert_program_only "$p"
 	assert_has_syscall "$p" x86_64 accept4
 	"$EUNOMIA" export --format docker -o "$WORK/nginx.json" "$p"
