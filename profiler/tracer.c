@@ -389,22 +389,35 @@ static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *e
 	return 0;
 }
 
+/* The per-CPU syscall counters: *out holds ncpus entries of `stride` bytes (free it). */
+static int read_counts(struct tracer *t, struct learn_counts **out, int *ncpus, size_t *stride,
+		       struct eu_err *err)
+{
+	__u32 zero = 0;
+
+	*out = NULL;
+	*ncpus = libbpf_num_possible_cpus();
+	*stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
+	if (*ncpus <= 0)
+		return eu_fail(err, EU_E_KERNEL, -*ncpus, "cannot count the possible CPUs");
+	*out = calloc((size_t)*ncpus, *stride);
+	if (!*out)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the syscall counters");
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, *out))
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the syscall counters");
+	return 0;
+}
+
 int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, struct eu_err *err)
 {
 	const struct learn_bpf__bss *bss = t->skel->bss;
-	int ncpus = libbpf_num_possible_cpus();
-	size_t stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
 	_cleanup_free_ struct learn_counts *percpu = NULL;
-	__u32 zero = 0;
+	size_t stride;
+	int ncpus;
 
 	*observed = *distinct = 0;
-	if (ncpus <= 0)
-		return eu_fail(err, EU_E_KERNEL, -ncpus, "cannot count the possible CPUs");
-	percpu = calloc((size_t)ncpus, stride);
-	if (!percpu)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the syscall counters");
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, percpu))
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the syscall counters");
+	if (read_counts(t, &percpu, &ncpus, &stride, err))
+		return -1;
 	for (int cpu = 0; cpu < ncpus; cpu++) {
 		const struct learn_counts *c = (const void *)((const char *)percpu + (size_t)cpu * stride);
 
@@ -438,18 +451,12 @@ void tracer_program_stats(struct tracer *t, void (*fn)(void *ctx, const char *na
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 {
 	const struct learn_bpf__bss *bss = t->skel->bss;
-	int ncpus = libbpf_num_possible_cpus();
-	size_t stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
 	_cleanup_free_ struct learn_counts *percpu = NULL;
-	__u32 zero = 0;
+	size_t stride;
+	int ncpus;
 
-	if (ncpus <= 0)
-		return eu_fail(err, EU_E_KERNEL, -ncpus, "cannot count the possible CPUs");
-	percpu = calloc((size_t)ncpus, stride);
-	if (!percpu)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the syscall counters");
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, percpu))
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the syscall counters");
+	if (read_counts(t, &percpu, &ncpus, &stride, err))
+		return -1;
 
 	/* The native ABI always has a section, even if nothing ran. */
 	p->arch[EU_ARCH_X86_64].present = true;
