@@ -15,6 +15,7 @@ LIBEXECDIR ?= $(PREFIX)/libexec
 # podman and CRI-O read /usr/share/containers/oci/hooks.d and /etc/containers/oci/hooks.d
 HOOKSDIR ?= $(PREFIX)/share/containers/oci/hooks.d
 MANDIR ?= $(PREFIX)/share/man
+DATADIR ?= $(PREFIX)/share/eunomia
 
 CC ?= cc
 CLANG ?= clang
@@ -32,7 +33,7 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
 ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
-	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"'  $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"' -DEUNOMIA_DATADIR='"$(DATADIR)"'  $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
@@ -144,6 +145,7 @@ test-unit: $(UNIT_BINS)
 
 test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
 	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia HOOK=$(CURDIR)/$(OUTPUT)/eunomia-oci-hook \
+		EUNOMIA_DATADIR=$(CURDIR)/policies \
 		TEST_BIN=$(CURDIR)/$(OUTPUT)/tests bats tests/integration
 
 test-vm: $(OUTPUT)/eunomia
@@ -180,19 +182,22 @@ HOOK_PATH := $(LIBEXECDIR)/eunomia/eunomia-oci-hook
 
 install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR)
+		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(DATADIR)/runtimes
 	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
 	install -m 0755 $(OUTPUT)/eunomia-oci-hook $(DESTDIR)$(HOOK_PATH)
 	sed 's|@HOOK@|$(HOOK_PATH)|' oci-hooks/eunomia-hook.json.in > $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	chmod 0644 $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
+	install -m 0644 policies/runtimes/*.yaml $(DESTDIR)$(DATADIR)/runtimes/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/eunomia 2>/dev/null
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
+	for f in policies/runtimes/*.yaml; do rm -f $(DESTDIR)$(DATADIR)/runtimes/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(DATADIR)/runtimes $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(OUTPUT)

@@ -34,6 +34,7 @@ struct enforce_opts {
 	struct eu_filter_opts filter;
 	struct eu_user user;
 	bool quiet;
+	bool no_allowance; /* --no-runtime-allowance */
 	char **command;
 };
 
@@ -61,7 +62,10 @@ static void usage(FILE *f)
 		"  -u, --user UID[:GID]     run COMMAND as this user and group, keeping the\n"
 		"                           profile's capabilities\n"
 		"      --linear             a linear filter instead of libseccomp's binary tree\n"
-		"      --oci-bundle DIR     write the profile into DIR/config.json, atomically\n"
+		"      --oci-bundle DIR     write the profile into DIR/config.json, atomically,\n"
+		"                           with the runtime allowance: what runc's own init may\n"
+		"                           do after it loads the filter\n"
+		"      --no-runtime-allowance  with --oci-bundle: the profile's syscalls only\n"
 		"  -q, --quiet              print only errors\n"
 		"  -h, --help               show this help\n"
 		"\n"
@@ -70,7 +74,8 @@ static void usage(FILE *f)
 		"8 COMMAND could not be started. See eunomia-enforce(8).\n");
 }
 
-enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE, OPT_ENOSYS_NEW };
+enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE, OPT_ENOSYS_NEW,
+       OPT_NO_ALLOWANCE };
 
 static int parse_errno(const char *s, int *out, struct eu_err *err)
 {
@@ -97,6 +102,7 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		{ "linear", no_argument, NULL, OPT_LINEAR },
 		{ "enosys-new", no_argument, NULL, OPT_ENOSYS_NEW },
 		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
+		{ "no-runtime-allowance", no_argument, NULL, OPT_NO_ALLOWANCE },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -137,6 +143,9 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case OPT_LINEAR:
 			o->filter.linear = true;
 			break;
+		case OPT_NO_ALLOWANCE:
+			o->no_allowance = true;
+			break;
 		case OPT_BUNDLE:
 			o->bundle = optarg;
 			break;
@@ -167,6 +176,10 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 				       "runtime");
 		return 0;
 	}
+	if (o->no_allowance)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--no-runtime-allowance is for --oci-bundle: a command is not started "
+			       "by a runtime");
 	if (optind <= 1 || strcmp(argv[optind - 1], "--") || optind >= argc)
 		return eu_fail(err, EU_E_USAGE, 0, "give the command to run after '--' (see --help)");
 	o->command = argv + optind;
@@ -252,6 +265,55 @@ static void default_from_options(struct eu_profile *p, const struct eu_filter_op
 }
 
 /*
+ * The runtime allowance: what runc's init (a Go program) may do after it loads
+ * the filter and before it executes the container's program, some of it only
+ * now and then, so that a learned profile can miss it (policies/runtimes/).
+ * Its syscalls are added to the profile's, for each of its architectures.
+ */
+static int add_runtime_allowance(const struct enforce_opts *o, struct eu_profile *p,
+				 struct eu_err *err)
+{
+	const char *dir = getenv("EUNOMIA_DATADIR");
+	_cleanup_free_ char *path = NULL;
+	struct eu_profile *a = NULL;
+	size_t before = eu_profile_syscall_total(p, -1);
+	int rc = -1;
+
+	if (asprintf(&path, "%s/runtimes/runc-init.yaml", dir && *dir ? dir : EUNOMIA_DATADIR) < 0) {
+		path = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming the runtime allowance");
+	}
+	if (eu_profile_load(path, &a, err)) {
+		eu_wrap(err, "the runtime allowance (--no-runtime-allowance leaves it out)");
+		return -1;
+	}
+	for (int arch = 0; arch < EU_ARCH_COUNT; arch++) {
+		if (!p->arch[arch].present)
+			continue;
+		for (int nr = 0; nr < EU_NR_MAX; nr++) {
+			_cleanup_free_ char *name = NULL;
+			int n;
+
+			if (!eu_profile_has_syscall(a, eu_arch_native(), nr))
+				continue;
+			name = eu_syscall_name(eu_arch_native(), nr);
+			n = name ? eu_syscall_nr(arch, name) : -1;
+			if (n >= 0 && !eu_profile_has_syscall(p, arch, n) &&
+			    eu_profile_add_syscall(p, arch, n, 0, err))
+				goto out;
+		}
+	}
+	if (!o->quiet)
+		fprintf(stderr, PROG ": added the runtime allowance: %zu syscalls runc's init may make "
+				     "after loading the filter (%s)\n",
+			eu_profile_syscall_total(p, -1) - before, path);
+	rc = 0;
+out:
+	eu_profile_free(a);
+	return rc;
+}
+
+/*
  * Write the profile into DIR/config.json: linux.seccomp, process.capabilities
  * and process.noNewPrivileges, every other field as it was. Checked first,
  * written atomically: a failure leaves the bundle as it was.
@@ -266,6 +328,8 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 
 	if (eu_oci_config_load(o->bundle, &path, &cfg, err))
 		return -1;
+	if (!o->no_allowance && add_runtime_allowance(o, p, err))
+		goto out;
 	default_from_options(p, &o->filter);
 	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
 	    eu_oci_capabilities(p, &caps, err))

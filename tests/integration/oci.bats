@@ -42,7 +42,7 @@ runc_run() {
 learned() {
 	local out=$1
 	shift
-	"$EUNOMIA" learn -q -o "$out" --merge "$BATS_TEST_DIRNAME/../fixtures/runc/init-after-filter.yaml" \
+	"$EUNOMIA" learn -q -o "$out" --merge "$BATS_TEST_DIRNAME/../../policies/runtimes/runc-init.yaml" \
 		-- "$@" >/dev/null
 }
 
@@ -163,4 +163,30 @@ bpf EPERM" ]
 	run "$EUNOMIA" export --format yaml "$WORK/p.yaml"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--format expects oci, docker or k8s, not 'yaml'"* ]]
+}
+
+@test "--oci-bundle adds the runtime allowance for runc's init; --no-runtime-allowance leaves it out" {
+	"$EUNOMIA" learn -q -o "$WORK/t.yaml" -- "$BUSYBOX" true
+	assert_no_syscall "$WORK/t.yaml" x86_64 tgkill sched_yield
+	names() { jq -r '[.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[]] | .[]' "$1"; }
+	bundle "$WORK/a" /bin/true
+	run "$EUNOMIA" enforce --profile "$WORK/t.yaml" --oci-bundle "$WORK/a"
+	[ "$status" -eq 0 ]
+	[[ "$output" == *"added the runtime allowance: "*" syscalls runc's init may make"* ]]
+	names "$WORK/a/config.json" | grep -qx tgkill
+	names "$WORK/a/config.json" | grep -qx futex
+	runc_run "$WORK/a"
+	[ "$status" -eq 0 ]
+	bundle "$WORK/b" /bin/true
+	"$EUNOMIA" enforce -q --no-runtime-allowance --profile "$WORK/t.yaml" --oci-bundle "$WORK/b"
+	! names "$WORK/b/config.json" | grep -qx tgkill
+	# without its file the allowance is an error that names the way out, and nothing changes
+	bundle "$WORK/c" /bin/true
+	cp "$WORK/c/config.json" "$WORK/c.before"
+	EUNOMIA_DATADIR=/nonexistent run "$EUNOMIA" enforce --profile "$WORK/t.yaml" --oci-bundle "$WORK/c"
+	[ "$status" -eq 4 ]
+	[[ "$output" == *"--no-runtime-allowance leaves it out"* ]]
+	cmp "$WORK/c/config.json" "$WORK/c.before"
+	run "$EUNOMIA" enforce --no-runtime-allowance --profile "$WORK/t.yaml" -- true
+	[ "$status" -eq 2 ]
 }
