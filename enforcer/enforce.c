@@ -12,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "allowance.h"
 #include "caps.h"
 #include "cleanup.h"
 #include "commands.h"
@@ -265,55 +266,6 @@ static void default_from_options(struct eu_profile *p, const struct eu_filter_op
 }
 
 /*
- * The runtime allowance: what runc's init (a Go program) may do after it loads
- * the filter and before it executes the container's program, some of it only
- * now and then, so that a learned profile can miss it (policies/runtimes/).
- * Its syscalls are added to the profile's, for each of its architectures.
- */
-static int add_runtime_allowance(const struct enforce_opts *o, struct eu_profile *p,
-				 struct eu_err *err)
-{
-	const char *dir = getenv("EUNOMIA_DATADIR");
-	_cleanup_free_ char *path = NULL;
-	struct eu_profile *a = NULL;
-	size_t before = eu_profile_syscall_total(p, -1);
-	int rc = -1;
-
-	if (asprintf(&path, "%s/runtimes/runc-init.yaml", dir && *dir ? dir : EUNOMIA_DATADIR) < 0) {
-		path = NULL;
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming the runtime allowance");
-	}
-	if (eu_profile_load(path, &a, err)) {
-		eu_wrap(err, "the runtime allowance (--no-runtime-allowance leaves it out)");
-		return -1;
-	}
-	for (int arch = 0; arch < EU_ARCH_COUNT; arch++) {
-		if (!p->arch[arch].present)
-			continue;
-		for (int nr = 0; nr < EU_NR_MAX; nr++) {
-			_cleanup_free_ char *name = NULL;
-			int n;
-
-			if (!eu_profile_has_syscall(a, eu_arch_native(), nr))
-				continue;
-			name = eu_syscall_name(eu_arch_native(), nr);
-			n = name ? eu_syscall_nr(arch, name) : -1;
-			if (n >= 0 && !eu_profile_has_syscall(p, arch, n) &&
-			    eu_profile_add_syscall(p, arch, n, 0, err))
-				goto out;
-		}
-	}
-	if (!o->quiet)
-		fprintf(stderr, PROG ": added the runtime allowance: %zu syscalls runc's init may make "
-				     "after loading the filter (%s)\n",
-			eu_profile_syscall_total(p, -1) - before, path);
-	rc = 0;
-out:
-	eu_profile_free(a);
-	return rc;
-}
-
-/*
  * Write the profile into DIR/config.json: linux.seccomp, process.capabilities
  * and process.noNewPrivileges, every other field as it was. Checked first,
  * written atomically: a failure leaves the bundle as it was.
@@ -328,8 +280,18 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 
 	if (eu_oci_config_load(o->bundle, &path, &cfg, err))
 		return -1;
-	if (!o->no_allowance && add_runtime_allowance(o, p, err))
-		goto out;
+	if (!o->no_allowance) {
+		_cleanup_free_ char *from = NULL;
+		size_t added;
+
+		if (eu_runtime_allowance_add(p, &added, &from, err))
+			goto out;
+		if (!o->quiet)
+			fprintf(stderr,
+				PROG ": added the runtime allowance: %zu syscalls runc's init may make "
+				     "after loading the filter (%s)\n",
+				added, from);
+	}
 	default_from_options(p, &o->filter);
 	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
 	    eu_oci_capabilities(p, &caps, err))

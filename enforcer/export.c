@@ -8,6 +8,7 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "json.h"
+#include "allowance.h"
 #include "profile_yaml.h"
 #include "seccomp_json.h"
 
@@ -27,6 +28,9 @@ static void usage(FILE *f)
 		"Options:\n"
 		"  -f, --format FORMAT   oci, docker or k8s (required)\n"
 		"  -o, --output FILE     write to FILE, atomically (default: stdout)\n"
+		"      --no-runtime-allowance\n"
+		"                        the profile's syscalls only, without what runc's init\n"
+		"                        may do after it loads the filter (added by default)\n"
 		"      --learning        instead of a profile, a filter that allows everything:\n"
 		"                        give it to a container being learned, so that its\n"
 		"                        runtime loads a filter and learning counts from there\n"
@@ -46,6 +50,7 @@ int cmd_export(int argc, char **argv)
 		{ "output", required_argument, NULL, 'o' },
 		{ "name", required_argument, NULL, 'n' },
 		{ "learning", no_argument, NULL, 'L' },
+		{ "no-runtime-allowance", no_argument, NULL, 'A' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -53,7 +58,7 @@ int cmd_export(int argc, char **argv)
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
-	bool learning = false;
+	bool learning = false, allowance = true;
 	int c, form = -1;
 
 	optind = 1;
@@ -76,6 +81,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'L':
 			learning = true;
+			break;
+		case 'A':
+			allowance = false;
 			break;
 		case 'h':
 			usage(stdout);
@@ -106,6 +114,16 @@ int cmd_export(int argc, char **argv)
 		return eu_report(&err, PROG);
 	if (!name)
 		name = p->meta.container_name ? p->meta.container_name : "eunomia";
+	/* the runtime that enforces it starts the container under it: runc's init needs these */
+	if (allowance) {
+		_cleanup_free_ char *from = NULL;
+		size_t added;
+
+		if (eu_runtime_allowance_add(p, &added, &from, &err)) {
+			eu_profile_free(p);
+			return eu_report(&err, PROG);
+		}
+	}
 	if (eu_seccomp_json(p, (enum eu_json_form)form, name, &doc, &err) ||
 	    eu_json_save(doc, output, &err)) {
 		json_object_put(doc);

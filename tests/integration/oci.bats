@@ -125,7 +125,7 @@ reboot EPERM" ]
 	[ -r /usr/share/containers/seccomp.json ] ||
 		skip "no /usr/share/containers/seccomp.json (package golang-github-containers-common)"
 	"$EUNOMIA" import -q -o "$WORK/a.yaml" /usr/share/containers/seccomp.json
-	"$EUNOMIA" export --format docker -o "$WORK/a.json" "$WORK/a.yaml"
+	"$EUNOMIA" export --format docker --no-runtime-allowance -o "$WORK/a.json" "$WORK/a.yaml"
 	"$EUNOMIA" import -q -o "$WORK/b.yaml" "$WORK/a.json"
 	diff -u "$WORK/a.yaml" "$WORK/b.yaml"
 	"$EUNOMIA" export --format oci "$WORK/a.yaml" >"$WORK/oci.json"
@@ -189,4 +189,8 @@ bpf EPERM" ]
 	cmp "$WORK/c/config.json" "$WORK/c.before"
 	run "$EUNOMIA" enforce --no-runtime-allowance --profile "$WORK/t.yaml" -- true
 	[ "$status" -eq 2 ]
+	# export adds it too (podman and the k8s operator run containers with runc)
+	"$EUNOMIA" export --format docker "$WORK/t.yaml" | jq -r '.syscalls[].names[]' | grep -qx tgkill
+	! "$EUNOMIA" export --format docker --no-runtime-allowance "$WORK/t.yaml" |
+		jq -r '.syscalls[].names[]' | grep -qx tgkill
 }

@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The runtime allowance: what runc's init (a Go program) may do after it loads
+ * a container's seccomp filter and before it executes the container's program,
+ * some of it only now and then, so that a learned profile can miss it
+ * (policies/runtimes/runc-init.yaml, installed under DATADIR/runtimes).
+ */
+#ifndef EUNOMIA_ALLOWANCE_H
+#define EUNOMIA_ALLOWANCE_H
+
+#include <stddef.h>
+
+#include "errors.h"
+#include "profile.h"
+
+/*
+ * Add the allowance's syscalls to each architecture of p. *added: how many were
+ * new; *path: the file it came from ($EUNOMIA_DATADIR, else the installed one;
+ * free it). Fails, naming --no-runtime-allowance, when the file cannot be read.
+ */
+int eu_runtime_allowance_add(struct eu_profile *p, size_t *added, char **path,
+			     struct eu_err *err);
+
+#endif
