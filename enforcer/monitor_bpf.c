@@ -154,12 +154,18 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 	c.flags = (o->kill ? MON_C_KILL : 0) | (o->block ? MON_C_BLOCK : 0);
 	c.interval_ns = 1000000000ULL;
 	snprintf(c.profiles_dir, sizeof(c.profiles_dir), "%s", o->profiles_dir ? o->profiles_dir : "");
-	if (eu_ksyms_ranges(eu_noaudit_funcs, EU_NOAUDIT_FUNCS, r, &found, &kerr) == 0) {
+	/*
+	 * Only the cap_capable tracepoint needs the unaudited functions' addresses
+	 * (lsm/capable is told the audit flag): /proc/kallsyms is not read otherwise.
+	 */
+	bool tp = m->info.cap_hook && strstr(m->info.cap_hook, "tp_btf");
+
+	if (tp && eu_ksyms_ranges(eu_noaudit_funcs, EU_NOAUDIT_FUNCS, r, &found, &kerr) == 0) {
 		for (size_t i = 0; i < EU_NOAUDIT_FUNCS && i < MON_NOAUDIT_RANGES; i++) {
 			c.noaudit[i][0] = r[i].start;
 			c.noaudit[i][1] = r[i].end;
 		}
-	} else if (m->info.cap_hook && strstr(m->info.cap_hook, "tp_btf")) {
+	} else if (tp) {
 		fprintf(stderr,
 			"eunomia monitor: warning: %s; capability checks the kernel does not audit "
 			"cannot be told apart and may be reported\n",
@@ -267,17 +273,7 @@ void mon_info(const struct mon *m, struct mon_info *info)
 
 static int run_iter(struct bpf_link *link, const char *what, struct eu_err *err)
 {
-	_cleanup_close_ int fd = bpf_iter_create(bpf_link__fd(link));
-	char buf[64];
-	ssize_t n;
-
-	if (fd < 0)
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot run the %s iterator", what);
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		;
-	if (n < 0)
-		return eu_fail(err, EU_E_KERNEL, errno, "the %s iterator failed", what);
-	return 0;
+	return eu_bpf_iter_run(bpf_link__fd(link), what, err);
 }
 
 /* The skeleton's maps, as the shared registration code takes them. */

@@ -39,17 +39,14 @@ void mon_counts_add(struct mon_counts *c, const struct eu_event *e)
 }
 
 /* Run count and time of each program the pinned links run (BPF stats must be enabled). */
-static void program_stats(struct eu_mtext *t)
+static size_t program_stats(struct eu_prog_stat *out, size_t max)
 {
 	_cleanup_closedir_ DIR *d = opendir(MON_PIN_DIR);
 	struct dirent *de;
 	char path[512];
+	size_t n = 0;
 
-	eu_mtext_family(t, "eunomia_bpf_program_runs_total", "counter",
-			"Times each of the monitor's BPF programs ran (kernel BPF statistics).");
-	eu_mtext_family(t, "eunomia_bpf_program_run_seconds_total", "counter",
-			"Time spent in each of the monitor's BPF programs (kernel BPF statistics).");
-	while (d && (de = readdir(d))) {
+	while (d && n < max && (de = readdir(d))) {
 		struct bpf_link_info li = { 0 };
 		struct bpf_prog_info pi = { 0 };
 		__u32 ll = sizeof(li), pl = sizeof(pi);
@@ -66,14 +63,14 @@ static void program_stats(struct eu_mtext *t)
 		if (pfd < 0)
 			continue;
 		if (!bpf_obj_get_info_by_fd(pfd, &pi, &pl)) {
-			const char *labels[] = { "program", de->d_name + 5, NULL };
-
-			eu_mtext_sample(t, "eunomia_bpf_program_runs_total", labels, (double)pi.run_cnt);
-			eu_mtext_sample(t, "eunomia_bpf_program_run_seconds_total", labels,
-					(double)pi.run_time_ns / 1e9);
+			snprintf(out[n].name, sizeof(out[n].name), "%s", de->d_name + 5);
+			out[n].runs = pi.run_cnt;
+			out[n].ns = pi.run_time_ns;
+			n++;
 		}
 		close(pfd);
 	}
+	return n;
 }
 
 void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t)
@@ -81,6 +78,7 @@ void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext
 	static const char *const levels[] = { "info", "warning", "alert" };
 	struct mon_container ct;
 	struct mon_stats st = { 0 };
+	struct eu_prog_stat progs[EU_PROG_STATS_MAX];
 	unsigned int held = 0;
 
 	mon_stats(m, &st);
@@ -122,7 +120,7 @@ void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext
 	eu_mtext_family(t, "eunomia_tasks_lost_total", "counter",
 			"Tasks that could not be followed (out of BPF task storage).");
 	eu_mtext_sample(t, "eunomia_tasks_lost_total", NULL, (double)st.tasks_lost);
-	program_stats(t);
+	eu_mtext_programs(t, progs, program_stats(progs, EU_PROG_STATS_MAX), "the monitor");
 	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
 			"Resident memory size of the monitor daemon in bytes.");
 	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, eu_metrics_resident_bytes());

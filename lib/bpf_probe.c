@@ -300,3 +300,18 @@ int eu_ensure_bpffs(struct eu_err *err)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot mount the BPF file system on /sys/fs/bpf");
 	return 0;
 }
+
+int eu_bpf_iter_run(int link_fd, const char *what, struct eu_err *err)
+{
+	_cleanup_close_ int fd = bpf_iter_create(link_fd);
+	char buf[64];
+	ssize_t n;
+
+	if (fd < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot run the %s iterator", what);
+	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
+		;
+	if (n < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "the %s iterator failed", what);
+	return 0;
+}

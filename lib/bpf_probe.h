@@ -53,6 +53,9 @@ bool eu_probe_hook(struct eu_probes *p, enum eu_hook h, const char *category, co
 /* Mount tracefs on /sys/kernel/tracing when it is not there (classic tracepoints need it). */
 int eu_ensure_tracefs(struct eu_err *err);
 
+/* Run a BPF iterator link once to its end; `what` names it in errors. */
+int eu_bpf_iter_run(int link_fd, const char *what, struct eu_err *err);
+
 /* Mount the BPF file system on /sys/fs/bpf when it is not there (pinned maps and links). */
 int eu_ensure_bpffs(struct eu_err *err);
 

@@ -92,6 +92,30 @@ void eu_mtext_free(struct eu_mtext *t)
 	*t = (struct eu_mtext){ 0 };
 }
 
+void eu_mtext_programs(struct eu_mtext *t, const struct eu_prog_stat *s, size_t n,
+		       const char *whose)
+{
+	char help[160];
+
+	snprintf(help, sizeof(help), "Times each of %s's BPF programs ran (kernel BPF statistics).",
+		 whose);
+	eu_mtext_family(t, "eunomia_bpf_program_runs_total", "counter", help);
+	for (size_t i = 0; i < n; i++) {
+		const char *labels[] = { "program", s[i].name, NULL };
+
+		eu_mtext_sample(t, "eunomia_bpf_program_runs_total", labels, (double)s[i].runs);
+	}
+	snprintf(help, sizeof(help),
+		 "Time spent in each of %s's BPF programs (kernel BPF statistics).", whose);
+	eu_mtext_family(t, "eunomia_bpf_program_run_seconds_total", "counter", help);
+	for (size_t i = 0; i < n; i++) {
+		const char *labels[] = { "program", s[i].name, NULL };
+
+		eu_mtext_sample(t, "eunomia_bpf_program_run_seconds_total", labels,
+				(double)s[i].ns / 1e9);
+	}
+}
+
 double eu_metrics_resident_bytes(void)
 {
 	FILE *f = fopen("/proc/self/statm", "re");

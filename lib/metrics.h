@@ -31,6 +31,18 @@ void eu_mtext_sample(struct eu_mtext *t, const char *name, const char *const *la
 
 void eu_mtext_free(struct eu_mtext *t);
 
+/* What the kernel's BPF statistics say of one program. */
+struct eu_prog_stat {
+	char name[64];
+	unsigned long long runs, ns;
+};
+
+#define EU_PROG_STATS_MAX 32
+
+/* eunomia_bpf_program_runs_total and _run_seconds_total for these programs (of `whose`). */
+void eu_mtext_programs(struct eu_mtext *t, const struct eu_prog_stat *s, size_t n,
+		       const char *whose);
+
 /* This process's resident memory in bytes (/proc/self/statm), for process_resident_memory_bytes. */
 double eu_metrics_resident_bytes(void);
 

@@ -516,22 +516,6 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 
 /* ---- metrics ------------------------------------------------------------------------ */
 
-struct prog_text {
-	struct eu_mtext *t;
-	bool time;
-};
-
-static void prog_sample(void *ctx, const char *name, uint64_t runs, uint64_t ns)
-{
-	struct prog_text *p = ctx;
-	const char *labels[] = { "program", name, NULL };
-
-	if (p->time)
-		eu_mtext_sample(p->t, "eunomia_bpf_program_run_seconds_total", labels, (double)ns / 1e9);
-	else
-		eu_mtext_sample(p->t, "eunomia_bpf_program_runs_total", labels, (double)runs);
-}
-
 static void serve_metrics(void *ctx, struct eu_mtext *t)
 {
 	struct learn_run *r = ctx;
@@ -542,7 +526,7 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 						      : "unknown";
 	const char *labels[] = { "container", name, NULL };
 	struct tracer_stats st;
-	struct prog_text pt = { .t = t };
+	struct eu_prog_stat progs[EU_PROG_STATS_MAX];
 
 	tracer_totals(r->tracer, &observed, &distinct, &ignored);
 	tracer_stats(r->tracer, &st);
@@ -563,13 +547,8 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 	eu_mtext_family(t, "eunomia_events_dropped_total", "counter",
 			"Events the kernel could not write (ring buffer full).");
 	eu_mtext_sample(t, "eunomia_events_dropped_total", NULL, (double)st.events_lost);
-	eu_mtext_family(t, "eunomia_bpf_program_runs_total", "counter",
-			"Times each of learn's BPF programs ran (kernel BPF statistics).");
-	tracer_program_stats(r->tracer, prog_sample, &pt);
-	pt.time = true;
-	eu_mtext_family(t, "eunomia_bpf_program_run_seconds_total", "counter",
-			"Time spent in each of learn's BPF programs (kernel BPF statistics).");
-	tracer_program_stats(r->tracer, prog_sample, &pt);
+	eu_mtext_programs(t, progs, tracer_program_stats(r->tracer, progs, EU_PROG_STATS_MAX),
+			  "eunomia learn");
 	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
 			"Resident memory size of eunomia learn in bytes.");
 	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, eu_metrics_resident_bytes());

@@ -243,17 +243,7 @@ void tracer_describe(const struct tracer *t, char *buf, size_t size)
 /* Run the iterator once over every task on the system. */
 static int run_iter(struct tracer *t, struct eu_err *err)
 {
-	_cleanup_close_ int fd = bpf_iter_create(bpf_link__fd(t->seed_link));
-	char buf[64];
-	ssize_t n;
-
-	if (fd < 0)
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot run the task iterator");
-	while ((n = read(fd, buf, sizeof(buf))) > 0 || (n < 0 && errno == EINTR))
-		;
-	if (n < 0)
-		return eu_fail(err, EU_E_KERNEL, errno, "the task iterator failed");
-	return 0;
+	return eu_bpf_iter_run(bpf_link__fd(t->seed_link), "task", err);
 }
 
 int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_phase phase,
@@ -431,21 +421,24 @@ int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, stru
 	return 0;
 }
 
-void tracer_program_stats(struct tracer *t, void (*fn)(void *ctx, const char *name, uint64_t runs,
-						       uint64_t ns),
-			  void *ctx)
+size_t tracer_program_stats(struct tracer *t, struct eu_prog_stat *out, size_t max)
 {
 	struct bpf_program *prog;
+	size_t n = 0;
 
 	bpf_object__for_each_program(prog, t->skel->obj) {
 		struct bpf_prog_info info = { 0 };
 		__u32 len = sizeof(info);
 		int fd = bpf_program__fd(prog);
 
-		if (fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
+		if (n == max || fd < 0 || bpf_obj_get_info_by_fd(fd, &info, &len))
 			continue;
-		fn(ctx, bpf_program__name(prog), info.run_cnt, info.run_time_ns);
+		snprintf(out[n].name, sizeof(out[n].name), "%s", bpf_program__name(prog));
+		out[n].runs = info.run_cnt;
+		out[n].ns = info.run_time_ns;
+		n++;
 	}
+	return n;
 }
 
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)

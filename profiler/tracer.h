@@ -15,6 +15,7 @@
 #include "bpf_probe.h"
 #include "errors.h"
 #include "learn.h"
+#include "metrics.h"
 #include "profile.h"
 
 struct tracer;
@@ -76,10 +77,8 @@ bool tracer_cap_is_noaudit(struct tracer *t, const struct learn_event *e);
 /* So far: syscalls counted (all ABIs) and distinct syscalls learned, for the metrics. */
 int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, struct eu_err *err);
 
-/* Run count and time (ns) of each attached program, for the metrics: fn(name, runs, ns). */
-void tracer_program_stats(struct tracer *t, void (*fn)(void *ctx, const char *name, uint64_t runs,
-						       uint64_t ns),
-			  void *ctx);
+/* Run count and time of each loaded program, for the metrics; returns how many (<= max). */
+size_t tracer_program_stats(struct tracer *t, struct eu_prog_stat *out, size_t max);
 
 /* Add what was learned (syscalls, counts, capabilities, runtime setup) to p. */
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err);
