@@ -18,7 +18,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/file.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <sys/timerfd.h>
@@ -38,8 +37,6 @@
 #include "syscalls.h"
 
 #define PROG "eunomia monitor"
-#define RUN_DIR "/run/eunomia"
-#define LOCK_FILE RUN_DIR "/monitor.lock"
 #define PATH_CACHE 64
 
 struct monitor_opts {
@@ -615,23 +612,6 @@ static void stop(struct monitor *d, struct eu_err *err)
 						       "nothing stays attached");
 }
 
-/* One daemon at a time: the lock says whether this process is it. */
-static int take_lock(int *fd, bool *held_elsewhere, struct eu_err *err)
-{
-	*held_elsewhere = false;
-	if ((mkdir("/run", 0755) < 0 && errno != EEXIST) || (mkdir(RUN_DIR, 0700) < 0 && errno != EEXIST))
-		return eu_fail(err, EU_E_IO, errno, "cannot create " RUN_DIR);
-	*fd = open(LOCK_FILE, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
-	if (*fd < 0)
-		return eu_fail(err, EU_E_IO, errno, "cannot open " LOCK_FILE);
-	if (flock(*fd, LOCK_EX | LOCK_NB) < 0) {
-		if (errno != EWOULDBLOCK)
-			return eu_fail(err, EU_E_IO, errno, "cannot lock " LOCK_FILE);
-		*held_elsewhere = true;
-	}
-	return 0;
-}
-
 static int run(const struct monitor_opts *o, struct eu_err *err)
 {
 	struct monitor d = { .o = o, .stats_fd = -1 };
@@ -646,13 +626,13 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	sigset_t mask;
 	int rc = -1;
 
-	if (take_lock(&lock, &elsewhere, err) ||
+	if (eu_mon_lock_file(MON_DAEMON_LOCK, false, &elsewhere, &lock, err) ||
 	    load_attach(o, elsewhere ? NULL : (o->profiles ? o->profiles : ""), &path, &p, &ct, err))
 		goto out;
 	if (elsewhere) {
 		if (!o->attach) {
 			eu_fail(err, EU_E_RUNTIME, 0,
-				"a monitor is already running (it holds " LOCK_FILE "); register a "
+				"a monitor is already running (it holds " MON_DAEMON_LOCK "); register a "
 				"container with it with --attach");
 			goto out;
 		}

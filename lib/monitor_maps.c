@@ -59,25 +59,37 @@ void eu_mon_maps_close(struct eu_mon_maps *m)
 	}
 }
 
-int eu_mon_lock(int *fd, struct eu_err *err)
+int eu_mon_lock_file(const char *path, bool wait, bool *busy, int *fd, struct eu_err *err)
 {
+	int e;
+
 	*fd = -1;
+	if (busy)
+		*busy = false;
 	if ((mkdir("/run", 0755) < 0 && errno != EEXIST) ||
 	    (mkdir("/run/eunomia", 0700) < 0 && errno != EEXIST))
 		return eu_fail(err, EU_E_IO, errno, "cannot create /run/eunomia");
-	*fd = open(MON_SLOTS_LOCK, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
+	*fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, 0600);
 	if (*fd < 0)
-		return eu_fail(err, EU_E_IO, errno, "cannot open " MON_SLOTS_LOCK);
-	while (flock(*fd, LOCK_EX) < 0) {
-		if (errno != EINTR) {
-			int e = errno;
-
-			close(*fd);
-			*fd = -1;
-			return eu_fail(err, EU_E_IO, e, "cannot lock " MON_SLOTS_LOCK);
+		return eu_fail(err, EU_E_IO, errno, "cannot open %s", path);
+	while (flock(*fd, LOCK_EX | (wait ? 0 : LOCK_NB)) < 0) {
+		if (errno == EINTR)
+			continue;
+		if (!wait && errno == EWOULDBLOCK && busy) {
+			*busy = true;
+			return 0;
 		}
+		e = errno;
+		close(*fd);
+		*fd = -1;
+		return eu_fail(err, EU_E_IO, e, "cannot lock %s", path);
 	}
 	return 0;
+}
+
+int eu_mon_lock(int *fd, struct eu_err *err)
+{
+	return eu_mon_lock_file(MON_SLOTS_LOCK, true, NULL, fd, err);
 }
 
 void eu_mon_unlock(int fd)

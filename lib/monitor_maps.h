@@ -26,8 +26,17 @@ struct eu_mon_maps {
  * fill or free a slot.
  */
 #define MON_SLOTS_LOCK "/run/eunomia/slots.lock"
+/* Held by the running daemon for its whole life. */
+#define MON_DAEMON_LOCK "/run/eunomia/monitor.lock"
 
-/* Take the lock (creating /run/eunomia); *fd: pass it to eu_mon_unlock(). */
+/*
+ * Lock `path` (an flock on a file under /run/eunomia, both created as needed).
+ * With `wait` false, a lock held elsewhere sets *busy instead of waiting.
+ * *fd holds the lock until closed (eu_mon_unlock()).
+ */
+int eu_mon_lock_file(const char *path, bool wait, bool *busy, int *fd, struct eu_err *err);
+
+/* Take the slots lock, waiting for it; *fd: pass it to eu_mon_unlock(). */
 int eu_mon_lock(int *fd, struct eu_err *err);
 void eu_mon_unlock(int fd);
 
