@@ -158,6 +158,15 @@ ensure_busybox_image() {
 	rm -rf "$dir"
 }
 
+# podman_hooks_dir DIR: a hooks.d directory holding the installed hooks.d file, pointing
+# at this build's hook and $WORK/hook.conf (for podman --hooks-dir).
+podman_hooks_dir() {
+	mkdir -p "$1"
+	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
+		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
+			>"$1/eunomia.json"
+}
+
 # podman_run ARGS...: podman run as this host allows it (cgroupfs, runc, bounded ulimits).
 podman_run() {
 	podman --cgroup-manager=cgroupfs --runtime runc run --rm \

@@ -176,11 +176,7 @@ state() {
 @test "podman: hooks.d and an annotation learn a container" {
 	require_cmd podman
 	ensure_busybox_image
-	mkdir -p "$WORK/hooks.d"
-	# the installed hooks.d file, pointing at this build's hook and configuration
-	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
-		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
-			>"$WORK/hooks.d/eunomia.json"
+	podman_hooks_dir "$WORK/hooks.d"
 	run podman --hooks-dir "$WORK/hooks.d" --cgroup-manager=cgroupfs --runtime runc run --rm \
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 \
 		--annotation "io.eunomia.learn=$WORK/profiles/podman.yaml" \

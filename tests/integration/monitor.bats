@@ -268,10 +268,7 @@ alerts() {
 	ensure_busybox_image
 	local p=$WORK/profiles/p.yaml
 	learned "$p"
-	mkdir -p "$WORK/hooks.d"
-	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
-		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
-			>"$WORK/hooks.d/eunomia.json"
+	podman_hooks_dir "$WORK/hooks.d"
 	daemon "$WORK/ev.json"
 	run podman_run --hooks-dir "$WORK/hooks.d" --annotation "io.eunomia.profile=$p" \
 		--name "monitor-podman-$$" localhost/eunomia-busybox:test /bin/sh -c 'mkdir /tmp/x; echo ok'

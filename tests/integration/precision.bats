@@ -192,10 +192,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 @test "podman: learned through hooks.d from its default filter's load, then enforced by podman" {
 	require_cmd podman
 	ensure_busybox_image
-	mkdir -p "$WORK/hooks.d"
-	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
-		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
-			>"$WORK/hooks.d/eunomia.json"
+	podman_hooks_dir "$WORK/hooks.d"
 	local args p caps i
 	for args in /bin/true "/bin/sh -c \"$script\""; do
 		p=$WORK/profiles/podman.yaml
@@ -301,10 +298,7 @@ podman_gone() {
 	tar -C "$WORK/ngx/rootfs" -cf "$WORK/ngx.tar" .
 	podman import "$WORK/ngx.tar" localhost/eunomia-nginx:test >/dev/null
 	PODS+=("precision-pngx-l-$$" "precision-pngx-e-$$")
-	mkdir -p "$WORK/hooks.d"
-	sed "s|@HOOK@|$HOOK|" "$BATS_TEST_DIRNAME/../../oci-hooks/eunomia-hook.json.in" |
-		jq --arg conf "$WORK/hook.conf" '.hook.args = ["eunomia-oci-hook", "--config", $conf]' \
-			>"$WORK/hooks.d/eunomia.json"
+	podman_hooks_dir "$WORK/hooks.d"
 	podman_nginx "precision-pngx-l-$$" "$port" --hooks-dir "$WORK/hooks.d" \
 		--annotation "io.eunomia.learn=$p"
 	drive "$port"
