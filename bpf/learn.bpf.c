@@ -112,7 +112,7 @@ static __always_inline struct learn_event *event_new(__u32 kind)
 	e->nr = 0;
 	e->ret = 0;
 	e->setup = 0;
-	e->pad = 0;
+	e->ppid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
 	e->stack = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->path[0] = '\0';

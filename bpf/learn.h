@@ -76,7 +76,7 @@ struct learn_event {
 	__s32 nr;	 /* syscall number or capability */
 	__s32 ret;	 /* capability check result: 0 granted */
 	__u32 setup;	 /* 1: seen before the learning boundary (runtime setup) */
-	__u32 pad;
+	__u32 ppid;	 /* the process's parent (tgid) */
 	__u64 stack;	 /* LEARN_EV_CAP: the site's stack hash (learn_cap_key.stack) */
 	char comm[LEARN_COMM_LEN];
 	char path[LEARN_PATH_MAX];	/* LEARN_EV_EXEC: the file that runs (resolved) */

@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 6
+#define MON_ABI 7
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -42,6 +42,10 @@ struct mon_container {
 	char id[128];
 	char name[128];
 	char profile[256];
+	char runtime[16]; /* runc, crun, podman, cri-o, containerd, docker, host; "" unknown */
+	char pod[128];	  /* Kubernetes namespace/pod, or "" */
+	char image[256];  /* or "" */
+	char bundle[256]; /* or "" */
 	__u32 pid;   /* init process when registered */
 	__u32 mntns; /* its mount namespace: processes executing there join */
 	__u64 generation; /* changes with every registration of the slot */

@@ -28,6 +28,7 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "container.h"
+#include "ctable.h"
 #include "events.h"
 #include "families.h"
 #include "monitor_bpf.h"
@@ -57,7 +58,7 @@ struct monitor {
 	struct eu_events *ev;
 	struct timespec mono0, real0; /* to turn the kernel's monotonic stamps into times */
 	uint64_t dropped_seen;	      /* events_dropped already reported */
-	uint64_t known[MON_MAX_CTS];  /* generation of each slot this daemon has announced */
+	struct eu_ctable *cts;	      /* the containers held, by slot, as this daemon knows them */
 	struct {
 		uint64_t hash;
 		char path[MON_PATH_MAX];
@@ -224,11 +225,11 @@ static void write_event(struct monitor *d, const struct eu_event *e)
 }
 
 static void say(struct monitor *d, enum eu_level level, const char *kind,
-		const struct mon_container *ct, const char *fmt, ...)
+		const struct eu_container *ct, const char *fmt, ...)
 	__attribute__((format(printf, 5, 6)));
 
 static void say(struct monitor *d, enum eu_level level, const char *kind,
-		const struct mon_container *ct, const char *fmt, ...)
+		const struct eu_container *ct, const char *fmt, ...)
 {
 	struct eu_event e = { .level = level, .kind = kind };
 	char msg[512];
@@ -238,11 +239,51 @@ static void say(struct monitor *d, enum eu_level level, const char *kind,
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
 	e.message = msg;
-	if (ct) {
-		e.ct_id = ct->id;
-		e.ct_name = ct->name;
-	}
+	e.ct = ct;
 	write_event(d, &e);
+}
+
+/* ---- containers -------------------------------------------------------------------- */
+
+/*
+ * Bring the table up to date with slot `slot` as the pinned maps have it now:
+ * a registration this daemon has not seen is announced (with `how`); a slot
+ * that was released is forgotten. Returns its container, or NULL.
+ */
+static const struct eu_container *track(struct monitor *d, uint32_t slot, const char *how)
+{
+	struct mon_container info;
+	struct eu_container view;
+	struct eu_err err = { 0 };
+	enum eu_ct_change ch;
+	const struct eu_container *ct;
+
+	if (!mon_container(d->mon, slot, &info)) {
+		eu_ctable_remove(d->cts, slot);
+		return NULL;
+	}
+	eu_mon_view(&info, &view);
+	if (eu_ctable_put(d->cts, slot, info.generation, &view, &ch, &err)) {
+		say(d, EU_LEVEL_WARNING, "monitor", &view, "%s", err.msg);
+		return NULL;
+	}
+	ct = eu_ctable_get(d->cts, slot, info.generation);
+	if (ch != EU_CT_SAME && how)
+		say(d, EU_LEVEL_INFO, "container", ct, "%s %s (init pid %u)", how, info.profile,
+		    info.pid);
+	return ct;
+}
+
+/* The container a kernel event names (slot and generation), if it is still held. */
+static const struct eu_container *held(struct monitor *d, uint32_t slot, uint64_t gen)
+{
+	const struct eu_container *ct = eu_ctable_get(d->cts, slot, gen);
+
+	if (ct || slot >= MON_MAX_CTS)
+		return ct;
+	/* registered since the last scan */
+	ct = track(d, slot, "held to");
+	return ct && eu_ctable_get(d->cts, slot, gen) ? ct : NULL;
 }
 
 static const char *action_name(uint32_t a)
@@ -336,7 +377,8 @@ static void on_event(void *ctx, const struct mon_event *k)
 {
 	struct monitor *d = ctx;
 	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = kind_name(k->kind) };
-	struct mon_container ct;
+	static const struct eu_container ended = { .id = "(ended)", .name = "(ended)" };
+	const struct eu_container *ct;
 	char comm[MON_COMM_LEN + 1], exe[PATH_MAX] = "", link[64];
 	int64_t ns;
 	ssize_t n;
@@ -346,12 +388,8 @@ static void on_event(void *ctx, const struct mon_event *k)
 	ns += (int64_t)d->real0.tv_sec * 1000000000LL + d->real0.tv_nsec;
 	e.when.tv_sec = ns / 1000000000LL;
 	e.when.tv_nsec = ns % 1000000000LL;
-	if (mon_container(d->mon, k->ct, &ct) && ct.generation == k->generation) {
-		e.ct_id = ct.id;
-		e.ct_name = ct.name;
-	} else {
-		e.ct_id = "(ended)";
-	}
+	ct = held(d, k->ct, k->generation);
+	e.ct = ct ? ct : &ended;
 	memcpy(comm, k->comm, MON_COMM_LEN);
 	comm[MON_COMM_LEN] = '\0';
 	snprintf(link, sizeof(link), "/proc/%u/exe", k->tgid);
@@ -372,8 +410,6 @@ static void on_event(void *ctx, const struct mon_event *k)
 	write_event(d, &e);
 }
 
-/* ---- containers -------------------------------------------------------------------- */
-
 /*
  * --attach: the profile and the container, checked before anything is loaded.
  * A profile name is looked up in `dir` (the running monitor's when NULL).
@@ -393,21 +429,43 @@ static int attach_container(struct monitor *d, const struct eu_container *ct,
 			    const struct eu_profile *p, const char *path, bool announce,
 			    struct eu_err *err)
 {
-	struct mon_container info;
+	const struct eu_container *held_ct;
 	uint32_t slot;
 
 	if (mon_register(d->mon, ct, p, path, &slot, err))
 		return -1;
-	if (announce && mon_container(d->mon, slot, &info)) {
-		d->known[slot] = info.generation;
-		say(d, EU_LEVEL_INFO, "container", &info,
+	if (announce && (held_ct = track(d, slot, NULL)))
+		say(d, EU_LEVEL_INFO, "container", held_ct,
 		    "held to %s: %zu syscalls, %zu executables (init pid %d)", path,
 		    eu_profile_syscall_total(p, -1), p->execs.n, (int)ct->pid);
-	}
 	if (!announce && !d->o->quiet)
 		fprintf(stderr, PROG ": %s registered with the running monitor, held to %s\n",
 			d->o->attach, path);
 	return 0;
+}
+
+struct sweep_ctx {
+	struct monitor *d;
+	struct mon_stats *st;
+};
+
+/* Alive while the kernel counts tasks of it, or (registered, none counted yet) its init lives. */
+static bool slot_alive(void *ctx, uint32_t slot, const struct eu_container *ct)
+{
+	struct sweep_ctx *s = ctx;
+
+	return s->st->live[slot] > 0 || eu_container_alive(ct);
+}
+
+static void slot_gone(void *ctx, uint32_t slot, const struct eu_container *ct)
+{
+	struct sweep_ctx *s = ctx;
+	struct eu_err err = { 0 };
+
+	if (mon_release(s->d->mon, slot, &err))
+		say(s->d, EU_LEVEL_WARNING, "monitor", ct, "%s", err.msg);
+	else
+		say(s->d, EU_LEVEL_INFO, "container", ct, "ended; its policy is removed");
 }
 
 /*
@@ -417,29 +475,13 @@ static int attach_container(struct monitor *d, const struct eu_container *ct,
 static void scan_containers(struct monitor *d)
 {
 	struct mon_stats st;
-	struct mon_container ct;
-	struct eu_err err = { 0 };
+	struct sweep_ctx sc = { d, &st };
 
 	if (mon_stats(d->mon, &st))
 		return;
-	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
-		if (!mon_container(d->mon, i, &ct)) {
-			d->known[i] = 0;
-			continue;
-		}
-		if (d->known[i] != ct.generation) {
-			d->known[i] = ct.generation;
-			say(d, EU_LEVEL_INFO, "container", &ct, "held to %s (init pid %u)", ct.profile,
-			    ct.pid);
-		}
-		if (st.live[i] > 0 || (ct.pid && kill((pid_t)ct.pid, 0) == 0))
-			continue; /* alive, or registered and not counted yet */
-		if (mon_release(d->mon, i, &err))
-			say(d, EU_LEVEL_WARNING, "monitor", &ct, "%s", err.msg);
-		else
-			say(d, EU_LEVEL_INFO, "container", &ct, "ended; its policy is removed");
-		d->known[i] = 0;
-	}
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		track(d, i, "held to");
+	eu_ctable_sweep(d->cts, slot_alive, slot_gone, &sc);
 	if (st.events_dropped > d->dropped_seen) {
 		say(d, EU_LEVEL_WARNING, "monitor", NULL,
 		    "%" PRIu64 " events could not be written (ring buffer full); their violations "
@@ -451,7 +493,6 @@ static void scan_containers(struct monitor *d)
 
 static void announce_start(struct monitor *d)
 {
-	struct mon_container ct;
 	struct mon_info in;
 	struct mon_stats st;
 	unsigned int held = 0;
@@ -471,12 +512,7 @@ static void announce_start(struct monitor *d)
 	if (mon_stats(d->mon, &st) == 0)
 		d->dropped_seen = st.events_dropped;
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
-		if (mon_container(d->mon, i, &ct)) {
-			held++;
-			d->known[i] = ct.generation;
-			say(d, EU_LEVEL_INFO, "container", &ct, "still held to %s (registered earlier)",
-			    ct.profile);
-		}
+		held += track(d, i, "still held to") != NULL;
 	if (!d->o->quiet)
 		fprintf(stderr, PROG ": monitoring (%s), %u containers already held\n",
 			in.lsm ? "BPF-LSM" : "tracepoints, alerts only", held);
@@ -559,8 +595,11 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 {
 	struct monitor *d = ctx;
 
-	if (d->mon)
-		mon_metrics_text(d->mon, d->counts, t);
+	if (!d->mon)
+		return;
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		track(d, i, "held to"); /* registered since the last scan */
+	mon_metrics_text(d->mon, d->cts, d->counts, t);
 }
 
 /* --metrics: the endpoint, and the kernel's BPF run-time statistics while it serves them. */
@@ -626,7 +665,8 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	sigset_t mask;
 	int rc = -1;
 
-	if (eu_mon_lock_file(MON_DAEMON_LOCK, false, &elsewhere, &lock, err) ||
+	if (eu_ctable_new(MON_MAX_CTS, &d.cts, err) ||
+	    eu_mon_lock_file(MON_DAEMON_LOCK, false, &elsewhere, &lock, err) ||
 	    load_attach(o, elsewhere ? NULL : (o->profiles ? o->profiles : ""), &path, &p, &ct, err))
 		goto out;
 	if (elsewhere) {
@@ -686,6 +726,7 @@ out:
 	if (d.stats_fd >= 0)
 		close(d.stats_fd);
 	free(d.counts);
+	eu_ctable_free(d.cts);
 	eu_events_close(d.ev);
 	mon_close(d.mon);
 	eu_profile_free(p);

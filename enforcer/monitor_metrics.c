@@ -19,7 +19,7 @@ void mon_counts_add(struct mon_counts *c, const struct eu_event *e)
 	if (e->level != EU_LEVEL_ALERT || !e->count)
 		return;
 	c->suppressed += e->summary ? e->count : e->count - 1;
-	who = e->ct_name ? e->ct_name : e->ct_id ? e->ct_id : "";
+	who = !e->ct ? "" : e->ct->name ? e->ct->name : e->ct->id ? e->ct->id : "";
 	for (i = 0; i < c->nv; i++)
 		if (!strcmp(c->v[i].container, who) && !strcmp(c->v[i].kind, e->kind) &&
 		    !strcmp(c->v[i].action, e->action ? e->action : ""))
@@ -73,29 +73,33 @@ static size_t program_stats(struct eu_prog_stat *out, size_t max)
 	return n;
 }
 
-void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t)
+void mon_metrics_text(struct mon *m, const struct eu_ctable *cts, const struct mon_counts *c,
+		      struct eu_mtext *t)
 {
 	static const char *const levels[] = { "info", "warning", "alert" };
-	struct mon_container ct;
+	const struct eu_container *held[MON_MAX_CTS];
 	struct mon_stats st = { 0 };
 	struct eu_prog_stat progs[EU_PROG_STATS_MAX];
-	unsigned int held = 0;
+	size_t n = 0;
 
 	mon_stats(m, &st);
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
-		held += mon_container(m, i, &ct);
+		if ((held[n] = eu_ctable_at(cts, i, NULL)))
+			n++;
 	eu_mtext_family(t, "eunomia_containers_tracked", "gauge",
 			"Containers the monitor holds to a profile.");
-	eu_mtext_sample(t, "eunomia_containers_tracked", NULL, held);
+	eu_mtext_sample(t, "eunomia_containers_tracked", NULL, (double)n);
+	eu_mtext_containers(t, held, n);
 	eu_mtext_family(t, "eunomia_container_processes", "gauge",
 			"Tasks (threads included) the monitor follows, per container.");
-	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
-		if (mon_container(m, i, &ct)) {
-			const char *labels[] = { "container", ct.name, NULL };
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
+		const struct eu_container *ct = eu_ctable_at(cts, i, NULL);
+		const char *labels[] = { "container", ct ? eu_mtext_container_name(ct) : "", NULL };
 
+		if (ct)
 			eu_mtext_sample(t, "eunomia_container_processes", labels,
 					st.live[i] > 0 ? (double)st.live[i] : 0);
-		}
+	}
 	eu_mtext_family(t, "eunomia_violations_total", "counter",
 			"Violations of a container's profile, by container, kind and action taken.");
 	for (unsigned int i = 0; i < c->nv; i++) {

@@ -5,6 +5,7 @@
 
 #include <stdint.h>
 
+#include "ctable.h"
 #include "events.h"
 #include "metrics.h"
 #include "monitor_bpf.h"
@@ -27,6 +28,7 @@ struct mon_counts {
 void mon_counts_add(struct mon_counts *c, const struct eu_event *e);
 
 /* Everything, in the text format: the kernel side's counters, the daemon's, its memory. */
-void mon_metrics_text(struct mon *m, const struct mon_counts *c, struct eu_mtext *t);
+void mon_metrics_text(struct mon *m, const struct eu_ctable *cts, const struct mon_counts *c,
+		      struct eu_mtext *t);
 
 #endif

@@ -26,6 +26,8 @@ void eu_container_free(struct eu_container *c)
 	free(c->runtime);
 	free(c->bundle);
 	free(c->image);
+	free(c->pod);
+	free(c->cgroup);
 	*c = (struct eu_container){ 0 };
 }
 
@@ -74,12 +76,32 @@ int eu_proc_start_time(pid_t pid, uint64_t *ticks)
 
 int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err)
 {
+	_cleanup_free_ char *text = NULL;
+	char path[64], cg[1024];
+	size_t len;
+
 	if (pid <= 0 || (kill(pid, 0) < 0 && errno == ESRCH))
 		return eu_fail(err, EU_E_NOTFOUND, 0, "process %d does not exist", (int)pid);
 	c->pid = pid;
 	if (eu_ns_inode(pid, "mnt", &c->mntns, err) || eu_ns_inode(pid, "pid", &c->pidns, err))
 		return -1;
+	if (eu_proc_start_time(pid, &c->start) < 0)
+		return eu_fail(err, EU_E_NOTFOUND, 0, "process %d does not exist", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)pid);
+	if (eu_read_file(path, 1 << 16, &text, &len, err))
+		return -1;
+	free(c->cgroup);
+	c->cgroup = eu_cgroup_of_proc(text, cg, sizeof(cg)) ? strdup(cg) : NULL;
 	return 0;
+}
+
+bool eu_container_alive(const struct eu_container *c)
+{
+	uint64_t now;
+
+	if (c->pid <= 0 || eu_proc_start_time(c->pid, &now) < 0)
+		return false;
+	return !c->start || now == c->start;
 }
 
 static int set_str(char **slot, const char *v, struct eu_err *err)
@@ -93,25 +115,41 @@ static int set_str(char **slot, const char *v, struct eu_err *err)
 	return 0;
 }
 
+static int podman_inspect(const char *spec, struct json_object **arr, struct json_object **ct,
+			  struct eu_err *err);
+
 /*
  * A process named by pid: whose is it? Its cgroup says when a runtime made it
  * (Docker, containerd, CRI-O, podman, LXC, a systemd service); otherwise it is
- * the host's.
+ * the host's. A podman container is named from podman's own state when podman
+ * answers.
  */
 static int attribute_by_cgroup(struct eu_container *c, struct eu_err *err)
 {
-	_cleanup_free_ char *text = NULL;
 	struct eu_cgroup_ref ref;
-	char path[64], cg[1024];
-	size_t len;
 
-	snprintf(path, sizeof(path), "/proc/%d/cgroup", (int)c->pid);
-	if (eu_read_file(path, 1 << 16, &text, &len, err))
+	if (!c->cgroup || !eu_cgroup_parse(c->cgroup, &ref))
+		return set_str(&c->runtime, "host", err) || set_str(&c->name, "host", err);
+	if (set_str(&c->runtime, ref.runtime, err) || set_str(&c->id, ref.id, err) ||
+	    set_str(&c->name, ref.id, err))
 		return -1;
-	if (eu_cgroup_of_proc(text, cg, sizeof(cg)) && eu_cgroup_parse(cg, &ref))
-		return set_str(&c->runtime, ref.runtime, err) || set_str(&c->id, ref.id, err) ||
-		       set_str(&c->name, ref.id, err);
-	return set_str(&c->runtime, "host", err) || set_str(&c->name, "host", err);
+	if (!strcmp(ref.runtime, "podman")) {
+		struct json_object *arr = NULL, *ct;
+		struct eu_err quiet = { 0 };
+		const char *name, *image;
+		int rc = 0;
+
+		if (!podman_inspect(ref.id, &arr, &ct, &quiet)) {
+			name = eu_json_str(ct, "Name");
+			image = eu_json_str(ct, "ImageName");
+			if ((name && set_str(&c->name, name, err)) ||
+			    (image && set_str(&c->image, image, err)))
+				rc = -1;
+		}
+		json_object_put(arr);
+		return rc;
+	}
+	return 0;
 }
 
 static bool valid_id(const char *id)
@@ -230,25 +268,40 @@ out:
 	return rc;
 }
 
-/* podman keeps its state in its own database: ask podman itself. */
-static int lookup_podman(const char *spec, struct eu_container *c, struct eu_err *err)
+/* podman keeps its state in its own database: ask podman itself. *ct points into *arr. */
+static int podman_inspect(const char *spec, struct json_object **arr, struct json_object **ct,
+			  struct eu_err *err)
 {
 	char *argv[] = { "podman", "container", "inspect", "--format", "json", "--",
 			 (char *)spec, NULL };
 	_cleanup_free_ char *out = NULL;
-	struct json_object *arr = NULL, *ct, *state;
-	int64_t pid = 0;
-	char what[1200];
 	size_t len;
-	int rc = -1;
 
+	*arr = NULL;
 	if (eu_run_capture(argv, 10000, EU_INPUT_MAX, &out, &len, err)) {
 		err->kind = EU_E_NOTFOUND;
 		return eu_wrap(err, "no runc or crun container '%s', and podman", spec);
 	}
-	if (eu_json_parse("podman container inspect", out, len, &arr, err))
+	if (eu_json_parse("podman container inspect", out, len, arr, err))
 		return -1;
-	ct = json_object_is_type(arr, json_type_array) ? json_object_array_get_idx(arr, 0) : NULL;
+	*ct = json_object_is_type(*arr, json_type_array) ? json_object_array_get_idx(*arr, 0) : NULL;
+	if (!*ct) {
+		json_object_put(*arr);
+		*arr = NULL;
+		return eu_fail(err, EU_E_NOTFOUND, 0, "podman knows no container '%s'", spec);
+	}
+	return 0;
+}
+
+static int lookup_podman(const char *spec, struct eu_container *c, struct eu_err *err)
+{
+	struct json_object *arr = NULL, *ct, *state;
+	int64_t pid = 0;
+	char what[1200];
+	int rc = -1;
+
+	if (podman_inspect(spec, &arr, &ct, err))
+		return -1;
 	state = eu_json_get(ct, "State", json_type_object);
 	if (!state || eu_json_int(state, "Pid", &pid) != 0) {
 		eu_fail(err, EU_E_RUNTIME, 0, "podman container inspect %s: no State.Pid", spec);
@@ -285,24 +338,82 @@ static bool exists(const char *root, const char *id, const char *file)
 	return stat(path, &st) == 0;
 }
 
+/*
+ * Who started it, from the annotations its manager leaves in the spec (podman,
+ * CRI-O, containerd's CRI plugin), else from the state directory the runtime
+ * keeps for it (runc, crun).
+ */
+static const char *runtime_of(const struct eu_oci_state *s)
+{
+	const char *manager = eu_oci_annotation(s, "io.container.manager");
+
+	if (manager && !strcmp(manager, "libpod"))
+		return "podman";
+	if (eu_oci_annotation(s, "io.kubernetes.cri-o.ContainerType"))
+		return "cri-o";
+	if (eu_oci_annotation(s, "io.kubernetes.cri.container-type"))
+		return "containerd";
+	/* The directory: a starting container's hooks run before its state file is written. */
+	if (valid_id(s->id) && exists(EU_RUNC_ROOT, s->id, ""))
+		return "runc";
+	if (valid_id(s->id) && exists(EU_CRUN_ROOT, s->id, ""))
+		return "crun";
+	return NULL;
+}
+
+/* The first of these annotations that the state has. */
+static const char *annotation(const struct eu_oci_state *s, const char *a, const char *b)
+{
+	const char *v = eu_oci_annotation(s, a);
+
+	return v ? v : b ? eu_oci_annotation(s, b) : NULL;
+}
+
 int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_container *c,
 				struct eu_err *err)
 {
-	const char *name = eu_oci_annotation(s, "io.kubernetes.container.name");
-	const char *manager = eu_oci_annotation(s, "io.container.manager");
+	const char *name = annotation(s, "io.kubernetes.container.name",
+				      "io.kubernetes.cri.container-name");
+	const char *pod = annotation(s, "io.kubernetes.pod.name", "io.kubernetes.cri.sandbox-name");
+	const char *ns = annotation(s, "io.kubernetes.pod.namespace",
+				    "io.kubernetes.cri.sandbox-namespace");
+	const char *image = annotation(s, "io.kubernetes.cri-o.ImageName",
+				       "io.kubernetes.cri.image-name");
+	_cleanup_free_ char *pod_name = NULL;
 
 	*c = (struct eu_container){ 0 };
+	if (pod && asprintf(&pod_name, "%s/%s", ns ? ns : "default", pod) < 0) {
+		pod_name = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming a container");
+	}
 	if (eu_container_from_pid(s->pid, c, err)) {
 		eu_wrap(err, "container %s", s->id);
 		/* the init exited between the pid check and reading its namespaces */
 		if (err->errnum == ENOENT || err->errnum == ESRCH)
 			err->kind = EU_E_NOTFOUND;
+		eu_container_free(c);
 		return -1;
 	}
 	if (set(&c->id, s->id, err) || set(&c->name, name ? name : s->id, err) ||
-	    set(&c->bundle, s->bundle, err) ||
-	    set(&c->runtime, manager && !strcmp(manager, "libpod") ? "podman" : NULL, err)) {
+	    set(&c->bundle, s->bundle, err) || set(&c->image, image, err) ||
+	    set(&c->pod, pod_name, err) || set(&c->runtime, runtime_of(s), err)) {
 		eu_container_free(c);
+		return -1;
+	}
+	return 0;
+}
+
+int eu_container_copy(struct eu_container *dst, const struct eu_container *src,
+		      struct eu_err *err)
+{
+	*dst = *src;
+	dst->id = dst->name = dst->runtime = dst->bundle = dst->image = dst->pod = dst->cgroup =
+		NULL;
+	if (set(&dst->id, src->id, err) || set(&dst->name, src->name, err) ||
+	    set(&dst->runtime, src->runtime, err) || set(&dst->bundle, src->bundle, err) ||
+	    set(&dst->image, src->image, err) || set(&dst->pod, src->pod, err) ||
+	    set(&dst->cgroup, src->cgroup, err)) {
+		eu_container_free(dst);
 		return -1;
 	}
 	return 0;

@@ -7,6 +7,7 @@
 #ifndef EUNOMIA_CONTAINER_H
 #define EUNOMIA_CONTAINER_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -21,7 +22,10 @@ struct eu_container {
 	char *runtime; /* "runc", "crun", "podman", or NULL for pid:N */
 	char *bundle;
 	char *image;
+	char *pod;	/* Kubernetes "namespace/pod" (io.kubernetes.pod.*), or NULL */
+	char *cgroup;	/* the init process's cgroup path, when read */
 	pid_t pid;	/* init process */
+	uint64_t start; /* its start time (clock ticks since boot); 0: not read */
 	uint32_t mntns; /* its mount namespace (inode number) */
 	uint32_t pidns; /* its pid namespace (inode number) */
 };
@@ -38,14 +42,23 @@ struct eu_oci_state;
 
 /*
  * The container an OCI runtime describes to a hook: its init pid (which must
- * be alive), id, bundle, and name and runtime from well-known annotations
- * (io.kubernetes.container.name; io.container.manager=libpod is podman).
+ * be alive), id and bundle; name, pod, image and runtime from the annotations
+ * its manager leaves (Kubernetes io.kubernetes.container.name and
+ * io.kubernetes.pod.*, CRI-O's and containerd's own; io.container.manager=libpod
+ * is podman), else from runc's or crun's state directory.
  */
 int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_container *c,
 				struct eu_err *err);
 
-/* Fill pid-derived fields (namespaces) for a live pid; fails if it is gone. */
+/* Fill pid-derived fields (namespaces, start time, cgroup) for a live pid; fails if it is gone. */
 int eu_container_from_pid(pid_t pid, struct eu_container *c, struct eu_err *err);
+
+/* True while the init process lives (the same process: its start time is checked when known). */
+bool eu_container_alive(const struct eu_container *c);
+
+/* A deep copy (free it with eu_container_free()). */
+int eu_container_copy(struct eu_container *dst, const struct eu_container *src,
+		      struct eu_err *err);
 
 void eu_container_free(struct eu_container *c);
 

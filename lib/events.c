@@ -186,11 +186,15 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 	add_str(o, "time", when, &oom);
 	add_str(o, "level", eu_level_name(e->level), &oom);
 	add_str(o, "kind", e->kind, &oom);
-	if (e->ct_id || e->ct_name) {
+	if (e->ct) {
 		sub = json_object_new_object();
 		if (sub) {
-			add_str(sub, "id", e->ct_id, &oom);
-			add_str(sub, "name", e->ct_name, &oom);
+			add_str(sub, "id", e->ct->id, &oom);
+			add_str(sub, "name", e->ct->name, &oom);
+			add_str(sub, "runtime", e->ct->runtime, &oom);
+			add_str(sub, "bundle", e->ct->bundle, &oom);
+			add_str(sub, "image", e->ct->image, &oom);
+			add_str(sub, "pod", e->ct->pod, &oom);
 		}
 		add(o, "container", sub, &oom);
 	}

@@ -6,7 +6,8 @@
  * name, a path) are written as valid UTF-8, bytes that are not replaced by U+FFFD.
  *
  *   {"time": "2026-11-25T16:00:00.123456Z", "level": "alert", "kind": "syscall",
- *    "container": {"id": "...", "name": "..."},
+ *    "container": {"id": "...", "name": "...", "runtime": "runc", "bundle": "/srv/web",
+ *                  "image": "...", "pod": "namespace/pod"},
  *    "process": {"pid": 42, "tid": 42, "ppid": 1, "comm": "sh", "exe": "/bin/busybox"},
  *    "syscall": {"name": "mkdir", "nr": 83, "arch": "x86_64"},
  *    "action": "alerted", "count": 3, "suppressed": 2}
@@ -20,6 +21,7 @@
 #include <sys/types.h>
 #include <time.h>
 
+#include "container.h"
 #include "errors.h"
 
 enum eu_level {
@@ -34,8 +36,7 @@ struct eu_event {
 	struct timespec when;	/* CLOCK_REALTIME; zero: now */
 	enum eu_level level;
 	const char *kind;	/* syscall, capability, exec, container, monitor, ... */
-	const char *ct_id;	/* NULL: not about a container */
-	const char *ct_name;
+	const struct eu_container *ct; /* NULL: not about a container (the host: eu_event_set_container()) */
 	pid_t pid;		/* 0: not about a process */
 	pid_t tid;
 	pid_t ppid;		/* 0: unknown */

@@ -11,6 +11,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "container.h"
 #include "metrics.h"
 
 static void put(struct eu_mtext *t, const char *s, size_t n)
@@ -113,6 +114,29 @@ void eu_mtext_programs(struct eu_mtext *t, const struct eu_prog_stat *s, size_t 
 
 		eu_mtext_sample(t, "eunomia_bpf_program_run_seconds_total", labels,
 				(double)s[i].ns / 1e9);
+	}
+}
+
+const char *eu_mtext_container_name(const struct eu_container *c)
+{
+	return c->name ? c->name : c->id ? c->id : "";
+}
+
+void eu_mtext_containers(struct eu_mtext *t, const struct eu_container *const *cs, size_t n)
+{
+	eu_mtext_family(t, "eunomia_container_info", "gauge",
+			"What is known of each container tracked (always 1).");
+	for (size_t i = 0; i < n; i++) {
+		const struct eu_container *c = cs[i];
+		const char *labels[] = { "container", eu_mtext_container_name(c),
+					 "id", c->id ? c->id : "",
+					 "runtime", c->runtime ? c->runtime : "",
+					 "image", c->image ? c->image : "",
+					 "bundle", c->bundle ? c->bundle : "",
+					 "pod", c->pod ? c->pod : "",
+					 NULL };
+
+		eu_mtext_sample(t, "eunomia_container_info", labels, 1);
 	}
 }
 

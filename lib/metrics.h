@@ -43,6 +43,17 @@ struct eu_prog_stat {
 void eu_mtext_programs(struct eu_mtext *t, const struct eu_prog_stat *s, size_t n,
 		       const char *whose);
 
+struct eu_container;
+
+/* The name a container's series carry in their `container` label (its name, else its id). */
+const char *eu_mtext_container_name(const struct eu_container *c);
+
+/*
+ * eunomia_container_info{container,id,runtime,image,bundle,pod} 1 for each
+ * container: what is known of it, joined to the other series by `container`.
+ */
+void eu_mtext_containers(struct eu_mtext *t, const struct eu_container *const *cs, size_t n);
+
 /* This process's resident memory in bytes (/proc/self/statm), for process_resident_memory_bytes. */
 double eu_metrics_resident_bytes(void);
 

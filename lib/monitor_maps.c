@@ -236,6 +236,10 @@ static int store_locked(const struct eu_mon_maps *m, const struct eu_container *
 		snprintf(info->id, sizeof(info->id), "pid:%d", (int)ct->pid);
 	snprintf(info->name, sizeof(info->name), "%s", ct->name ? ct->name : info->id);
 	snprintf(info->profile, sizeof(info->profile), "%s", profile_path ? profile_path : "");
+	snprintf(info->runtime, sizeof(info->runtime), "%s", ct->runtime ? ct->runtime : "");
+	snprintf(info->pod, sizeof(info->pod), "%s", ct->pod ? ct->pod : "");
+	snprintf(info->image, sizeof(info->image), "%s", ct->image ? ct->image : "");
+	snprintf(info->bundle, sizeof(info->bundle), "%s", ct->bundle ? ct->bundle : "");
 	info->pid = (uint32_t)ct->pid;
 	info->mntns = ct->mntns != own_mntns ? ct->mntns : 0;
 	i = find_slot(m, info->id);
@@ -330,4 +334,23 @@ int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming a profile");
 	}
 	return 0;
+}
+
+static char *or_null(const char *s)
+{
+	return *s ? (char *)s : NULL;
+}
+
+void eu_mon_view(const struct mon_container *m, struct eu_container *v)
+{
+	*v = (struct eu_container){
+		.id = or_null(m->id),
+		.name = or_null(m->name),
+		.runtime = or_null(m->runtime),
+		.pod = or_null(m->pod),
+		.image = or_null(m->image),
+		.bundle = or_null(m->bundle),
+		.pid = (pid_t)m->pid,
+		.mntns = m->mntns,
+	};
 }

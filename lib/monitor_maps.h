@@ -69,4 +69,10 @@ int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu
 /* The identity of slot `slot`; false when it holds no container. */
 bool eu_mon_container(const struct eu_mon_maps *m, uint32_t slot, struct mon_container *out);
 
+/*
+ * A slot's identity as a container description whose strings point into `m`
+ * (not to be freed; eu_container_copy() it to keep it).
+ */
+void eu_mon_view(const struct mon_container *m, struct eu_container *v);
+
 #endif

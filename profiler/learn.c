@@ -12,6 +12,7 @@
 #include <libgen.h>
 #include <math.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -27,6 +28,8 @@
 #include "cleanup.h"
 #include "commands.h"
 #include "container.h"
+#include "ctable.h"
+#include "events.h"
 #include "file.h"
 #include "metrics.h"
 #include "oci_state.h"
@@ -51,6 +54,7 @@ struct learn_opts {
 	int ready_fd;	       /* --ready-fd: told "ready" once the container is followed */
 	int boundary;	       /* --boundary: an enum eu_boundary, or -1 for auto */
 	const char *metrics;   /* --metrics ADDR */
+	const char *events;    /* --events FILE */
 };
 
 /* Everything one learning run owns. */
@@ -70,6 +74,7 @@ struct learn_run {
 	bool event_failed;
 	struct timespec t0;
 	struct eu_metrics_server *metrics;
+	struct eu_events *ev; /* --events; closed after a write failed (the profile matters more) */
 };
 
 static void usage(FILE *f)
@@ -87,7 +92,7 @@ static void usage(FILE *f)
 		"so its profile begins with its own execve.\n"
 		"\n"
 		"Learning ends when all the traced processes are gone, after --duration, or on\n"
-		"SIGINT/SIGTERM; the profile is written in every case.\n"
+		"SIGINT/SIGTERM/SIGHUP; the profile is written in every case.\n"
 		"\n"
 		"Options:\n"
 		"  -o, --output FILE        write the profile to FILE, atomically (default: stdout)\n"
@@ -107,6 +112,11 @@ static void usage(FILE *f)
 		"                           seccomp-filter if its config has one, else exec)\n"
 		"      --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics while\n"
 		"                           learning (e.g. 127.0.0.1:9464; default: off)\n"
+		"  -e, --events FILE        write events as JSON lines to FILE (appended; '-' for\n"
+		"                           standard output, with --output): learning began, each\n"
+		"                           syscall, capability and executable when first seen,\n"
+		"                           the profile written; SIGHUP then reopens FILE instead\n"
+		"                           of stopping\n"
 		"      --syscall-hook HOOK  trace syscalls with tp_btf, raw_tp or tracepoint\n"
 		"                           (default: the first of those the kernel allows)\n"
 		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
@@ -137,6 +147,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
        OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS };
 
+
 static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
 	static const struct option longopts[] = {
@@ -151,6 +162,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
+		{ "events", required_argument, NULL, 'e' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -166,7 +178,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 	o->boundary = -1;
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:m:d:qvh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "+:o:m:d:e:qvh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
@@ -224,6 +236,9 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		case OPT_METRICS:
 			o->metrics = optarg;
 			break;
+		case 'e':
+			o->events = optarg;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -237,6 +252,11 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
+	if (o->events && !strcmp(o->events, "-") && (!o->output || !strcmp(o->output, "-")) &&
+	    !o->merge)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--events - writes to standard output, where the profile goes: give "
+			       "--output FILE too");
 	if (optind > 1 && !strcmp(argv[optind - 1], "--")) {
 		if (optind >= argc)
 			return eu_fail(err, EU_E_USAGE, 0, "no command after '--'");
@@ -307,10 +327,102 @@ static int add_exec(struct eu_profile *p, const struct learn_event *e, struct eu
 	return eu_strv_add_sorted(&p->execs, req, err);
 }
 
+/* The container being learned, for events (a command run by learn is the host's). */
+static const struct eu_container *learned(const struct learn_run *r)
+{
+	return r->ct.id || r->ct.name ? &r->ct : NULL;
+}
+
+/* Write one event; a failure is reported once, and events stop (learning goes on). */
+static void emit_event(struct learn_run *r, const struct eu_event *ev)
+{
+	struct eu_err err = { 0 };
+
+	if (!eu_events_write(r->ev, ev, &err))
+		return;
+	fprintf(stderr, PROG ": warning: %s; no more events are written, learning goes on\n",
+		err.msg);
+	eu_events_close(r->ev);
+	r->ev = NULL;
+}
+
+/* An info event about the learning itself (began, ended). */
+static void say(struct learn_run *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void say(struct learn_run *r, const char *fmt, ...)
+{
+	struct eu_event ev = { .level = EU_LEVEL_INFO, .kind = "learn" };
+	char msg[512];
+	va_list ap;
+
+	if (!r->ev)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	ev.message = msg;
+	eu_event_set_container(&ev, learned(r));
+	emit_event(r, &ev);
+}
+
+/* --events: a syscall, capability or executable seen for the first time. */
+static void write_learned(struct learn_run *r, const struct learn_event *e)
+{
+	struct eu_event ev = { .level = EU_LEVEL_INFO, .action = "learned", .pid = (pid_t)e->tgid,
+			       .tid = (pid_t)e->pid, .ppid = (pid_t)e->ppid };
+	_cleanup_free_ char *name = NULL;
+	struct json_object *o = json_object_new_object();
+	char comm[LEARN_COMM_LEN + 1], exe[PATH_MAX] = "", link[64];
+	ssize_t n;
+
+	if (!o)
+		return; /* no memory: a later allocation fails the learning itself */
+	memcpy(comm, e->comm, LEARN_COMM_LEN);
+	comm[LEARN_COMM_LEN] = '\0';
+	snprintf(link, sizeof(link), "/proc/%u/exe", e->tgid);
+	n = readlink(link, exe, sizeof(exe) - 1);
+	exe[n > 0 ? n : 0] = '\0';
+	ev.comm = comm;
+	ev.exe = exe[0] ? exe : NULL;
+	switch (e->kind) {
+	case LEARN_EV_SYSCALL:
+		ev.kind = ev.detail_key = "syscall";
+		name = eu_syscall_name((int)e->arch, e->nr);
+		if (name)
+			json_object_object_add(o, "name", json_object_new_string(name));
+		json_object_object_add(o, "nr", json_object_new_int(e->nr));
+		json_object_object_add(o, "arch", json_object_new_string(eu_arch_name((int)e->arch)));
+		break;
+	case LEARN_EV_CAP:
+		ev.kind = ev.detail_key = "capability";
+		name = eu_cap_name(e->nr);
+		json_object_object_add(o, "name", json_object_new_string(name ? name : "?"));
+		json_object_object_add(o, "granted", json_object_new_boolean(e->ret == 0));
+		break;
+	default:
+		ev.kind = ev.detail_key = "exec";
+		json_object_object_add(o, "path", json_object_new_string(e->path[0] ? e->path : "?"));
+		if (e->request[0] && strcmp(e->request, e->path))
+			json_object_object_add(o, "requested", json_object_new_string(e->request));
+		if (e->path[0])
+			ev.exe = e->path;
+		break;
+	}
+	if (e->setup) /* before the boundary: the runtime's, not in the profile */
+		json_object_object_add(o, "runtime_setup", json_object_new_boolean(1));
+	ev.detail = o;
+	eu_event_set_container(&ev, learned(r));
+	emit_event(r, &ev);
+}
+
 static void on_event(void *ctx, const struct learn_event *e)
 {
 	struct learn_run *r = ctx;
 	int verbose = r->o->verbose;
+
+	if (r->ev && e->kind != LEARN_EV_EMPTY &&
+	    !(e->kind == LEARN_EV_CAP && tracer_cap_is_noaudit(r->tracer, e)))
+		write_learned(r, e);
 
 	switch (e->kind) {
 	case LEARN_EV_EXEC:
@@ -478,9 +590,15 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 				struct signalfd_siginfo si;
 
 				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
+					struct eu_err reopen = { 0 };
+
 					if (si.ssi_signo == SIGCHLD)
 						reap_child(r);
-					else
+					else if (si.ssi_signo == SIGHUP && r->ev && r->o->events &&
+						 strcmp(r->o->events, "-")) {
+						if (eu_events_reopen(r->ev, &reopen))
+							fprintf(stderr, PROG ": warning: %s\n", reopen.msg);
+					} else
 						request_stop(r, (int)si.ssi_signo, &grace_deadline);
 				}
 			} else if (fd == tfd) {
@@ -532,6 +650,11 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 	tracer_stats(r->tracer, &st);
 	eu_mtext_family(t, "eunomia_containers_tracked", "gauge", "Containers being learned.");
 	eu_mtext_sample(t, "eunomia_containers_tracked", NULL, 1);
+	if (learned(r)) {
+		const struct eu_container *cs[] = { learned(r) };
+
+		eu_mtext_containers(t, cs, 1);
+	}
 	eu_mtext_family(t, "eunomia_container_processes", "gauge",
 			"Tasks (threads included) followed, per container.");
 	eu_mtext_sample(t, "eunomia_container_processes", labels,
@@ -778,7 +901,9 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	topts.verbose = o->verbose > 1;
 	topts.on_event = on_event;
 	topts.ctx = &r;
-	/* The endpoint before the tracer: a taken port fails before anything is loaded. */
+	/* The event file and the endpoint before the tracer: a bad one fails before anything is loaded. */
+	if (o->events && eu_events_open(o->events, &r.ev, err))
+		goto out;
 	if (o->metrics) {
 		if (eu_metrics_server_start(o->metrics, serve_metrics, &r, &r.metrics, err))
 			goto out;
@@ -811,6 +936,10 @@ static int run(struct learn_opts *o, struct eu_err *err)
 				r.ct.name ? r.ct.name : o->target,
 				r.ct.runtime ? r.ct.runtime : "process", (int)r.ct.pid, desc);
 	}
+	if (o->command)
+		say(&r, "learning command %s (pid %d); %s", o->command[0], (int)r.child, desc);
+	else
+		say(&r, "learning (init pid %d); %s", (int)r.ct.pid, desc);
 	if (o->command && release_held(o->command[0], eu_steal_fd(&go), eu_steal_fd(&exec_status), err))
 		goto out;
 	if (signal_ready(o->ready_fd, err))
@@ -835,6 +964,9 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	}
 	if (eu_profile_save(out, dest, err))
 		goto out;
+	say(&r, "profile written to %s: %zu syscalls, %zu executables, after %.1f s",
+	    dest && strcmp(dest, "-") ? dest : "stdout", eu_profile_syscall_total(out, -1),
+	    out->execs.n, seconds);
 	if (!o->quiet)
 		print_summary(&r, out, seconds, dest && strcmp(dest, "-") ? dest : "stdout");
 	warn_no_filter(&r);
@@ -845,6 +977,7 @@ out:
 		waitpid(r.child, NULL, 0);
 	}
 	eu_metrics_server_stop(r.metrics);
+	eu_events_close(r.ev);
 	tracer_close(r.tracer);
 	eu_profile_free(r.profile);
 	eu_profile_free(merged);

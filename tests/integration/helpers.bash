@@ -81,6 +81,17 @@ wait_for() {
 	return 1
 }
 
+# wait_for_url URL FILE [SECONDS]: until URL answers; its body goes to FILE.
+wait_for_url() {
+	local i
+	for ((i = 0; i < ${3:-10} * 20; i++)); do
+		curl -sf "$1" >"$2" 2>/dev/null && return 0
+		sleep 0.05
+	done
+	echo "timed out waiting for $1" >&2
+	return 1
+}
+
 # wait_gone PID [SECONDS]: until the process has exited.
 wait_gone() {
 	local i

@@ -361,10 +361,7 @@ write_crun_status() {
 	"$EUNOMIA" learn -q -o "$WORK/m.yaml" --metrics "127.0.0.1:$port" -- \
 		sh -c 'ls / >/dev/null; sleep 2' &
 	local learner=$!
-	for _ in $(seq 50); do
-		curl -sf "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt" && break
-		sleep 0.1
-	done
+	wait_for_url "http://127.0.0.1:$port/metrics" "$WORK/metrics.txt"
 	promtool check metrics <"$WORK/metrics.txt"
 	grep -q '^eunomia_syscalls_observed_total{container="sh"} [1-9]' "$WORK/metrics.txt"
 	grep -q '^eunomia_syscalls_learned{container="sh"} [1-9]' "$WORK/metrics.txt"
@@ -374,4 +371,27 @@ write_crun_status() {
 	run "$EUNOMIA" learn --metrics 127.0.0.1:notaport -- true
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--metrics expects ADDRESS:PORT"* ]]
+}
+
+@test "learn --events: each first sight as an event; SIGHUP reopens the file and learning goes on" {
+	"$EUNOMIA" learn -q -o "$WORK/e.yaml" -e "$WORK/ev.json" -- \
+		sh -c "while [ ! -e $WORK/go ]; do sleep 0.05; done; mkdir $WORK/made" &
+	local learner=$!
+	wait_for '"kind":"exec"' "$WORK/ev.json"
+	mv "$WORK/ev.json" "$WORK/ev.json.1" # as logrotate does
+	kill -HUP "$learner"
+	sleep 0.3
+	touch "$WORK/go"
+	wait "$learner"
+	# the profile was still written, and what came after the move is in the new file
+	assert_has_syscall "$WORK/e.yaml" x86_64 mkdir mkdirat
+	jq -e -s 'map(select(.kind == "learn" and (.message | startswith("learning command sh")))) | length == 1' \
+		"$WORK/ev.json.1" >/dev/null
+	jq -e -s 'map(select(.kind == "exec" and .exec.path == "/usr/bin/mkdir" and .action == "learned"
+		and .process.comm == "mkdir" and .process.ppid > 0 and .container.name == "host")) | length == 1' \
+		"$WORK/ev.json" >/dev/null
+	jq -e -s 'map(select(.kind == "learn" and (.message | startswith("profile written to")))) | length == 1' \
+		"$WORK/ev.json" >/dev/null
+	# every syscall event is a first sight: no name twice
+	[ -z "$(cat "$WORK/ev.json.1" "$WORK/ev.json" | jq -r 'select(.kind == "syscall") | .syscall.name' | sort | uniq -d)" ]
 }

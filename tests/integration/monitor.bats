@@ -257,6 +257,8 @@ alerts() {
 	[ "$status" -eq 0 ]
 	wait_for '"name":"mkdir"' "$WORK/ev.json"
 	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "monitor-hook-$$" ]
+	# the hook's registration says who started it and from which bundle
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.runtime + " " + .container.bundle')" = "runc $WORK/h" ]
 	# poststop let it go
 	run "$EUNOMIA" monitor --list
 	[ "$status" -eq 0 ]
@@ -276,6 +278,7 @@ alerts() {
 	[ "$status" -eq 0 ]
 	wait_for '"name":"mkdir"' "$WORK/ev.json"
 	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .process.comm')" = mkdir ]
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.runtime')" = podman ]
 }
 
 @test "--profiles DIR: profiles named without a path, by --attach and by the hook" {

@@ -51,13 +51,24 @@ go_all() {
 
 @test "learn names two runc containers, a podman container and the host, all at once" {
 	start_all
-	local t
-	for t in "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" "pid:$HOST"; do
-		"$EUNOMIA" learn -q -d 2 -o "$WORK/learn-${t//:/-}.yaml" "$t" &
+	local t i=0 port=$((30000 + $$ % 10000))
+	local targets=("tracking-a-$$" "tracking-b-$$" "tracking-p-$$" "pid:$HOST")
+	for t in "${targets[@]}"; do
+		"$EUNOMIA" learn -q -d 3 -o "$WORK/learn-${t//:/-}.yaml" -e "$WORK/ev-${t//:/-}.json" \
+			--metrics "127.0.0.1:$((port + i))" "$t" &
 		PIDS+=($!)
+		i=$((i + 1))
 	done
 	sleep 0.5
 	go_all
+	# while they learn: each endpoint describes its own container
+	for i in 0 1 2 3; do
+		wait_for_url "http://127.0.0.1:$((port + i))/metrics" "$WORK/metrics-$i.txt"
+	done
+	grep -q "^eunomia_container_info{container=\"tracking-a-$$\",id=\"tracking-a-$$\",runtime=\"runc\",image=\"\",bundle=\"$WORK/a\",pod=\"\"} 1\$" "$WORK/metrics-0.txt"
+	grep -q "^eunomia_syscalls_learned{container=\"tracking-b-$$\"} [1-9]" "$WORK/metrics-1.txt"
+	grep -q "^eunomia_container_info{container=\"tracking-p-$$\",id=\"[0-9a-f]\{64\}\",runtime=\"podman\",image=\"localhost/eunomia-busybox:test\"" "$WORK/metrics-2.txt"
+	grep -q '^eunomia_container_info{container="host",id="",runtime="host",' "$WORK/metrics-3.txt"
 	wait "${PIDS[@]:1}"
 	grep -q "^    name: tracking-a-$$\$" "$WORK/learn-tracking-a-$$.yaml"
 	grep -q "^    runtime: runc\$" "$WORK/learn-tracking-a-$$.yaml"
@@ -68,6 +79,20 @@ go_all() {
 	grep -q "^    runtime: host\$" "$WORK/learn-pid-$HOST.yaml"
 	local f
 	for f in "$WORK"/learn-*.yaml; do assert_has_syscall "$f" x86_64 mkdir mkdirat; done
+	# the events: every one names the learner's own container, and each process in full
+	local want
+	for t in "${targets[@]}"; do
+		f=$WORK/ev-${t//:/-}.json
+		want=$t
+		[ "$t" = "pid:$HOST" ] && want=host
+		[ "$(jq -r '.container.name' "$f" | sort -u)" = "$want" ]
+		jq -e -s 'map(select(.syscall.name == "mkdir" or .syscall.name == "mkdirat")) | length == 1' "$f" >/dev/null
+		jq -e -s 'map(select(.action == "learned")) | length > 5 and
+			all(.process.pid > 0 and .process.ppid > 0 and (.process.comm | length) > 0)' "$f" >/dev/null
+		jq -e -s 'map(select(.kind == "learn")) | length == 2' "$f" >/dev/null
+	done
+	[ "$(jq -r '.container.runtime' "$WORK/ev-tracking-a-$$.json" | sort -u)" = runc ]
+	[ "$(jq -r '.container.image' "$WORK/ev-tracking-p-$$.json" | sort -u)" = localhost/eunomia-busybox:test ]
 }
 
 @test "the monitor names each in its events and metrics, the host process as the host" {
@@ -79,12 +104,13 @@ go_all() {
 	PIDS+=($!)
 	wait_for '"kind":"container"' "$WORK/ev.json"
 	"$EUNOMIA" monitor -q --attach "tracking-b-$$" --profile "$p"
-	"$EUNOMIA" monitor -q --attach "tracking-p-$$" --profile "$p"
+	# the podman container by its process: its cgroup names podman, and podman names it
+	"$EUNOMIA" monitor -q --attach "pid:$(podman inspect -f '{{.State.Pid}}' "tracking-p-$$")" --profile "$p"
 	"$EUNOMIA" monitor -q --attach "pid:$HOST" --profile "$p"
 	go_all
 	local name
 	for name in "tracking-a-$$" "tracking-b-$$" "tracking-p-$$" host; do
-		wait_for "\"name\":\"$name\"},\"process\":{[^}]*\"comm\":\"mkdir\"" "$WORK/ev.json"
+		wait_for "\"name\":\"$name\"[^}]*},\"process\":{[^}]*\"comm\":\"mkdir\"" "$WORK/ev.json"
 	done
 	# every alert names one of the four, and each mkdir came from its own container
 	[ "$(jq -r 'select(.level == "alert") | .container.name' "$WORK/ev.json" | sort -u | paste -sd' ')" = \
@@ -97,4 +123,12 @@ go_all() {
 			"$WORK/metrics.txt"
 	done
 	grep -q '^eunomia_containers_tracked 4$' "$WORK/metrics.txt"
+	grep -q "^eunomia_container_info{container=\"tracking-b-$$\",id=\"tracking-b-$$\",runtime=\"runc\",image=\"\",bundle=\"$WORK/b\",pod=\"\"} 1\$" "$WORK/metrics.txt"
+	grep -q "^eunomia_container_info{container=\"tracking-p-$$\",id=\"[0-9a-f]\{64\}\",runtime=\"podman\",image=\"localhost/eunomia-busybox:test\"" "$WORK/metrics.txt"
+	grep -q '^eunomia_container_info{container="host",id="pid:[0-9]*",runtime="host",' "$WORK/metrics.txt"
+	# events carry what is known of each container
+	[ "$(jq -r "select(.container.name == \"tracking-a-$$\") | .container.runtime + \" \" + .container.bundle" \
+		"$WORK/ev.json" | sort -u)" = "runc $WORK/a" ]
+	[ "$(jq -r "select(.container.name == \"tracking-p-$$\") | .container.runtime + \" \" + .container.image" \
+		"$WORK/ev.json" | sort -u)" = "podman localhost/eunomia-busybox:test" ]
 }

@@ -53,8 +53,9 @@ static const char *str(struct json_object *o, const char *a, const char *b)
 
 static void test_violation_has_the_schema(void **state)
 {
-	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = "syscall", .ct_id = "web",
-			      .ct_name = "web", .pid = 42, .tid = 43, .ppid = 7, .comm = "sh", .exe = "/bin/sh",
+	struct eu_container ct = { .id = "c0ffee", .name = "web", .runtime = "runc",
+				   .bundle = "/srv/web", .pod = "shop/web-1" };
+	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = "syscall", .ct = &ct, .pid = 42, .tid = 43, .ppid = 7, .comm = "sh", .exe = "/bin/sh",
 			      .detail_key = "syscall", .detail = json_object_new_object(),
 			      .action = "alerted", .count = 3 };
 	struct json_object *o;
@@ -64,7 +65,12 @@ static void test_violation_has_the_schema(void **state)
 	o = write_one(&e);
 	assert_string_equal(str(o, "level", NULL), "alert");
 	assert_string_equal(str(o, "kind", NULL), "syscall");
-	assert_string_equal(str(o, "container", "id"), "web");
+	assert_string_equal(str(o, "container", "id"), "c0ffee");
+	assert_string_equal(str(o, "container", "name"), "web");
+	assert_string_equal(str(o, "container", "runtime"), "runc");
+	assert_string_equal(str(o, "container", "bundle"), "/srv/web");
+	assert_string_equal(str(o, "container", "pod"), "shop/web-1");
+	assert_null(str(o, "container", "image")); /* what is not known is left out */
 	assert_string_equal(str(o, "process", "pid"), "42");
 	assert_string_equal(str(o, "process", "tid"), "43");
 	assert_string_equal(str(o, "process", "ppid"), "7");

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "container.h"
 #include "metrics.h"
 
 static void test_known_state_renders_exactly(void **state)
@@ -38,6 +39,31 @@ static void test_known_state_renders_exactly(void **state)
 	eu_mtext_free(&t);
 }
 
+static void test_containers_are_described_by_an_info_series(void **state)
+{
+	struct eu_container web = { .id = "c0ffee", .name = "web", .runtime = "runc",
+				    .bundle = "/srv/web" };
+	struct eu_container pod = { .id = "d00d", .name = "nginx", .runtime = "cri-o",
+				    .image = "nginx:1.25", .pod = "shop/web-1" };
+	struct eu_container anon = { .id = "5eed" };
+	const struct eu_container *cs[] = { &web, &pod, &anon };
+	struct eu_mtext t = { 0 };
+
+	(void)state;
+	eu_mtext_containers(&t, cs, 3);
+	assert_false(t.failed);
+	assert_string_equal(t.data,
+		"# HELP eunomia_container_info What is known of each container tracked (always 1).\n"
+		"# TYPE eunomia_container_info gauge\n"
+		"eunomia_container_info{container=\"web\",id=\"c0ffee\",runtime=\"runc\",image=\"\","
+		"bundle=\"/srv/web\",pod=\"\"} 1\n"
+		"eunomia_container_info{container=\"nginx\",id=\"d00d\",runtime=\"cri-o\","
+		"image=\"nginx:1.25\",bundle=\"\",pod=\"shop/web-1\"} 1\n"
+		"eunomia_container_info{container=\"5eed\",id=\"5eed\",runtime=\"\",image=\"\","
+		"bundle=\"\",pod=\"\"} 1\n");
+	eu_mtext_free(&t);
+}
+
 static void test_bad_addresses_are_refused(void **state)
 {
 	static const char *const bad[] = { "9464", ":9464", "127.0.0.1", "127.0.0.1:0",
@@ -59,6 +85,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_known_state_renders_exactly),
+		cmocka_unit_test(test_containers_are_described_by_an_info_series),
 		cmocka_unit_test(test_bad_addresses_are_refused),
 	};
 
