@@ -214,6 +214,23 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 	return 0;
 }
 
+struct eu_profile *eu_profile_copy(const struct eu_profile *src, struct eu_err *err)
+{
+	struct eu_profile *p = eu_profile_new();
+
+	if (!p) {
+		eu_fail(err, EU_E_INTERNAL, ENOMEM, "copying a profile");
+		return NULL;
+	}
+	/* The union with an empty profile is the profile (an empty one knows its sockets: none). */
+	p->has_families = true;
+	if (eu_profile_merge(p, src, err)) {
+		eu_profile_free(p);
+		return NULL;
+	}
+	return p;
+}
+
 static bool str_equal(const char *a, const char *b)
 {
 	if (!a || !b)

@@ -119,6 +119,9 @@ size_t eu_profile_syscall_total(const struct eu_profile *p, int arch);
 /* Fold `src` into `dst`: union of everything, counts and durations add. */
 int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struct eu_err *err);
 
+/* A deep copy of `src` (free it); NULL with *err set. */
+struct eu_profile *eu_profile_copy(const struct eu_profile *src, struct eu_err *err);
+
 /* Deep equality, for tests and for "did merge change anything". */
 bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b);
 

@@ -55,6 +55,7 @@ struct learn_opts {
 	int boundary;	       /* --boundary: an enum eu_boundary, or -1 for auto */
 	const char *metrics;   /* --metrics ADDR */
 	const char *events;    /* --events FILE */
+	double checkpoint;     /* --checkpoint SECONDS; 0: none */
 };
 
 /* Everything one learning run owns. */
@@ -73,6 +74,9 @@ struct learn_run {
 	struct eu_err event_err; /* first failure inside the event callback */
 	bool event_failed;
 	struct timespec t0;
+	time_t started;		    /* wall clock, for the metadata */
+	const struct eu_profile *merged; /* --merge: the profile this run folds into */
+	double next_checkpoint;	    /* elapsed seconds */
 	struct eu_metrics_server *metrics;
 	struct eu_events *ev; /* --events; closed after a write failed (the profile matters more) */
 };
@@ -99,6 +103,9 @@ static void usage(FILE *f)
 		"  -m, --merge FILE         fold this run into the profile FILE (union; counts add);\n"
 		"                           the result goes to --output, or back to FILE\n"
 		"  -d, --duration SECONDS   stop learning after SECONDS\n"
+		"      --checkpoint SECONDS write the profile learned so far every SECONDS (to\n"
+		"                           --output or --merge, atomically), so that a learner\n"
+		"                           killed with SIGKILL still leaves a recent profile\n"
 		"      --grace SECONDS      with COMMAND: when learning is stopped, how long the\n"
 		"                           command has to exit after SIGTERM (default 5)\n"
 		"      --runtime-root DIR   state directory of runc/crun (default: /run/runc, /run/crun)\n"
@@ -145,8 +152,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 }
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS };
-
+       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS, OPT_CHECKPOINT };
 
 static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
@@ -163,6 +169,7 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "events", required_argument, NULL, 'e' },
+		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -239,6 +246,10 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		case 'e':
 			o->events = optarg;
 			break;
+		case OPT_CHECKPOINT:
+			if (eu_parse_seconds(optarg, "--checkpoint", &o->checkpoint, err))
+				return -1;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -252,6 +263,10 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
+	if (o->checkpoint > 0 && (!o->output || !strcmp(o->output, "-")) && !o->merge)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--checkpoint writes the profile to a file: give --output FILE or "
+			       "--merge FILE");
 	if (o->events && !strcmp(o->events, "-") && (!o->output || !strcmp(o->output, "-")) &&
 	    !o->merge)
 		return eu_fail(err, EU_E_USAGE, 0,
@@ -549,6 +564,35 @@ static void request_stop(struct learn_run *r, int sig, double *grace_deadline)
 	}
 }
 
+static int fill_metadata(const struct learn_run *r, struct eu_profile *p, double seconds,
+			 struct eu_err *err);
+
+/*
+ * --checkpoint: the profile as it would be if learning stopped now, written
+ * atomically where the final one goes. The run's own state is not touched.
+ */
+static int write_checkpoint(struct learn_run *r, struct eu_err *err)
+{
+	const char *dest = r->o->output ? r->o->output : r->o->merge;
+	struct eu_profile *now = NULL, *out = NULL;
+	int rc = -1;
+
+	now = eu_profile_copy(r->profile, err);
+	if (!now || tracer_collect(r->tracer, now, err) ||
+	    fill_metadata(r, now, elapsed(&r->t0), err))
+		goto out;
+	if (r->merged) {
+		out = eu_profile_copy(r->merged, err);
+		if (!out || eu_profile_merge(out, now, err))
+			goto out;
+	}
+	rc = eu_profile_save(out ? out : now, dest, err);
+out:
+	eu_profile_free(now);
+	eu_profile_free(out);
+	return rc;
+}
+
 static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 {
 	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
@@ -558,6 +602,10 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 
 	ep = epoll_create1(EPOLL_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
+	if (r->o->checkpoint > 0 && r->o->checkpoint < 1) { /* checkpoints more often than the tick */
+		tick.it_interval.tv_sec = tick.it_value.tv_sec = 0;
+		tick.it_interval.tv_nsec = tick.it_value.tv_nsec = (long)(r->o->checkpoint * 1e9);
+	}
 	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
 		return eu_fail(err, EU_E_INTERNAL, errno, "cannot set up the event loop");
 	ev.data.fd = tracer_epoll_fd(r->tracer);
@@ -616,6 +664,17 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 					request_stop(r, 0, &grace_deadline);
 				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)
 					r->empty = true;
+				if (r->o->checkpoint > 0 && !r->empty &&
+				    elapsed(&r->t0) >= r->next_checkpoint) {
+					struct eu_err cerr = { 0 };
+
+					r->next_checkpoint = elapsed(&r->t0) + r->o->checkpoint;
+					tracer_consume(r->tracer); /* executables up to now */
+					if (write_checkpoint(r, &cerr))
+						fprintf(stderr, PROG ": warning: checkpoint: %s\n", cerr.msg);
+					else
+						say(r, "checkpoint written");
+				}
 			} else if (r->metrics && fd == eu_metrics_server_fd(r->metrics)) {
 				tracer_consume(r->tracer);
 				eu_metrics_server_run(r->metrics);
@@ -692,10 +751,11 @@ static enum eu_boundary boundary_used(const struct learn_run *r)
 	return r->boundary;
 }
 
-static int fill_metadata(struct learn_run *r, time_t started, double seconds,
+static int fill_metadata(const struct learn_run *r, struct eu_profile *p, double seconds,
 			 struct eu_err *err)
 {
-	struct eu_meta *m = &r->profile->meta;
+	struct eu_meta *m = &p->meta;
+	time_t started = r->started;
 	struct utsname u;
 	char when[32];
 	struct tm tm;
@@ -849,7 +909,6 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	bool starting = false;
 	char desc[256];
 	sigset_t mask;
-	time_t started;
 	double seconds;
 	int rc = -1;
 
@@ -926,7 +985,9 @@ static int run(struct learn_opts *o, struct eu_err *err)
 			goto out;
 	}
 	clock_gettime(CLOCK_MONOTONIC, &r.t0);
-	started = time(NULL);
+	r.merged = merged;
+	r.next_checkpoint = o->checkpoint;
+	r.started = time(NULL);
 	if (!o->quiet) {
 		if (o->command)
 			fprintf(stderr, PROG ": learning command %s (pid %d); %s\n",
@@ -954,7 +1015,7 @@ static int run(struct learn_opts *o, struct eu_err *err)
 	}
 	if (tracer_collect(r.tracer, r.profile, err))
 		goto out;
-	if (fill_metadata(&r, started, seconds, err))
+	if (fill_metadata(&r, r.profile, seconds, err))
 		goto out;
 	out = r.profile;
 	if (merged) {

@@ -8,6 +8,7 @@ HOOK=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}
 TEST_BIN=${TEST_BIN:-$BATS_TEST_DIRNAME/../../build/tests}
 STORM=$TEST_BIN/storm
 SYSPROBE=$TEST_BIN/sysprobe
+CHURN=$TEST_BIN/churn
 
 # Skip only when the thing is truly missing, and say which.
 require_root() {

@@ -183,6 +183,43 @@ static void test_equal_sees_every_field(void **state)
 	assert_false(eu_profile_equal(a, b));
 }
 
+static void test_copy_is_equal_and_independent(void **state)
+{
+	struct eu_profile **pp = *state, *a = pp[0], *c;
+	struct eu_err err = { 0 };
+
+	eu_profile_add_syscall(a, EU_ARCH_X86_64, 0, 7, &err);
+	eu_profile_add_syscall(a, EU_ARCH_I386, 3, 1, &err);
+	eu_strv_add_sorted(&a->execs, "/bin/sh", &err);
+	eu_set_str(&a->meta.container_name, "web", &err);
+	eu_strv_append(&a->meta.command, "nginx", &err);
+	a->caps_used = 1ULL << 10;
+	a->has_families = true;
+	a->families = 1ULL << 1;
+	a->meta.runs = 2;
+	a->meta.duration_ms = 1500;
+	a->meta.boundary = EU_BOUNDARY_EXEC;
+	c = eu_profile_copy(a, &err);
+	assert_non_null(c);
+	assert_true(eu_profile_equal(a, c));
+	assert_int_equal(c->meta.runs, 2);
+	assert_int_equal(c->meta.duration_ms, 1500);
+	assert_int_equal(c->meta.boundary, EU_BOUNDARY_EXEC);
+	assert_string_equal(c->meta.command.v[0], "nginx");
+	/* the copy owns its own memory */
+	assert_ptr_not_equal(c->execs.v[0], a->execs.v[0]);
+	eu_profile_add_syscall(c, EU_ARCH_X86_64, 1, 1, &err);
+	assert_false(eu_profile_has_syscall(a, EU_ARCH_X86_64, 1));
+	eu_profile_free(c);
+	/* a profile that says nothing of sockets is copied as such */
+	a->has_families = false;
+	a->families = 0;
+	c = eu_profile_copy(a, &err);
+	assert_non_null(c);
+	assert_false(c->has_families);
+	eu_profile_free(c);
+}
+
 static void test_strv_sorted_unique(void **state)
 {
 	struct eu_strv sv = { 0 };
@@ -224,6 +261,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_merge_of_different_boundaries_is_the_loosest,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_equal_sees_every_field, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_is_equal_and_independent, setup, teardown),
 		cmocka_unit_test(test_strv_sorted_unique),
 		cmocka_unit_test(test_boundary_names),
 	};
