@@ -663,6 +663,77 @@ static int yaml_syntax_error(const char *name, const yaml_parser_t *ps, struct e
 		       m->line + 1, m->column + 1, ps->problem ? ps->problem : "unknown problem");
 }
 
+/*
+ * libyaml scans a flow collection ("[[[...") to its end before it returns its
+ * first event, checking every open level at every token: deep nesting costs it
+ * time quadratic in the depth (minutes for a few hundred kilobytes). A profile
+ * needs three levels; refuse more than EU_YAML_MAX_FLOW before libyaml sees it.
+ * A cheap lexer: quoted scalars and comments are skipped, and a bracket counts
+ * only where a flow collection can begin (not the '[' of /usr/bin/[).
+ */
+#define EU_YAML_MAX_FLOW 32
+
+static int check_flow_depth(const char *name, const char *buf, size_t len, struct eu_err *err)
+{
+	size_t line = 1, col = 0, depth = 0;
+	bool token_start = true; /* only blanks since a line start or an indicator */
+
+	for (size_t i = 0; i < len; i++, col++) {
+		char ch = buf[i];
+
+		if (ch == '\n') {
+			line++;
+			col = (size_t)-1;
+			token_start = true;
+			continue;
+		}
+		if (ch == ' ' || ch == '\t')
+			continue;
+		if (ch == '#' && (i == 0 || buf[i - 1] == ' ' || buf[i - 1] == '\t' ||
+				  buf[i - 1] == '\n')) {
+			while (i + 1 < len && buf[i + 1] != '\n')
+				i++;
+			continue;
+		}
+		if (token_start && (ch == '\'' || ch == '"')) {
+			/* a quoted scalar: to its closing quote ('' and \" escape one) */
+			for (i++; i < len; i++, col++) {
+				if (buf[i] == '\n') {
+					line++;
+					col = (size_t)-1;
+				} else if (ch == '"' && buf[i] == '\\' && i + 1 < len) {
+					i++;
+					col++;
+				} else if (buf[i] == ch) {
+					if (ch == '\'' && i + 1 < len && buf[i + 1] == '\'') {
+						i++;
+						col++;
+						continue;
+					}
+					break;
+				}
+			}
+			token_start = false;
+			continue;
+		}
+		if (token_start && (ch == '[' || ch == '{')) {
+			if (++depth > EU_YAML_MAX_FLOW)
+				return eu_fail(err, EU_E_PROFILE, 0,
+					       "%s:%zu:%zu: collections nested more than %d deep "
+					       "(a profile needs a few levels)",
+					       name, line, col + 1, EU_YAML_MAX_FLOW);
+			continue; /* token_start stays: "[[" */
+		}
+		if ((ch == ']' || ch == '}') && depth > 0) {
+			depth--;
+			token_start = false;
+			continue;
+		}
+		token_start = ch == ':' || ch == ',' || ch == '-' || ch == '?';
+	}
+	return 0;
+}
+
 int eu_profile_parse(const char *name, const char *buf, size_t len, struct eu_profile *p,
 		     struct eu_err *err)
 {
@@ -672,6 +743,8 @@ int eu_profile_parse(const char *name, const char *buf, size_t len, struct eu_pr
 	struct yctx c = { .name = name, .doc = &doc, .p = p, .err = err };
 	int rc = -1;
 
+	if (check_flow_depth(name, buf, len, err))
+		return -1;
 	if (!yaml_parser_initialize(&parser))
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "cannot initialise the YAML parser");
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);

@@ -203,6 +203,30 @@ static void test_bad_profiles_fail_with_their_message(void **state)
 	assert_true(checked >= 40);
 }
 
+/* Brackets in names and quoted strings are no nesting: only deep collections are refused. */
+static void test_brackets_in_names_are_not_nesting(void **state)
+{
+	static const char doc[] =
+		"version: 1\n"
+		"architectures:\n"
+		"  x86_64:\n"
+		"    syscalls: {read: 1}  # [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n"
+		"executables:\n"
+		"- /usr/bin/[\n"
+		"- \"/opt/[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[ \\\" odd\"\n"
+		"- '/opt/it''s [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[['\n";
+	struct eu_profile *p = eu_profile_new();
+	struct eu_err err = { 0 };
+
+	(void)state;
+	assert_non_null(p);
+	if (eu_profile_parse("doc", doc, strlen(doc), p, &err))
+		fail_msg("%s", err.msg);
+	assert_int_equal(p->execs.n, 3);
+	assert_string_equal(p->execs.v[2], "/usr/bin/[");
+	eu_profile_free(p);
+}
+
 static void test_missing_file_is_an_io_error(void **state)
 {
 	struct eu_profile *p = NULL;
@@ -241,6 +265,7 @@ int main(void)
 		cmocka_unit_test(test_emit_is_deterministic_and_sorted),
 		cmocka_unit_test(test_fixture_profiles_reemit_byte_identical),
 		cmocka_unit_test(test_bad_profiles_fail_with_their_message),
+		cmocka_unit_test(test_brackets_in_names_are_not_nesting),
 		cmocka_unit_test(test_missing_file_is_an_io_error),
 		cmocka_unit_test(test_string_input_too_large_is_refused),
 	};
