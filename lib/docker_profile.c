@@ -330,6 +330,114 @@ static int import_call(struct importer *im, size_t i, struct json_object *call)
 	return 0;
 }
 
+/*
+ * The types of the fields the importer reads, checked before it reads them:
+ * a field of the wrong type is an error, never taken for an absent one (a
+ * "syscalls" that is not a list would otherwise import as "allow nothing").
+ * Fields not listed (comment, listenerPath, flags, ...) are not read.
+ */
+struct field {
+	const char *key;
+	json_type type;
+	json_type elem;			/* for arrays: the elements' type */
+	const struct field *fields;	/* for objects, or arrays of objects */
+};
+
+static const struct field filter_fields[] = {
+	{ "arches", json_type_array, json_type_string, NULL },
+	{ "caps", json_type_array, json_type_string, NULL },
+	{ "minKernel", json_type_string, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct field arg_fields[] = {
+	{ "index", json_type_int, 0, NULL },
+	{ "value", json_type_int, 0, NULL },
+	{ "valueTwo", json_type_int, 0, NULL },
+	{ "op", json_type_string, 0, NULL },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct field call_fields[] = {
+	{ "names", json_type_array, json_type_string, NULL },
+	{ "name", json_type_string, 0, NULL },
+	{ "action", json_type_string, 0, NULL },
+	{ "errnoRet", json_type_int, 0, NULL },
+	{ "args", json_type_array, json_type_object, arg_fields },
+	{ "includes", json_type_object, 0, filter_fields },
+	{ "excludes", json_type_object, 0, filter_fields },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct field arch_fields[] = {
+	{ "architecture", json_type_string, 0, NULL },
+	{ "subArchitectures", json_type_array, json_type_string, NULL },
+	{ NULL, 0, 0, NULL },
+};
+
+static const struct field top_fields[] = {
+	{ "defaultAction", json_type_string, 0, NULL },
+	{ "defaultErrnoRet", json_type_int, 0, NULL },
+	{ "archMap", json_type_array, json_type_object, arch_fields },
+	{ "architectures", json_type_array, json_type_string, NULL },
+	{ "syscalls", json_type_array, json_type_object, call_fields },
+	{ NULL, 0, 0, NULL },
+};
+
+static const char *type_name(json_type t)
+{
+	switch (t) {
+	case json_type_object:
+		return "an object";
+	case json_type_array:
+		return "an array";
+	case json_type_string:
+		return "a string";
+	case json_type_int:
+		return "an integer";
+	case json_type_double:
+		return "a number with a fraction";
+	case json_type_boolean:
+		return "a boolean";
+	default:
+		return "null";
+	}
+}
+
+static int check_types(struct importer *im, struct json_object *obj, const struct field *fs,
+		       const char *where)
+{
+	char here[256];
+
+	for (const struct field *f = fs; f->key; f++) {
+		struct json_object *v;
+		json_type t;
+
+		if (!json_object_object_get_ex(obj, f->key, &v) || json_object_is_type(v, json_type_null))
+			continue;
+		snprintf(here, sizeof(here), "%s%s%s", where, *where ? "." : "", f->key);
+		t = json_object_get_type(v);
+		if (t != f->type)
+			return bad(im, (size_t)-1, "%s: expected %s, found %s", here,
+				   type_name(f->type), type_name(t));
+		if (t == json_type_object && f->fields && check_types(im, v, f->fields, here))
+			return -1;
+		for (size_t i = 0; t == json_type_array && i < json_object_array_length(v); i++) {
+			struct json_object *e = json_object_array_get_idx(v, i);
+			json_type et = json_object_get_type(e);
+			char elem[300];
+
+			snprintf(elem, sizeof(elem), "%s[%zu]", here, i);
+			if (et != f->elem)
+				return bad(im, (size_t)-1, "%s: expected %s, found %s", elem,
+					   type_name(f->elem), type_name(et));
+			if (et == json_type_object && f->fields && check_types(im, e, f->fields, elem))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int eu_docker_import(const char *name, const char *buf, size_t len,
 		     const struct eu_import_opts *o, struct eu_profile *p, size_t *skipped,
 		     struct eu_err *err)
@@ -344,7 +452,7 @@ int eu_docker_import(const char *name, const char *buf, size_t len,
 		bad(&im, (size_t)-1, "expected a JSON object (a seccomp profile)");
 		goto out;
 	}
-	if (default_action(&im, doc))
+	if (check_types(&im, doc, top_fields, "") || default_action(&im, doc))
 		goto out;
 	architectures(&im, doc);
 	for (int a = 0; a < EU_ARCH_COUNT; a++)

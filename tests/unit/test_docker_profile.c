@@ -194,6 +194,23 @@ static void test_bad_documents_are_refused_with_where(void **state)
 		  "t: syscalls[0]: errnoRet must be a number from 1 to 4095" },
 		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"defaultErrnoRet\": 0}",
 		  "t: defaultErrnoRet must be a number from 1 to 4095" },
+		/* a field of the wrong type is an error, never an absent field */
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": 5}",
+		  "t: syscalls: expected an array, found an integer" },
+		{ "{\"defaultAction\": 1}", "t: defaultAction: expected a string, found an integer" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [[\"read\"]]}",
+		  "t: syscalls[0]: expected an object, found an array" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": \"read\", "
+		  "\"action\": \"SCMP_ACT_ALLOW\"}]}",
+		  "t: syscalls[0].names: expected an array, found a string" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+		  "\"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": \"0\"}]}]}",
+		  "t: syscalls[0].args[0].index: expected an integer, found a string" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": [{\"names\": [\"read\"], "
+		  "\"action\": \"SCMP_ACT_ALLOW\", \"includes\": {\"caps\": [1]}}]}",
+		  "t: syscalls[0].includes.caps[0]: expected a string, found an integer" },
+		{ "{\"defaultAction\": \"SCMP_ACT_ERRNO\", \"archMap\": {}}",
+		  "t: archMap: expected an array, found an object" },
 	};
 
 	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
