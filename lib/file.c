@@ -115,17 +115,38 @@ int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t m
 	/* An existing file keeps its permissions; a symlink is replaced, not followed. */
 	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
 		mode = st.st_mode & 07777;
-	fd = mkostemp(tmp, O_CLOEXEC);
-	if (fd < 0)
-		return eu_fail(err, EU_E_IO, errno, "cannot create a temporary file beside %s",
-			       path);
-	if (fchmod(fd, mode) < 0 || eu_write_all(fd, buf, len) < 0 || fsync(fd) < 0)
-		goto fail;
-	if (close(fd) < 0) {
-		fd = -1;
-		goto fail;
+	/*
+	 * Written unnamed (O_TMPFILE) where the file system allows it, so that a
+	 * writer killed mid-write leaves nothing behind; named only once whole.
+	 */
+	fd = open(dirname(strcpy(base_copy, path)), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	if (fd >= 0) {
+		char proc[64];
+
+		if (fchmod(fd, mode) < 0 || eu_write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+			return eu_fail(err, EU_E_IO, errno, "cannot write %s", path);
+		snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+		for (int tries = 0;; tries++) {
+			size_t n = strlen(tmp);
+
+			/* mkostemp's pattern, filled by hand: linkat() cannot replace a name */
+			for (size_t i = n - 6; i < n; i++)
+				tmp[i] = "abcdefghijklmnopqrstuvwxyz0123456789"[random() % 36];
+			if (linkat(AT_FDCWD, proc, AT_FDCWD, tmp, AT_SYMLINK_FOLLOW) == 0)
+				break;
+			if (errno != EEXIST || tries == 100)
+				return eu_fail(err, EU_E_IO, errno, "cannot write %s", path);
+		}
+	} else {
+		fd = mkostemp(tmp, O_CLOEXEC);
+		if (fd < 0)
+			return eu_fail(err, EU_E_IO, errno,
+				       "cannot create a temporary file beside %s", path);
+		if (fchmod(fd, mode) < 0 || eu_write_all(fd, buf, len) < 0 || fsync(fd) < 0)
+			goto fail;
 	}
-	fd = -1;
+	if (close(eu_steal_fd(&fd)) < 0)
+		goto fail;
 	if (rename(tmp, path) < 0)
 		goto fail;
 	if (fsync_dir(path) < 0)

@@ -82,14 +82,16 @@ wait_for() {
 	return 1
 }
 
-# wait_for_url URL FILE [SECONDS]: until URL answers; its body goes to FILE.
+# wait_for_url URL FILE [PATTERN [SECONDS]]: until URL answers (with a line matching
+# PATTERN); its body goes to FILE.
 wait_for_url() {
 	local i
-	for ((i = 0; i < ${3:-10} * 20; i++)); do
-		curl -sf "$1" >"$2" 2>/dev/null && return 0
+	for ((i = 0; i < ${4:-10} * 20; i++)); do
+		curl -sf "$1" >"$2" 2>/dev/null && grep -q -- "${3:-}" "$2" && return 0
 		sleep 0.05
 	done
-	echo "timed out waiting for $1" >&2
+	echo "timed out waiting for $1${3:+ to show '$3'}; it said:" >&2
+	cat "$2" >&2 || true
 	return 1
 }
 

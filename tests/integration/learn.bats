@@ -361,7 +361,7 @@ write_crun_status() {
 	"$EUNOMIA" learn -q -o "$WORK/m.yaml" --metrics "127.0.0.1:$port" -- \
 		sh -c 'ls / >/dev/null; sleep 2' &
 	local learner=$!
-	wait_for_url "http://127.0.0.1:$port/metrics" "$WORK/metrics.txt"
+	wait_for_url "http://127.0.0.1:$port/metrics" "$WORK/metrics.txt" '^eunomia_syscalls_learned{container="sh"} [1-9]'
 	promtool check metrics <"$WORK/metrics.txt"
 	grep -q '^eunomia_syscalls_observed_total{container="sh"} [1-9]' "$WORK/metrics.txt"
 	grep -q '^eunomia_syscalls_learned{container="sh"} [1-9]' "$WORK/metrics.txt"

@@ -232,8 +232,12 @@ alerts() {
 	[ "$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid") |
 		select(.suppressed != (if .summary then .count else .count - 1 end))) | length')" = 0 ]
 	[ "$(alerts "$WORK/ev.json" syscall | jq -s 'map(select(.syscall.name == "getppid")) | .[0].summary')" = null ]
-	[ "$rss" -lt 16384 ]
-	awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
+	if [ -n "${EUNOMIA_SANITIZED:-}" ]; then
+		echo "a sanitizer build: its memory and CPU are not the daemon's, so they are not checked"
+	else
+		[ "$rss" -lt 16384 ]
+		awk -v c="$cpu" 'BEGIN { exit !(c < 5) }'
+	fi
 	! grep -q '"level":"warning"' "$WORK/ev.json"
 }
 

@@ -62,8 +62,9 @@ go_all() {
 	sleep 0.5
 	go_all
 	# while they learn: each endpoint describes its own container
-	for i in 0 1 2 3; do
-		wait_for_url "http://127.0.0.1:$((port + i))/metrics" "$WORK/metrics-$i.txt"
+	for i in 0 1 2 3; do # once each has learned something
+		wait_for_url "http://127.0.0.1:$((port + i))/metrics" "$WORK/metrics-$i.txt" \
+			'^eunomia_syscalls_learned{container="[^"]*"} [1-9]'
 	done
 	grep -q "^eunomia_container_info{container=\"tracking-a-$$\",id=\"tracking-a-$$\",runtime=\"runc\",image=\"\",bundle=\"$WORK/a\",pod=\"\"} 1\$" "$WORK/metrics-0.txt"
 	grep -q "^eunomia_syscalls_learned{container=\"tracking-b-$$\"} [1-9]" "$WORK/metrics-1.txt"
