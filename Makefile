@@ -4,6 +4,7 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), then integration tests (bats, root)
+#   make lint      clang-tidy, cppcheck and a -Werror build of the user-space C
 #   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
 
@@ -62,7 +63,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: FORCE all clean deps test test-unit test-integration test-vm bench install uninstall check-deps
+.PHONY: FORCE all clean deps test test-unit test-integration test-vm test-sanitizers bench install uninstall check-deps
 
 all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 
@@ -134,7 +135,7 @@ $(OUTPUT)/tests/%: tests/unit/%.c $(OUTPUT)/libeunomia.a | $(OUTPUT)/tests
 		$(LDLIBS) -lcmocka -o $@
 
 # Static helpers of the bats tests, so that they run in a busybox container too.
-TEST_HELPERS := $(OUTPUT)/tests/storm $(OUTPUT)/tests/sysprobe
+TEST_HELPERS := $(OUTPUT)/tests/storm $(OUTPUT)/tests/sysprobe $(OUTPUT)/tests/churn
 
 $(OUTPUT)/tests/%: tests/integration/%.c | $(OUTPUT)/tests
 	$(call msg,CC,$@)
@@ -151,7 +152,98 @@ test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
 test-vm: $(OUTPUT)/eunomia
 	$(Q)tests/vm/run.sh $(OUTPUT)
 
-test: test-unit test-integration test-vm
+test: test-unit test-fuzz test-integration test-vm test-sanitizers
+
+# ---- sanitizers --------------------------------------------------------------
+#
+# The unit and integration suites again, on a build under AddressSanitizer
+# (leaks included) and UndefinedBehaviorSanitizer, in its own output directory:
+# any report fails the test that ran the binary.
+
+SAN_OUTPUT ?= $(OUTPUT)/sanitizers
+SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
+
+test-sanitizers:
+	$(Q)EUNOMIA_SANITIZED=1 ASAN_OPTIONS=detect_leaks=1:abort_on_error=0 \
+		UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		$(MAKE) --no-print-directory OUTPUT=$(SAN_OUTPUT) \
+		EXTRA_CFLAGS="$(SAN_FLAGS)" EXTRA_LDLIBS="$(SAN_FLAGS)" test-unit test-integration
+
+# ---- fuzzing -----------------------------------------------------------------
+#
+# libFuzzer targets (tests/fuzz/fuzz_*.c) for every parser of outside input,
+# built with clang (libFuzzer: libclang-rt-14-dev) against lib/ compiled again
+# with the sanitizers, apart from the normal objects.
+#   make fuzz        run each target for FUZZ_SECONDS on a scratch copy of its
+#                    corpus; any crash, leak, undefined behaviour or timeout fails
+#                    (the input is left in $(OUTPUT)/fuzz/artifacts/TARGET/)
+#   make test-fuzz   replay tests/fuzz/corpus/TARGET and tests/fuzz/regressions/TARGET
+#                    once each (seconds; for make test)
+# A crash found is kept in tests/fuzz/regressions/TARGET/, named for what it shows.
+
+FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup
+FUZZ_SECONDS ?= 60
+FUZZ_DIR := $(OUTPUT)/fuzz
+FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
+FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(FUZZ_DIR)/lib/%.o,$(LIB_SRCS))
+FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
+FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
+	-I. -Ibpf -Ilib -DEUNOMIA_SBINDIR='"$(SBINDIR)"' -DEUNOMIA_DATADIR='"$(DATADIR)"' \
+	$(PKG_CFLAGS)
+# Largest input each target is given: a little above the largest real document.
+FUZZ_MAX_LEN_profile_yaml := 16384
+FUZZ_MAX_LEN_oci_state := 4096
+FUZZ_MAX_LEN_oci_config := 16384
+FUZZ_MAX_LEN_seccomp_json := 32768
+FUZZ_MAX_LEN_hook_conf := 4096
+FUZZ_MAX_LEN_cgroup := 4096
+FUZZ_RUNS := $(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_MAX_LEN_$(t)))
+
+.PHONY: fuzz fuzz-build test-fuzz
+
+$(FUZZ_DIR) $(FUZZ_DIR)/lib:
+	$(Q)mkdir -p $@
+
+$(FUZZ_DIR)/lib/%.o: lib/%.c $(wildcard lib/*.h) bpf/common.h bpf/monitor.h | $(FUZZ_DIR)/lib
+	$(call msg,CC-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link $(FUZZ_SAN) -c $< -o $@
+
+$(FUZZ_DIR)/libeunomia.a: $(FUZZ_LIB_OBJS)
+	$(call msg,AR,$@)
+	$(Q)rm -f $@ && ar rcs $@ $^
+
+$(FUZZ_DIR)/fuzz_%: tests/fuzz/fuzz_%.c $(FUZZ_DIR)/libeunomia.a | $(FUZZ_DIR)
+	$(call msg,LD-FUZZ,$@)
+	$(Q)$(CLANG) $(FUZZ_CFLAGS) -fsanitize=fuzzer $(FUZZ_SAN) $< $(FUZZ_DIR)/libeunomia.a \
+		$(LDLIBS) -o $@
+
+fuzz-build: $(FUZZ_BINS)
+
+fuzz: fuzz-build
+	$(Q)for run in $(FUZZ_RUNS); do \
+		t=$${run%%:*}; \
+		echo "== fuzz_$$t for $(FUZZ_SECONDS)s"; \
+		rm -rf $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
+		mkdir -p $(FUZZ_DIR)/corpus/$$t $(FUZZ_DIR)/artifacts/$$t; \
+		cp tests/fuzz/corpus/$$t/* $(FUZZ_DIR)/corpus/$$t/; \
+		$(FUZZ_DIR)/fuzz_$$t -max_total_time=$(FUZZ_SECONDS) -max_len=$${run#*:} \
+			-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts/$$t/ $(FUZZ_DIR)/corpus/$$t \
+			> $(FUZZ_DIR)/fuzz_$$t.log 2>&1 \
+			|| { tail -n 60 $(FUZZ_DIR)/fuzz_$$t.log; echo "fuzz_$$t failed: see" \
+				"$(FUZZ_DIR)/fuzz_$$t.log and $(FUZZ_DIR)/artifacts/$$t/"; exit 1; }; \
+		grep -E '^stat::(number_of_executed_units|new_units_added)' $(FUZZ_DIR)/fuzz_$$t.log; \
+	done
+
+test-fuzz: fuzz-build
+	$(Q)for t in $(FUZZ_TARGETS); do \
+		echo "== fuzz_$$t: corpus and regressions"; \
+		mkdir -p $(FUZZ_DIR)/artifacts/test-$$t; \
+		$(FUZZ_DIR)/fuzz_$$t -timeout=10 -rss_limit_mb=2048 \
+			-artifact_prefix=$(FUZZ_DIR)/artifacts/test-$$t/ $$(find tests/fuzz/corpus/$$t tests/fuzz/regressions/$$t -type f \
+				2>/dev/null | sort) > $(FUZZ_DIR)/test-fuzz_$$t.log 2>&1 \
+			|| { tail -n 60 $(FUZZ_DIR)/test-fuzz_$$t.log; exit 1; }; \
+	done
 
 # ---- benchmarks --------------------------------------------------------------
 
@@ -162,12 +254,51 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/monitor-overhead.sh $(OUTPUT)
 	$(Q)bench/profile-size.sh $(OUTPUT)
 
+# ---- lint --------------------------------------------------------------------
+#
+# The user-space C (not bpf/*.bpf.c, which builds against the kernel's headers):
+# clang-tidy with .clang-tidy, cppcheck with tests/lint/ (libbpf's macros, and the
+# false positives it reports, each with its reason), and a -Werror build (of the
+# programs and the unit tests) in $(OUTPUT)/werror. The tools print only what they
+# find, and any finding fails; make -j runs clang-tidy on several files at once.
+
+# .clang-tidy is written for clang-tidy 14 (Debian 12's); later ones add checks.
+CLANG_TIDY ?= clang-tidy
+CPPCHECK ?= cppcheck
+LINT_SRCS := main.c $(LIB_SRCS) $(wildcard profiler/*.c enforcer/*.c oci-hooks/*.c) $(UNIT_SRCS)
+LINT_TIDY := $(addprefix lint-tidy/,$(LINT_SRCS))
+# The build's -I and -D, the unit tests' FIXTURES; cppcheck is not shown the system headers.
+LINT_FLAGS := $(filter -std=% -I% -D%,$(ALL_CFLAGS)) -DFIXTURES='"$(CURDIR)/tests/fixtures"'
+CPPCHECK_FLAGS := --enable=warning,style,performance,portability --inline-suppr \
+	--error-exitcode=1 --std=c11 --quiet --template=gcc -j$(shell nproc 2>/dev/null || echo 1) \
+	--library=posix --library=gnu --library=tests/lint/libbpf.cfg \
+	--suppressions-list=tests/lint/cppcheck.supp $(filter-out -std=% -I/usr/%,$(LINT_FLAGS))
+
+.PHONY: lint lint-werror lint-cppcheck $(LINT_TIDY)
+
+lint: lint-werror lint-cppcheck $(LINT_TIDY)
+
+lint-werror:
+	$(Q)$(MAKE) --no-print-directory OUTPUT=$(OUTPUT)/werror EXTRA_CFLAGS="$(EXTRA_CFLAGS) -Werror" \
+		all $(patsubst $(OUTPUT)/%,$(OUTPUT)/werror/%,$(UNIT_BINS))
+
+lint-cppcheck: $(SKELS)
+	$(call msg,CPPCHECK,$(words $(LINT_SRCS)) files)
+	$(Q)$(CPPCHECK) $(CPPCHECK_FLAGS) $(LINT_SRCS)
+
+# The output only when there is something to say (clang-tidy counts the system headers' warnings).
+$(LINT_TIDY): lint-tidy/%: % $(SKELS)
+	$(call msg,TIDY,$*)
+	$(Q)out=$$($(CLANG_TIDY) --quiet $* -- $(WARNINGS) $(LINT_FLAGS) 2>&1) || \
+		{ printf '%s\n' "$$out" | grep -v 'warnings\? generated\.$$'; exit 1; }
+
 # ---- installation ------------------------------------------------------------
 
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
-	libbpf-tools nginx wrk redis-server redis-tools libmicrohttpd-dev prometheus
+	libbpf-tools nginx wrk redis-server redis-tools libmicrohttpd-dev prometheus \
+	cppcheck clang-tidy libclang-rt-14-dev
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \

@@ -275,7 +275,7 @@ static const struct eu_container *track(struct monitor *d, uint32_t slot, const 
 }
 
 /* The container a kernel event names (slot and generation), if it is still held. */
-static const struct eu_container *held(struct monitor *d, uint32_t slot, uint64_t gen)
+static const struct eu_container *find_held(struct monitor *d, uint32_t slot, uint64_t gen)
 {
 	const struct eu_container *ct = eu_ctable_get(d->cts, slot, gen);
 
@@ -388,7 +388,7 @@ static void on_event(void *ctx, const struct mon_event *k)
 	ns += (int64_t)d->real0.tv_sec * 1000000000LL + d->real0.tv_nsec;
 	e.when.tv_sec = ns / 1000000000LL;
 	e.when.tv_nsec = ns % 1000000000LL;
-	ct = held(d, k->ct, k->generation);
+	ct = find_held(d, k->ct, k->generation);
 	e.ct = ct ? ct : &ended;
 	memcpy(comm, k->comm, MON_COMM_LEN);
 	comm[MON_COMM_LEN] = '\0';

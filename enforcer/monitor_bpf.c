@@ -310,7 +310,11 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	s->bss->seed_ct = *slot;
 	s->bss->seed_tgid = (__u32)ct->pid;
 	s->bss->seed_mntns = info.mntns;
-	return run_iter(m->seed_link, "task", err) || run_iter(m->seed_link, "task", err) ? -1 : 0;
+	/* Twice: a task forked behind the first walk's position is found by the second. */
+	for (int walk = 0; walk < 2; walk++)
+		if (run_iter(m->seed_link, "task", err))
+			return -1;
+	return 0;
 }
 
 int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)

@@ -94,11 +94,13 @@ void mon_metrics_text(struct mon *m, const struct eu_ctable *cts, const struct m
 			"Tasks (threads included) the monitor follows, per container.");
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++) {
 		const struct eu_container *ct = eu_ctable_at(cts, i, NULL);
-		const char *labels[] = { "container", ct ? eu_mtext_container_name(ct) : "", NULL };
 
-		if (ct)
+		if (ct) {
+			const char *labels[] = { "container", eu_mtext_container_name(ct), NULL };
+
 			eu_mtext_sample(t, "eunomia_container_processes", labels,
 					st.live[i] > 0 ? (double)st.live[i] : 0);
+		}
 	}
 	eu_mtext_family(t, "eunomia_violations_total", "counter",
 			"Violations of a container's profile, by container, kind and action taken.");

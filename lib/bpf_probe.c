@@ -184,7 +184,7 @@ static long read_long(const char *path)
 
 	if (!f || fscanf(f, "%ld", &v) != 1)
 		return -1;
-	return v;
+	return v; /* cppcheck-suppress resourceLeak ; _cleanup_fclose_ closes f */
 }
 
 bool eu_probe_tracepoint(struct eu_probes *p, const char *category, const char *name)

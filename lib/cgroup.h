@@ -27,9 +27,10 @@ struct eu_cgroup_ref {
 bool eu_cgroup_parse(const char *path, struct eu_cgroup_ref *out);
 
 /*
- * The cgroup path of a /proc/PID/cgroup document: the unified (v2) line
- * "0::PATH" when there is one, else the first v1 line with a controller
- * (name=systemd last). Copies it into buf; false when there is none.
+ * The cgroup path of a /proc/PID/cgroup document: the first v1 line with a
+ * controller (on a hybrid host they hold the containers' paths), else the
+ * unified (v2) line "0::PATH", else name=systemd's. Copies it into buf; false
+ * when there is none.
  */
 bool eu_cgroup_of_proc(const char *text, char *buf, size_t size);
 

@@ -23,10 +23,11 @@ static inline void eu_closep(int *fd)
 		close(*fd);
 }
 
+/* For streams read from: a stream written to is closed by hand, and its fclose() checked. */
 static inline void eu_fclosep(FILE **f)
 {
 	if (*f)
-		fclose(*f);
+		(void)fclose(*f);
 }
 
 static inline void eu_closedirp(DIR **d)

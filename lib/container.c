@@ -60,7 +60,7 @@ int eu_proc_start_time(pid_t pid, uint64_t *ticks)
 	/* The command name may contain spaces and parentheses: skip to the last ')'. */
 	p = strrchr(buf, ')');
 	if (!p)
-		return -1;
+		return -1; /* cppcheck-suppress resourceLeak ; _cleanup_fclose_ closes f */
 	p++;
 	/* Fields 3..21 follow, then starttime (22). */
 	for (int field = 3; field <= 22; field++) {
@@ -136,12 +136,12 @@ static int attribute_by_cgroup(struct eu_container *c, struct eu_err *err)
 	if (!strcmp(ref.runtime, "podman")) {
 		struct json_object *arr = NULL, *ct;
 		struct eu_err quiet = { 0 };
-		const char *name, *image;
 		int rc = 0;
 
 		if (!podman_inspect(ref.id, &arr, &ct, &quiet)) {
-			name = eu_json_str(ct, "Name");
-			image = eu_json_str(ct, "ImageName");
+			const char *name = eu_json_str(ct, "Name");
+			const char *image = eu_json_str(ct, "ImageName");
+
 			if ((name && set_str(&c->name, name, err)) ||
 			    (image && set_str(&c->image, image, err)))
 				rc = -1;

@@ -404,6 +404,8 @@ static const char *type_name(json_type t)
 	}
 }
 
+/* Recursive, as deep as the static field tables: the input does not choose the depth. */
+/* NOLINTNEXTLINE(misc-no-recursion) */
 static int check_types(struct importer *im, struct json_object *obj, const struct field *fs,
 		       const char *where)
 {

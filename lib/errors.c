@@ -9,7 +9,8 @@
 
 #include "errors.h"
 
-int eu_fail(struct eu_err *err, enum eu_err_kind kind, int errnum, const char *fmt, ...)
+/* The names in parentheses: errors.h also defines them as macros. */
+int (eu_fail)(struct eu_err *err, enum eu_err_kind kind, int errnum, const char *fmt, ...)
 {
 	va_list ap;
 	int n;
@@ -26,7 +27,7 @@ int eu_fail(struct eu_err *err, enum eu_err_kind kind, int errnum, const char *f
 	return -1;
 }
 
-int eu_wrap(struct eu_err *err, const char *fmt, ...)
+int (eu_wrap)(struct eu_err *err, const char *fmt, ...)
 {
 	char old[sizeof(err->msg)];
 	va_list ap;

@@ -39,6 +39,14 @@ int eu_fail(struct eu_err *err, enum eu_err_kind kind, int errnum, const char *f
 int eu_wrap(struct eu_err *err, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 
 /*
+ * The -1 spelled out at every call: the static analysers (make lint) see one file at a
+ * time, and do not follow variadic calls, so they would otherwise follow a failure path
+ * on which eu_fail() returned 0.
+ */
+#define eu_fail(...) ({ eu_fail(__VA_ARGS__); -1; })
+#define eu_wrap(...) ({ eu_wrap(__VA_ARGS__); -1; })
+
+/*
  * The usage error for what getopt_long() returned (':' a missing value, '?' an
  * unknown option), with the option as the user typed it. Option strings start
  * with "+:" so that getopt tells the two apart.

@@ -24,7 +24,7 @@ static const char *const names[] = {
 
 const char *eu_family_name(int af, char *buf, size_t size)
 {
-	if (af > 0 && (size_t)af < EU_ARRAY_SIZE(names) && names[af])
+	if (af > 0 && af < (int)EU_ARRAY_SIZE(names) && names[af])
 		return names[af];
 	snprintf(buf, size, "AF_%d", af);
 	return buf;

@@ -102,13 +102,15 @@ int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t m
 {
 	_cleanup_free_ char *tmp = NULL, *dir_copy = NULL, *base_copy = NULL;
 	_cleanup_close_ int fd = -1;
+	const char *dir;
 	struct stat st;
 	int saved;
 
 	dir_copy = strdup(path);
 	base_copy = strdup(path);
-	if (!dir_copy || !base_copy ||
-	    asprintf(&tmp, "%s/.%s.XXXXXX", dirname(dir_copy), basename(base_copy)) < 0) {
+	dir = dir_copy ? dirname(dir_copy) : NULL;
+	if (!dir || !base_copy ||
+	    asprintf(&tmp, "%s/.%s.XXXXXX", dir, basename(base_copy)) < 0) {
 		tmp = NULL;
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "writing %s", path);
 	}
@@ -119,7 +121,7 @@ int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t m
 	 * Written unnamed (O_TMPFILE) where the file system allows it, so that a
 	 * writer killed mid-write leaves nothing behind; named only once whole.
 	 */
-	fd = open(dirname(strcpy(base_copy, path)), O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
+	fd = open(dir, O_TMPFILE | O_WRONLY | O_CLOEXEC, 0600);
 	if (fd >= 0) {
 		char proc[64];
 

@@ -9,13 +9,13 @@
 #include "errors.h"
 
 /* Largest document eunomia reads (profiles, OCI state, config.json). */
-#define EU_INPUT_MAX (16u << 20)
+#define EU_INPUT_MAX (16U << 20)
 
 /*
  * Read all of `path` ("-" is stdin) into a NUL-terminated heap buffer.
  * Files larger than `max` bytes are refused with EU_E_PROFILE.
  */
-int eu_read_file(const char *path, size_t max, char **buf, size_t *len, struct eu_err *err);
+int eu_read_file(const char *path, size_t max, char **out, size_t *out_len, struct eu_err *err);
 
 /*
  * Replace `path` with `buf` so that readers see the old file or the new one,

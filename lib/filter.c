@@ -119,7 +119,6 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 		const struct eu_rule *r = &p->rules[i];
 		struct scmp_arg_cmp cmp[EU_RULE_MAX_CONDS];
 		uint32_t action = r->errnum ? SCMP_ACT_ERRNO(r->errnum) : SCMP_ACT_ALLOW;
-		char text[256];
 		int snr, rc;
 
 		if (r->arch != arch)
@@ -147,6 +146,7 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 		rc = seccomp_rule_add_array(ctx, action, snr, r->ncond, cmp);
 		if (rc) {
 			_cleanup_free_ char *name = eu_syscall_name(arch, r->nr);
+			char text[256];
 
 			eu_rule_format(r, text, sizeof(text));
 			return eu_fail(err, EU_E_PROFILE, -rc,

@@ -66,10 +66,10 @@ static int set_dirs(struct eu_hook_conf *c, const char *name, size_t line, const
 {
 	free_dirs(c);
 	while (n) {
-		size_t len = strcspn(v, ":"), skip;
+		/* the value is the line's bytes, not a C string: look no further than n */
+		const char *colon = memchr(v, ':', n);
+		size_t len = colon ? (size_t)(colon - v) : n, skip;
 
-		if (len > n)
-			len = n;
 		skip = len;
 		/* spaces around a directory are the file's layout, not the name's */
 		while (len && isspace((unsigned char)*v)) {

@@ -23,7 +23,7 @@ struct json_object *eu_json_get(struct json_object *obj, const char *key, json_t
 const char *eu_json_str(struct json_object *obj, const char *key);
 
 /* Integer member: 0 found, 1 absent, -1 present with another type. */
-int eu_json_int(struct json_object *obj, const char *key, int64_t *v);
+int eu_json_int(struct json_object *obj, const char *key, int64_t *out);
 
 /* Write `o` as pretty JSON with a final newline: to `path` atomically, or stdout for NULL/"-". */
 int eu_json_save(struct json_object *o, const char *path, struct eu_err *err);

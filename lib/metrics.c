@@ -149,7 +149,7 @@ double eu_metrics_resident_bytes(void)
 	if (!f)
 		return 0;
 	n = fscanf(f, "%lu %lu", &size, &rss);
-	fclose(f);
+	(void)fclose(f);
 	return n == 2 ? (double)rss * (double)sysconf(_SC_PAGESIZE) : 0;
 }
 

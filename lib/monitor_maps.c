@@ -205,7 +205,7 @@ static void policy_from_profile(const struct eu_profile *p, struct mon_policy *p
 	for (int a = 0; a < EU_ARCH_COUNT; a++) {
 		if (!p->arch[a].present)
 			continue;
-		pol->arch_present |= 1u << a;
+		pol->arch_present |= 1U << a;
 		memcpy(pol->syscalls[a], p->arch[a].bits, sizeof(pol->syscalls[a]));
 	}
 	/* A syscall allowed under conditions is allowed here: arguments are seccomp's to judge. */
@@ -298,7 +298,6 @@ int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu
 {
 	struct mon_config cfg;
 	__u32 key = 0;
-	int fd;
 
 	*out = NULL;
 	if (name[0] == '/') {
@@ -311,15 +310,17 @@ int eu_mon_profile_path(const char *name, const char *dir, char **out, struct eu
 			       "monitor's --profiles directory",
 			       name);
 	if (!dir) {
-		fd = bpf_obj_get(MON_PIN_DIR "/mon_config");
+		int fd = bpf_obj_get(MON_PIN_DIR "/mon_config");
+
 		if (fd < 0)
 			return eu_fail(err, EU_E_RUNTIME, 0,
 				       "profile '%s' is a name, and no eunomia monitor is running to "
 				       "say where its profiles are",
 				       name);
 		if (bpf_map_lookup_elem(fd, &key, &cfg)) {
+			eu_fail(err, EU_E_KERNEL, errno, "cannot read the monitor's configuration");
 			close(fd);
-			return eu_fail(err, EU_E_KERNEL, errno, "cannot read the monitor's configuration");
+			return -1;
 		}
 		close(fd);
 		cfg.profiles_dir[sizeof(cfg.profiles_dir) - 1] = '\0';

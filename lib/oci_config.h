@@ -7,11 +7,19 @@
 #define EUNOMIA_OCI_CONFIG_H
 
 #include <json-c/json.h>
+#include <stddef.h>
 
 #include "errors.h"
 
 /*
- * Read BUNDLE/config.json: an object with a "process" object. *path is the
+ * Parse a config document: an object with a "process" object. `name` names it
+ * in errors (EU_E_PROFILE). *cfg: json_object_put it.
+ */
+int eu_oci_config_parse(const char *name, const char *buf, size_t len, struct json_object **cfg,
+			struct eu_err *err);
+
+/*
+ * Read BUNDLE/config.json with eu_oci_config_parse(). *path is the
  * file's path (free it), *cfg the document (json_object_put it). Errors name
  * the file: EU_E_IO when it cannot be read, EU_E_PROFILE when it is no config.
  */

@@ -166,6 +166,9 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 	for (int a = 0; a < EU_ARCH_COUNT; a++) {
 		const struct eu_syscall_set *s = &src->arch[a];
 
+		/* the runtime's set-up is kept also for an ABI with no section of its own */
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			dm->setup_bits[a][w] |= sm->setup_bits[a][w];
 		if (!s->present)
 			continue;
 		dst->arch[a].present = true;
@@ -173,8 +176,6 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 			if (eu_bit_test(s->bits, nr) &&
 			    eu_profile_add_syscall(dst, a, nr, s->count[nr], err))
 				return -1;
-		for (int w = 0; w < EU_NR_WORDS; w++)
-			dm->setup_bits[a][w] |= sm->setup_bits[a][w];
 	}
 	for (size_t i = 0; i < src->nrules; i++)
 		if (eu_profile_add_rule(dst, &src->rules[i], err))

@@ -43,6 +43,8 @@ static int fail_at(struct yctx *c, const yaml_node_t *n, const char *fmt, ...)
 	return eu_fail(c->err, EU_E_PROFILE, 0, "%s:%zu:%zu: %s", c->name, n->start_mark.line + 1,
 		       n->start_mark.column + 1, msg);
 }
+/* Always -1, as eu_fail() (see errors.h): the analysers do not follow a variadic call. */
+#define fail_at(...) ({ fail_at(__VA_ARGS__); -1; })
 
 static const char *kind_name(yaml_node_type_t t)
 {

@@ -17,8 +17,6 @@
 #include "cleanup.h"
 #include "runcmd.h"
 
-extern char **environ;
-
 static long long now_ms(void)
 {
 	struct timespec ts;

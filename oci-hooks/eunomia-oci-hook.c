@@ -33,7 +33,7 @@
 #include "profile_yaml.h"
 
 #define PROG "eunomia-oci-hook"
-#define STATE_MAX (1u << 20)
+#define STATE_MAX (1U << 20)
 #define STDIN_TIMEOUT_MS 5000
 
 #ifndef EUNOMIA_SBINDIR
@@ -181,6 +181,7 @@ static int check_output(const struct eu_hook_conf *conf, const char *path, char 
 	base = basename(bcopy);
 	real = realpath(dirname(dcopy), NULL);
 	if (!real)
+		/* cppcheck-suppress memleak ; dcopy is _cleanup_free_ */
 		return eu_fail(err, EU_E_IO, errno, "io.eunomia.learn=%s: its directory", path);
 	for (i = 0; i < conf->n_learn_dirs; i++) {
 		_cleanup_free_ char *allowed = realpath(conf->learn_dirs[i], NULL);
@@ -239,8 +240,8 @@ static pid_t recorded_learner(const char *pidfile)
 		return 0;
 	/* a pid whose process is gone may be someone else's by now */
 	if (eu_proc_start_time(pid, &now) < 0 || now != start)
-		return 0;
-	return pid;
+		return 0; /* cppcheck-suppress resourceLeak ; _cleanup_fclose_ closes f */
+	return pid; /* cppcheck-suppress resourceLeak */
 }
 
 /* Wait up to `seconds` for process `pid` (not our child) to exit. */

@@ -265,8 +265,9 @@ int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_p
 	 * forked by a parent the walk had not reached yet may sit behind the
 	 * walk's position: a second walk finds it.
 	 */
-	if (run_iter(t, err) || run_iter(t, err))
-		return -1;
+	for (int walk = 0; walk < 2; walk++)
+		if (run_iter(t, err))
+			return -1;
 	bss->seed_tgid = 0;
 	return 0;
 }
@@ -351,9 +352,8 @@ static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *e
 	struct learn_cap_site site;
 	uint64_t used = 0, denied = 0, setup = 0;
 	void *prev = NULL;
-	int rc;
 
-	while ((rc = bpf_map_get_next_key(fd, prev, &next)) == 0) {
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		uint64_t bit = 1ULL << next.cap;
 
 		key = next;

@@ -2,6 +2,7 @@
 /* Tests for lib/file.c: bounded reads and atomic writes. */
 #include <dirent.h>
 #include <fcntl.h>
+#include <ftw.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -19,17 +20,25 @@ static int make_dir(void **state)
 {
 	char *dir = strdup("/tmp/eunomia-file-XXXXXX");
 
-	*state = mkdtemp(dir);
-	return *state ? 0 : -1;
+	if (!dir || !mkdtemp(dir)) {
+		free(dir);
+		return -1;
+	}
+	*state = dir;
+	return 0;
+}
+
+static int remove_entry(const char *path, const struct stat *st, int type, struct FTW *ftw)
+{
+	return remove(path);
 }
 
 static int remove_dir(void **state)
 {
-	char cmd[256];
+	int rc = nftw(*state, remove_entry, 16, FTW_DEPTH | FTW_PHYS);
 
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", (char *)*state);
 	free(*state);
-	return system(cmd) == 0 ? 0 : -1;
+	return rc;
 }
 
 static char *slurp(const char *path)

@@ -6,6 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 #include <cmocka.h>
 
 #include "hook_conf.h"
@@ -134,6 +136,31 @@ static void test_hook_conf_errors_name_the_line(void **state)
 	}
 }
 
+/*
+ * The parser takes bytes and a length, not a C string: a file whose last line
+ * is learn_dirs without a newline must not be read past its end (found by
+ * tests/fuzz/fuzz_hook_conf). The text ends where an unreadable page begins.
+ */
+static void test_hook_conf_reads_no_further_than_its_length(void **state)
+{
+	static const char conf[] = "learn_dirs = /srv/a:/srv/b";
+	size_t page = (size_t)sysconf(_SC_PAGESIZE), len = sizeof(conf) - 1;
+	char *map = mmap(NULL, 2 * page, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	struct eu_hook_conf c;
+	struct eu_err err = { 0 };
+
+	(void)state;
+	assert_true(map != MAP_FAILED);
+	assert_int_equal(mprotect(map + page, page, PROT_NONE), 0);
+	memcpy(map + page - len, conf, len);
+	assert_int_equal(eu_hook_conf_defaults(&c, "/e", &err), 0);
+	assert_int_equal(eu_hook_conf_parse("h", map + page - len, len, &c, &err), 0);
+	assert_int_equal(c.n_learn_dirs, 2);
+	assert_string_equal(c.learn_dirs[1], "/srv/b");
+	eu_hook_conf_free(&c);
+	munmap(map, 2 * page);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -142,6 +169,7 @@ int main(void)
 		cmocka_unit_test(test_bad_states_say_what_is_wrong),
 		cmocka_unit_test(test_hook_conf_overrides_defaults),
 		cmocka_unit_test(test_hook_conf_errors_name_the_line),
+		cmocka_unit_test(test_hook_conf_reads_no_further_than_its_length),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -13,8 +13,11 @@
 
 static int setup(void **state)
 {
-	struct eu_profile **pp = malloc(2 * sizeof(*pp));
+	/* Two profile pointers, not two profiles. */
+	struct eu_profile **pp = calloc(2, sizeof(*pp)); /* NOLINT(bugprone-sizeof-expression) */
 
+	if (!pp)
+		return -1;
 	pp[0] = eu_profile_new();
 	pp[1] = eu_profile_new();
 	*state = pp;
@@ -220,6 +223,22 @@ static void test_copy_is_equal_and_independent(void **state)
 	eu_profile_free(c);
 }
 
+/* runtime_setup may name an ABI the profile has no section for (found by tests/fuzz) */
+static void test_copy_keeps_setup_of_an_abi_without_section(void **state)
+{
+	struct eu_profile **pp = *state, *a = pp[0], *c;
+	struct eu_err err = { 0 };
+
+	eu_profile_add_syscall(a, EU_ARCH_X86_64, 0, 1, &err);
+	eu_bit_set(a->meta.setup_bits[EU_ARCH_I386], 21);
+	c = eu_profile_copy(a, &err);
+	assert_non_null(c);
+	assert_false(c->arch[EU_ARCH_I386].present);
+	assert_true(eu_bit_test(c->meta.setup_bits[EU_ARCH_I386], 21));
+	assert_true(eu_profile_equal(a, c));
+	eu_profile_free(c);
+}
+
 static void test_strv_sorted_unique(void **state)
 {
 	struct eu_strv sv = { 0 };
@@ -262,6 +281,8 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_equal_sees_every_field, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy_is_equal_and_independent, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_copy_keeps_setup_of_an_abi_without_section,
+						setup, teardown),
 		cmocka_unit_test(test_strv_sorted_unique),
 		cmocka_unit_test(test_boundary_names),
 	};
