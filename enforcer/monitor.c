@@ -318,7 +318,7 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 				     const char **key)
 {
 	struct json_object *o = json_object_new_object();
-	_cleanup_free_ char *name = NULL, *clean = NULL;
+	_cleanup_free_ char *clean = NULL;
 	const char *path;
 	char fam[16];
 
@@ -327,17 +327,11 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 	switch (k->kind) {
 	case MON_EV_SYSCALL:
 		*key = "syscall";
-		name = eu_syscall_name((int)k->arch, k->what);
-		if (name)
-			json_object_object_add(o, "name", json_object_new_string(name));
-		json_object_object_add(o, "nr", json_object_new_int(k->what));
-		json_object_object_add(o, "arch", json_object_new_string(eu_arch_name((int)k->arch)));
+		eu_event_add_syscall(o, (int)k->arch, k->what);
 		break;
 	case MON_EV_CAP:
 		*key = "capability";
-		name = eu_cap_name(k->what);
-		json_object_object_add(o, "name", json_object_new_string(name ? name : "?"));
-		json_object_object_add(o, "granted", json_object_new_boolean(k->ret == 0));
+		eu_event_add_capability(o, k->what, k->ret == 0);
 		break;
 	case MON_EV_EXEC:
 		*key = "exec";
@@ -379,9 +373,8 @@ static void on_event(void *ctx, const struct mon_event *k)
 	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = kind_name(k->kind) };
 	static const struct eu_container ended = { .id = "(ended)", .name = "(ended)" };
 	const struct eu_container *ct;
-	char comm[MON_COMM_LEN + 1], exe[PATH_MAX] = "", link[64];
+	char comm[MON_COMM_LEN + 1], exe[PATH_MAX];
 	int64_t ns;
-	ssize_t n;
 
 	/* The kernel's monotonic stamp, as wall-clock time. */
 	ns = (int64_t)k->ts_ns - ((int64_t)d->mono0.tv_sec * 1000000000LL + d->mono0.tv_nsec);
@@ -392,9 +385,7 @@ static void on_event(void *ctx, const struct mon_event *k)
 	e.ct = ct ? ct : &ended;
 	memcpy(comm, k->comm, MON_COMM_LEN);
 	comm[MON_COMM_LEN] = '\0';
-	snprintf(link, sizeof(link), "/proc/%u/exe", k->tgid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
+	eu_proc_exe((pid_t)k->tgid, exe, sizeof(exe));
 	e.pid = (pid_t)k->tgid;
 	e.tid = (pid_t)k->pid;
 	e.ppid = (pid_t)k->ppid;

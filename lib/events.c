@@ -9,6 +9,8 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "caps.h"
+#include "syscalls.h"
 #include "events.h"
 #include "file.h"
 
@@ -240,4 +242,33 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 	free(line);
 	json_object_put(o);
 	return rc;
+}
+
+void eu_event_add_syscall(struct json_object *o, int arch, int nr)
+{
+	_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+
+	if (name)
+		json_object_object_add(o, "name", json_object_new_string(name));
+	json_object_object_add(o, "nr", json_object_new_int(nr));
+	json_object_object_add(o, "arch", json_object_new_string(eu_arch_name(arch)));
+}
+
+void eu_event_add_capability(struct json_object *o, int cap, bool granted)
+{
+	_cleanup_free_ char *name = eu_cap_name(cap);
+
+	json_object_object_add(o, "name", json_object_new_string(name ? name : "?"));
+	json_object_object_add(o, "granted", json_object_new_boolean(granted));
+}
+
+void eu_proc_exe(pid_t tgid, char *buf, size_t size)
+{
+	char link[64];
+	ssize_t n;
+
+	snprintf(link, sizeof(link), "/proc/%d/exe", (int)tgid);
+	n = size ? readlink(link, buf, size - 1) : -1;
+	if (size)
+		buf[n > 0 ? n : 0] = '\0';
 }

@@ -63,6 +63,15 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 
 void eu_events_close(struct eu_events *ev);
 
+/* Add a syscall's {"name", "nr", "arch"} to a detail object (no name when it has none). */
+void eu_event_add_syscall(struct json_object *o, int arch, int nr);
+
+/* Add a capability check's {"name", "granted"} to a detail object. */
+void eu_event_add_capability(struct json_object *o, int cap, bool granted);
+
+/* The program process `tgid` runs (/proc/PID/exe), into buf; "" when it cannot be read. */
+void eu_proc_exe(pid_t tgid, char *buf, size_t size);
+
 /* A copy of s in which every byte that is not UTF-8 is U+FFFD (free it); NULL without memory. */
 char *eu_utf8_clean(const char *s);
 

@@ -385,34 +385,24 @@ static void write_learned(struct learn_run *r, const struct learn_event *e)
 {
 	struct eu_event ev = { .level = EU_LEVEL_INFO, .action = "learned", .pid = (pid_t)e->tgid,
 			       .tid = (pid_t)e->pid, .ppid = (pid_t)e->ppid };
-	_cleanup_free_ char *name = NULL;
 	struct json_object *o = json_object_new_object();
-	char comm[LEARN_COMM_LEN + 1], exe[PATH_MAX] = "", link[64];
-	ssize_t n;
+	char comm[LEARN_COMM_LEN + 1], exe[PATH_MAX];
 
 	if (!o)
 		return; /* no memory: a later allocation fails the learning itself */
 	memcpy(comm, e->comm, LEARN_COMM_LEN);
 	comm[LEARN_COMM_LEN] = '\0';
-	snprintf(link, sizeof(link), "/proc/%u/exe", e->tgid);
-	n = readlink(link, exe, sizeof(exe) - 1);
-	exe[n > 0 ? n : 0] = '\0';
+	eu_proc_exe((pid_t)e->tgid, exe, sizeof(exe));
 	ev.comm = comm;
 	ev.exe = exe[0] ? exe : NULL;
 	switch (e->kind) {
 	case LEARN_EV_SYSCALL:
 		ev.kind = ev.detail_key = "syscall";
-		name = eu_syscall_name((int)e->arch, e->nr);
-		if (name)
-			json_object_object_add(o, "name", json_object_new_string(name));
-		json_object_object_add(o, "nr", json_object_new_int(e->nr));
-		json_object_object_add(o, "arch", json_object_new_string(eu_arch_name((int)e->arch)));
+		eu_event_add_syscall(o, (int)e->arch, e->nr);
 		break;
 	case LEARN_EV_CAP:
 		ev.kind = ev.detail_key = "capability";
-		name = eu_cap_name(e->nr);
-		json_object_object_add(o, "name", json_object_new_string(name ? name : "?"));
-		json_object_object_add(o, "granted", json_object_new_boolean(e->ret == 0));
+		eu_event_add_capability(o, e->nr, e->ret == 0);
 		break;
 	default:
 		ev.kind = ev.detail_key = "exec";
