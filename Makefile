@@ -3,7 +3,9 @@
 #
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
-#   make test      unit tests (cmocka), then integration tests (bats, root)
+#   make test      unit tests (cmocka), fuzzing corpora and regressions, integration tests
+#                  (bats, root), VM tests, then unit and integration again under ASan+UBSan
+#   make fuzz      libFuzzer on each parser of outside input, FUZZ_SECONDS (60) each
 #   make lint      clang-tidy, cppcheck and a -Werror build of the user-space C
 #   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
 #   make install   PREFIX=/usr/local DESTDIR=
