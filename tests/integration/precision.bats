@@ -75,7 +75,7 @@ learn_through_hook() {
 assert_program_only() {
 	grep -q '^    boundary: seccomp-filter$' "$1"
 	assert_no_syscall "$1" x86_64 "${runtime_names[@]}"
-	! profile_caps "$1" used | grep -qx CAP_SYS_ADMIN
+	! profile_caps "$1" used | grep -qx CAP_SYS_ADMIN || false
 	# nothing was thrown away silently: the runtime's own calls are in the metadata
 	sed -n '/^  runtime_setup:/,/^[a-z]/p' "$1" | grep -qx '    - pivot_root'
 	sed -n '/^  runtime_setup:/,/^[a-z]/p' "$1" | grep -qx '    - CAP_SYS_ADMIN'
@@ -162,7 +162,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	grep -q '^    boundary: exec$' "$p"
 	assert_has_syscall "$p" x86_64 execve # the entrypoint's own, counted at its success
 	assert_no_syscall "$p" x86_64 "${runtime_names[@]}"
-	! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN
+	! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN || false
 	# enforcing it warns that runc's own calls after its filter are missing
 	busybox_bundle "$WORK/e" true /bin/true
 	run "$EUNOMIA" enforce --profile "$p" --oci-bundle "$WORK/e"
@@ -180,7 +180,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	grep -q '^    boundary: none$' "$p"
 	assert_has_syscall "$p" x86_64 pivot_root
 	assert_has_syscall "$p" x86_64 sethostname
-	! grep -q '^  runtime_setup:' "$p"
+	! grep -q '^  runtime_setup:' "$p" || false
 	# a value the hook does not know fails the start, before anything runs
 	busybox_bundle "$WORK/bad" true /bin/true
 	add_hook "$WORK/bad" "io.eunomia.learn=$p" io.eunomia.learn.boundary=sometimes
@@ -207,7 +207,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 		assert_program_only "$p"
 		# overlayfs checks capabilities with podman's credentials, not the container's:
 		# CAP_SYS_ADMIN for its trusted.* xattrs (ls /), CAP_DAC_OVERRIDE for a copy-up
-		! profile_caps "$p" used | grep -q -e CAP_DAC_OVERRIDE -e CAP_DAC_READ_SEARCH
+		! profile_caps "$p" used | grep -q -e CAP_DAC_OVERRIDE -e CAP_DAC_READ_SEARCH || false
 		"$EUNOMIA" export --format docker -o "$WORK/podman.json" "$p"
 		caps=$(profile_caps "$p" used | paste -sd, -)
 		run podman_run --security-opt "seccomp=$WORK/podman.json" --cap-drop all \
@@ -264,7 +264,7 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	wait_port "$port"
 	drive "$port"
 	stop_container "precision-ngx-e-$$"
-	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log"
+	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log" || false
 }
 
 # podman_nginx NAME PORT ARGS...: nginx from the image localhost/eunomia-nginx:test on
@@ -321,5 +321,5 @@ podman_gone() {
 	drive "$port"
 	podman_gone "precision-pngx-e-$$"
 	podman rmi -f localhost/eunomia-nginx:test >/dev/null
-	! grep -q -e emerg -e alert -e crit "$WORK/ngx/srv/error.log"
+	! grep -q -e emerg -e alert -e crit "$WORK/ngx/srv/error.log" || false
 }

@@ -55,7 +55,7 @@ teardown() {
 @test "no shell command is built: eunomia's C never calls system() or popen(), and runs programs by argv" {
 	local src=$BATS_TEST_DIRNAME/../..
 	! grep -rnE '\b(system|popen|execl|execlp)[[:space:]]*\(' "$src"/lib "$src"/profiler \
-		"$src"/enforcer "$src"/oci-hooks "$src"/main.c
+		"$src"/enforcer "$src"/oci-hooks "$src"/main.c || false
 	# and the processes it starts are started with execv/execvp of an argv array
 	[ "$(grep -rhoE '\bexecvp?\(' "$src"/lib "$src"/enforcer "$src"/oci-hooks "$src"/profiler | sort -u | paste -sd' ')" = "execv( execvp(" ]
 }
