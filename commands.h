@@ -8,5 +8,6 @@ int cmd_enforce(int argc, char **argv);
 int cmd_import(int argc, char **argv);
 int cmd_export(int argc, char **argv);
 int cmd_monitor(int argc, char **argv);
+int cmd_denials(int argc, char **argv);
 
 #endif

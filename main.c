@@ -16,6 +16,7 @@ static const struct command {
 	{ "import", cmd_import, "read a Docker/podman seccomp profile as an eunomia profile" },
 	{ "export", cmd_export, "write a profile as OCI, Docker/podman or Kubernetes JSON" },
 	{ "monitor", cmd_monitor, "hold containers to their profiles at run time and report violations" },
+	{ "denials", cmd_denials, "what seccomp refused held containers; fold it into a profile" },
 };
 
 static void usage(FILE *f)

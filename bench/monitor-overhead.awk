@@ -10,10 +10,12 @@ function verdict(ok) { return ok ? "**met**" : "**missed**" }
 $1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$3] += $5; nal[$3] += $6; if ($2 > nrounds) nrounds = $2 }
 END {
-	split("none floor held outside", cfg, " ")
+	split("none floor floor_exit held held_nodenials outside", cfg, " ")
 	label["none"] = "no monitor"
 	label["floor"] = "floor: a no-op tp_btf/sys_enter program"
+	label["floor_exit"] = "floor: no-op tp_btf/sys_enter and sys_exit programs"
 	label["held"] = "held by the monitor (getppid allowed)"
+	label["held_nodenials"] = "held by the monitor with --no-denials (no sys_exit program)"
 	label["outside"] = "not held, while the monitor holds another process"
 
 	print "getppid: median ns/call; added: median over the rounds of (configuration − that"
@@ -21,7 +23,7 @@ END {
 	print ""
 	print "| configuration | ns/call | added | 95% CI of added | alerts |"
 	print "|---|---:|---:|---|---:|"
-	for (k = 1; k <= 4; k++) {
+	for (k = 1; k <= 6; k++) {
 		c = cfg[k]
 		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
 		med[c] = stats(v, n)
@@ -31,6 +33,14 @@ END {
 		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
 		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c], ci, al[c]
 	}
+	# what seeing seccomp's refusals costs an allowed syscall: held with and without them;
+	# and what any program on sys_exit costs: the two floors
+	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "held"] - ns[r, "held_nodenials"]
+	dexit = stats(v, n)
+	dci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
+	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "floor_exit"] - ns[r, "floor"]
+	fexit = stats(v, n)
+	fci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
 
 	if (nrounds) {
 		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "none"]
@@ -41,6 +51,10 @@ END {
 		flo = stats(w, n)
 		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "floor"] / rps[r, "none"]
 		frel = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held_nodenials"]
+		heldnd = stats(w, n)
+		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held_nodenials"] / rps[r, "none"]
+		ndrel = stats(w, n)
 		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held"] / rps[r, "none"]
 		rel = stats(w, n)
 		rci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %.4f … %.4f", cilo, cihi)
@@ -53,6 +67,8 @@ END {
 		printf "| no monitor | %.0f | 1.0000 | %d | — |\n", base, errs["none"]
 		printf "| floor: a no-op tp_btf/sys_enter program | %.0f | %.4f | %d | — |\n", flo, frel, errs["floor"]
 		printf "| held by the monitor | %.0f | %.4f | %d | %d |\n", held, rel, errs["held"], nal["held"]
+		printf "| held by the monitor with --no-denials | %.0f | %.4f | %d | %d |\n", heldnd, ndrel,
+			errs["held_nodenials"], nal["held_nodenials"]
 	}
 
 	print ""
@@ -65,4 +81,7 @@ END {
 			errs["held"] || nal["held"] ? verdict(0) : nverdict
 	printf "| (no target) ns added per allowed syscall: held / not held | %+.1f / %+.1f ns " \
 		"(the floor of any sys_enter program: %+.1f) | — |\n", add["held"], add["outside"], add["floor"]
+	printf "| (no target) ns the sys_exit program adds to an allowed syscall of a held process " \
+		"(held − held with --no-denials, within each round) | %+.1f ns (%s); any no-op sys_exit " \
+		"program adds %+.1f ns (%s) | — |\n", dexit, dci, fexit, fci
 }

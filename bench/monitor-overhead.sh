@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0-only
 # What `eunomia monitor` costs: ns per allowed getppid() for a process the monitor
-# holds (to a profile that allows it), for a process it does not hold while it holds
-# another, beside no monitor and the floor of any sys_enter tracer (a no-op tp_btf
-# program); then requests per second of nginx under wrk on loopback, held by the
-# monitor to its learned profile or not. Configurations take turns within each
-# round; figures are medians over the rounds. Writes bench/results/monitor-overhead.{md,raw}.
+# holds (to a profile that allows it), the same with --no-denials (no sys_exit and
+# signal_generate programs: the difference is what seeing seccomp's refusals costs an
+# allowed syscall), for a process it does not hold while it holds another, beside no
+# monitor, the floor of any sys_enter tracer (a no-op tp_btf program) and that of any
+# tracer on sys_enter and sys_exit (two no-op programs); then requests
+# per second of nginx under wrk on loopback, held by the monitor to its learned profile
+# (with and without --no-denials) or not. Configurations take turns within each round;
+# figures are medians over the rounds. Writes bench/results/monitor-overhead.{md,raw}.
 #
 #   bench/monitor-overhead.sh [OUTPUT]     OUTPUT: the build directory (default: build)
 #
@@ -61,18 +64,20 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 "$EUNOMIA" monitor --reset -q
 
-# monitor_hold PID PROFILE: a monitor daemon holding PID to PROFILE, until monitor_stop.
+# monitor_hold PID PROFILE [OPTIONS...]: a monitor daemon holding PID to PROFILE, until
+# monitor_stop.
 monitor_hold() {
-	local i
+	local i pid=$1 profile=$2
+	shift 2
 	: >"$TMP/events.json"
-	"$EUNOMIA" monitor -q -e "$TMP/events.json" --attach "pid:$1" --profile "$2" &
+	"$EUNOMIA" monitor -q -e "$TMP/events.json" --attach "pid:$pid" --profile "$profile" "$@" &
 	MON_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q '"held to' "$TMP/events.json" && return 0
 		kill -0 "$MON_PID" 2>/dev/null || die "the monitor exited"
 		sleep 0.025
 	done
-	die "the monitor did not hold pid $1"
+	die "the monitor did not hold pid $pid"
 }
 
 # monitor_stop: stop the daemon, unpin everything; the alerts it reported into $alerts.
@@ -84,10 +89,11 @@ monitor_stop() {
 	alerts=$(grep -c '"level":"alert"' "$TMP/events.json" || true)
 }
 
-# The floor: a no-op tp_btf/sys_enter program, attached until floor_stop.
+# The floor: a no-op tp_btf/sys_enter program (with --sys-exit, and one on sys_exit),
+# attached until floor_stop.
 floor_start() {
 	local i
-	"$NOOP" >"$TMP/noop.out" &
+	"$NOOP" "$@" >"$TMP/noop.out" &
 	BG_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q ready "$TMP/noop.out" && return 0
@@ -111,22 +117,26 @@ mkfifo "$TMP/go"
 "$EUNOMIA" learn -q -o "$TMP/loop.yaml" -- sh -c "read x <$TMP/go; exec ${loop[*]}" >/dev/null
 "$EUNOMIA" learn -q -o "$TMP/sleep.yaml" -- sleep 0.1
 
-CONFIGS=(none floor held outside)
+CONFIGS=(none floor floor_exit held held_nodenials outside)
 
 # measure CONFIG: ns per call into $ns, the monitor's alerts into $alerts.
 measure() {
 	alerts=0
 	case $1 in
 	none) ns=$("${loop[@]}") ;;
-	floor)
-		floor_start
+	floor | floor_exit)
+		if [[ $1 == floor ]]; then floor_start; else floor_start --sys-exit; fi
 		ns=$("${loop[@]}")
 		floor_stop
 		;;
-	held)
+	held | held_nodenials)
 		sh -c "read x <$TMP/go; exec ${loop[*]}" >"$TMP/held.out" &
 		BG_PID=$!
-		monitor_hold "$BG_PID" "$TMP/loop.yaml"
+		if [[ $1 == held ]]; then
+			monitor_hold "$BG_PID" "$TMP/loop.yaml"
+		else
+			monitor_hold "$BG_PID" "$TMP/loop.yaml" --no-denials
+		fi
 		echo >"$TMP/go"
 		wait "$BG_PID" || die "the held loop failed"
 		BG_PID=
@@ -171,7 +181,7 @@ done
 source bench/nginx.sh
 nginx_setup
 nginx_learn "$TMP/nginx.yaml"
-NGINX_CONFIGS=(none floor held)
+NGINX_CONFIGS=(none floor held held_nodenials)
 for ((r = 1; r <= NGINX_ROUNDS; r++)); do
 	line=
 	for ((k = 0; k < ${#NGINX_CONFIGS[@]}; k++)); do
@@ -181,10 +191,11 @@ for ((r = 1; r <= NGINX_ROUNDS; r++)); do
 		NGINX_PID=$!
 		wait_port
 		[[ $c == held ]] && monitor_hold "$NGINX_PID" "$TMP/nginx.yaml"
+		[[ $c == held_nodenials ]] && monitor_hold "$NGINX_PID" "$TMP/nginx.yaml" --no-denials
 		[[ $c == floor ]] && floor_start
 		wrk_run
 		stop_nginx
-		[[ $c == held ]] && monitor_stop
+		[[ $c == held* ]] && monitor_stop
 		[[ $c == floor ]] && floor_stop
 		echo "nginx $r $c $rps $errors $alerts" >>"$RAW"
 		line+=" $c $rps/s ($errors errors, $alerts alerts)"

@@ -15,3 +15,13 @@ int BPF_PROG(noop, struct pt_regs *regs, long id)
 {
 	return 0;
 }
+
+/*
+ * The same on sys_exit, loaded only when asked (noop_loader --sys-exit): the floor
+ * of a tracer on both, as the monitor is when it watches for seccomp's refusals.
+ */
+SEC("?tp_btf/sys_exit")
+int BPF_PROG(noop_exit, struct pt_regs *regs, long ret)
+{
+	return 0;
+}

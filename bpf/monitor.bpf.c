@@ -12,6 +12,10 @@
  * With BPF-LSM (lsm/capable, lsm/bprm_check_security) a violation can be
  * refused; without it the tracepoints only alert, or kill the offender.
  * User space loads one program per job, whichever the kernel accepts.
+ *
+ * What seccomp refuses a held task is reported too (MON_EV_DENIAL): sys_enter
+ * does not run for a syscall the filter refused, sys_exit does (with -errno),
+ * and a kill action shows as the SIGSYS it generates.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -28,7 +32,12 @@ char LICENSE[] SEC("license") = "GPL";
 #define PF_EXITING 0x00000004
 #define CAP_OPT_NOAUDIT 0x2
 #define SIGKILL 9
+#define SIGSYS 31
 #define EPERM 1
+#define MAX_ERRNO 4095
+#define SYS_SECCOMP 1		/* si_code of seccomp's SIGSYS */
+#define SECCOMP_MODE_DEAD 3	/* set on the task before a kill action's SIGSYS (Linux 5.17+) */
+#define AUDIT_ARCH_I386 0x40000003
 #define MAX_ANCESTORS 64
 
 /* Set before load: the executions are checked by lsm/bprm_check_security. */
@@ -312,6 +321,7 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
 	e->summary = summary;
 	e->ppid = r->ppid;
 	__builtin_memcpy(e->comm, r->comm, sizeof(e->comm));
+	__builtin_memcpy(e->args, r->args, sizeof(e->args));
 	e->path[0] = '\0';
 	if (path)
 		bpf_probe_read_kernel_str(e->path, sizeof(e->path), path);
@@ -330,7 +340,7 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
  */
 static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind,
 				      __u32 arch, __s32 what, __s32 ret, __u64 path_hash,
-				      const char *path, __u32 action)
+				      const char *path, const __u64 *args, __u32 action)
 {
 	struct mon_rate_key k = { .ct = ct, .kind = kind, .arch = arch, .what = what,
 				  .path_hash = path_hash };
@@ -361,6 +371,8 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 		r->tgid = id >> 32;
 		r->ppid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
+		if (args)
+			__builtin_memcpy(r->args, args, sizeof(r->args));
 		emit(&k, r, p->generation, path, false);
 		return;
 	}
@@ -379,30 +391,51 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 	r->action = action;
 	r->ret = ret;
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
+	if (args)
+		__builtin_memcpy(r->args, args, sizeof(r->args));
 	emit(&k, r, p->generation, path, false);
 }
 
 /* ---- syscalls (tracepoint: alert or kill) ------------------------------------------- */
 
+/* The syscall's ABI (into *arch) and its number without the x32 bit. */
+static __always_inline long syscall_abi(struct task_struct *task, long id, __u32 *arch)
+{
+	*arch = EU_ARCH_X86_64;
+	if (id & EU_X32_SYSCALL_BIT) {
+		*arch = EU_ARCH_X32;
+		return id & ~(long)EU_X32_SYSCALL_BIT;
+	}
+	if (task->thread_info.status & TS_COMPAT)
+		*arch = EU_ARCH_I386;
+	return id;
+}
+
+static __always_inline bool policy_allows(struct mon_policy *p, __u32 arch, long id)
+{
+	return (unsigned long)id < EU_NR_MAX && (p->arch_present & (1u << arch)) &&
+	       (p->syscalls[arch][(id >> 6) & (EU_NR_WORDS - 1)] & (1ULL << (id & 63)));
+}
+
 /* The check itself, for a held task of container `ct`. */
-static __always_inline void check_syscall(struct task_struct *task, __u32 ct, long id)
+static __always_inline void check_syscall(struct task_struct *task, __u32 ct, long raw)
 {
 	struct mon_policy *p = policy_of(ct);
-	__u32 arch = EU_ARCH_X86_64;
+	struct mon_task *mt;
+	__u32 arch;
+	long id;
 	bool block;
 
 	if (!p)
 		return;
-	if (id & EU_X32_SYSCALL_BIT) {
-		arch = EU_ARCH_X32;
-		id &= ~(long)EU_X32_SYSCALL_BIT;
-	} else if (task->thread_info.status & TS_COMPAT) {
-		arch = EU_ARCH_I386;
-	}
-	if ((unsigned long)id < EU_NR_MAX && (p->arch_present & (1u << arch)) &&
-	    (p->syscalls[arch][(id >> 6) & (EU_NR_WORDS - 1)] & (1ULL << (id & 63))))
+	id = syscall_abi(task, raw, &arch);
+	if (policy_allows(p, arch, id))
 		return;
-	violation(ct, p, MON_EV_SYSCALL, arch, (__s32)id, 0, 0, 0, answer(false, &block));
+	/* It runs: should it fail, sys_exit must not take it for one seccomp refused. */
+	mt = bpf_task_storage_get(&mon_tasks, bpf_get_current_task_btf(), 0, 0);
+	if (mt)
+		mt->entered = (__u32)raw + 1;
+	violation(ct, p, MON_EV_SYSCALL, arch, (__s32)id, 0, 0, 0, 0, answer(false, &block));
 }
 
 /*
@@ -470,6 +503,186 @@ int BPF_PROG(mon_sys_enter_raw, struct pt_regs *regs, long id)
 	return sys_enter_exact(0, 0, id);
 }
 
+/* ---- syscalls seccomp refused (sys_exit for errno actions, SIGSYS for kills) ---------- */
+
+/* Arguments of the syscall in the saved registers `regs`, by its ABI's convention. */
+static __always_inline void syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
+{
+	if (arch == EU_ARCH_I386) {
+		a[0] = BPF_CORE_READ(regs, bx);
+		a[1] = BPF_CORE_READ(regs, cx);
+		a[2] = BPF_CORE_READ(regs, dx);
+		a[3] = BPF_CORE_READ(regs, si);
+		a[4] = BPF_CORE_READ(regs, di);
+		a[5] = BPF_CORE_READ(regs, bp);
+	} else {
+		a[0] = BPF_CORE_READ(regs, di);
+		a[1] = BPF_CORE_READ(regs, si);
+		a[2] = BPF_CORE_READ(regs, dx);
+		a[3] = BPF_CORE_READ(regs, r10);
+		a[4] = BPF_CORE_READ(regs, r8);
+		a[5] = BPF_CORE_READ(regs, r9);
+	}
+}
+
+/*
+ * A syscall of a held task failed (ret is -errno). Inside the profile it is the
+ * syscall's own error. Outside it, either sys_enter saw it run (and marked it),
+ * or sys_enter never ran for it: seccomp refused it.
+ */
+static __always_inline void check_exit(struct task_struct *task, __u32 ct, struct pt_regs *regs,
+				       long raw, long ret)
+{
+	struct mon_policy *p = policy_of(ct);
+	struct mon_stats *st;
+	struct mon_task *mt;
+	__u64 args[6];
+	__u32 arch;
+	long id;
+
+	/* -1: no syscall (rt_sigreturn sets it, and restores a return value that may be an error) */
+	if (!p || raw < 0)
+		return;
+	id = syscall_abi(task, raw, &arch);
+	if (policy_allows(p, arch, id))
+		return;
+	mt = bpf_task_storage_get(&mon_tasks, bpf_get_current_task_btf(), 0, 0);
+	if (!mt || (mt->flags & MON_T_DEAD))
+		return;
+	if (mt->entered == (__u32)raw + 1) {
+		mt->entered = 0;
+		return;
+	}
+	st = stats();
+	if (st)
+		__sync_fetch_and_add(&st->denials, 1);
+	syscall_args(regs, arch, args);
+	violation(ct, p, MON_EV_DENIAL, arch, (__s32)id, (__s32)-ret, 0, 0, args, MON_ACT_DENIED);
+}
+
+/* Through task storage (no claimed slot, or raw_tp). */
+static __always_inline int sys_exit_exact(struct pt_regs *regs, long raw, long ret)
+{
+	struct task_struct *task;
+	struct mon_task *mt = current_member(&task);
+
+	if (mt)
+		check_exit(task, mt->ct, regs, raw, ret);
+	return 0;
+}
+
+/*
+ * The same slot table as sys_enter: a syscall that succeeded costs one
+ * comparison, a failed one of a task outside every container two array loads.
+ */
+static __always_inline int sys_exit_slots(struct pt_regs *regs, long ret, bool cast)
+{
+	struct mon_config *cfg;
+	struct task_struct *task;
+	struct mon_slot *s;
+	__u64 key;
+
+	if (ret >= 0 || ret < -MAX_ERRNO)
+		return 0;
+	cfg = bpf_map_lookup_elem(&mon_config, &zero);
+	if (!cfg)
+		return 0;
+	key = regs_key(regs, cfg);
+	s = slot_at(slot_index(key));
+	if (!s || !s->nr_tasks)
+		return 0;
+	if (s->regs != key)
+		return sys_exit_exact(regs, regs->orig_ax, ret);
+	if (cast)
+		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
+	else
+		task = bpf_get_current_task_btf();
+	check_exit(task, s->ct, regs, regs->orig_ax, ret);
+	return 0;
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mon_sys_exit_btf, struct pt_regs *regs, long ret)
+{
+	return sys_exit_slots(regs, ret, true);
+}
+
+SEC("tp_btf/sys_exit")
+int BPF_PROG(mon_sys_exit_btf_nocast, struct pt_regs *regs, long ret)
+{
+	return sys_exit_slots(regs, ret, false);
+}
+
+SEC("raw_tp/sys_exit")
+int BPF_PROG(mon_sys_exit_raw, struct pt_regs *regs, long ret)
+{
+	if (ret >= 0 || ret < -MAX_ERRNO)
+		return 0;
+	return sys_exit_exact(regs, BPF_CORE_READ(regs, orig_ax), ret);
+}
+
+/*
+ * A kill action: seccomp marks the task dead, rolls the syscall back (sys_exit
+ * then shows its number as the return value, which is not an error) and
+ * generates SIGSYS with si_code SYS_SECCOMP, naming the syscall. SCMP_ACT_TRAP
+ * sends the same signal to a task that lives on: not a kill, not reported.
+ */
+static __always_inline int seccomp_killed(int nr, __u32 audit_arch)
+{
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, task, 0, 0);
+	struct mon_policy *p;
+	struct mon_stats *st;
+	__u64 args[6];
+	__u32 arch = EU_ARCH_X86_64;
+
+	if (!mt || (mt->flags & MON_T_DEAD) || task->seccomp.mode != SECCOMP_MODE_DEAD)
+		return 0;
+	p = policy_of(mt->ct);
+	if (!p)
+		return 0;
+	if (audit_arch == AUDIT_ARCH_I386) {
+		arch = EU_ARCH_I386;
+	} else if (nr & EU_X32_SYSCALL_BIT) {
+		arch = EU_ARCH_X32;
+		nr &= ~EU_X32_SYSCALL_BIT;
+	}
+	st = stats();
+	if (st)
+		__sync_fetch_and_add(&st->denials, 1);
+	syscall_args((struct pt_regs *)bpf_task_pt_regs(task), arch, args);
+	violation(mt->ct, p, MON_EV_DENIAL, arch, nr, SIGSYS, 0, 0, args, MON_ACT_KILLED);
+	return 0;
+}
+
+/*
+ * info is a pointer, or SEND_SIG_NOINFO (0) or SEND_SIG_PRIV (1): the verifier
+ * (6.12) takes it for a number, so it is read with bpf_probe_read_kernel().
+ * Seccomp sends the signal to the task itself.
+ */
+static __always_inline int signal_generate(int sig, struct kernel_siginfo *info, __u64 task)
+{
+	if (sig != SIGSYS || (unsigned long)info <= 1 || task != bpf_get_current_task() ||
+	    BPF_CORE_READ(info, si_code) != SYS_SECCOMP)
+		return 0;
+	return seccomp_killed(BPF_CORE_READ(info, _sifields._sigsys._syscall),
+			      BPF_CORE_READ(info, _sifields._sigsys._arch));
+}
+
+SEC("tp_btf/signal_generate")
+int BPF_PROG(mon_signal_btf, int sig, struct kernel_siginfo *info, struct task_struct *t,
+	     int group, int result)
+{
+	return signal_generate(sig, info, (__u64)t);
+}
+
+SEC("raw_tp/signal_generate")
+int BPF_PROG(mon_signal_raw, int sig, struct kernel_siginfo *info, struct task_struct *t,
+	     int group, int result)
+{
+	return signal_generate(sig, info, (__u64)t);
+}
+
 /* ---- capabilities -------------------------------------------------------------------- */
 
 /* Does the kernel stack pass through a function that checks without auditing? */
@@ -517,7 +730,7 @@ int BPF_PROG(mon_cap_tp, const struct cred *cred, struct user_namespace *target_
 	p = policy_of(mt->ct);
 	if (!p || !cap_outside(p, cap, ret == 0) || cred_is_foreign(cred) || stack_is_noaudit(ctx))
 		return 0;
-	violation(mt->ct, p, MON_EV_CAP, 0, cap, ret, 0, 0, answer(false, &block));
+	violation(mt->ct, p, MON_EV_CAP, 0, cap, ret, 0, 0, 0, answer(false, &block));
 	return 0;
 }
 
@@ -546,7 +759,7 @@ int BPF_PROG(mon_lsm_capable, const struct cred *cred, struct user_namespace *ns
 	if (!p || !cap_outside(p, cap, true) || cred_is_foreign(cred))
 		return 0;
 	action = answer(true, &block);
-	violation(mt->ct, p, MON_EV_CAP, 0, cap, 0, 0, 0, action);
+	violation(mt->ct, p, MON_EV_CAP, 0, cap, 0, 0, 0, 0, action);
 	return block ? -EPERM : 0;
 }
 
@@ -614,7 +827,7 @@ int BPF_PROG(mon_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm
 		return 0;
 	k = exec_outside(mt, p, BPF_CORE_READ(bprm, file), &outside);
 	if (k && outside)
-		violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path,
+		violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, 0,
 			  answer(false, &block));
 	return 0;
 }
@@ -649,7 +862,7 @@ int BPF_PROG(mon_lsm_bprm, struct linux_binprm *bprm, int ret)
 	if (!k || !outside)
 		return 0;
 	action = answer(true, &block);
-	violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, action);
+	violation(mt->ct, p, MON_EV_EXEC, 0, 0, 0, path_hash(k->path), k->path, 0, action);
 	return block ? -EPERM : 0;
 }
 
@@ -675,7 +888,7 @@ int BPF_PROG(mon_lsm_socket, int family, int type, int protocol, int kern, int r
 	    (family >= 0 && family < 64 && (p->families & (1ULL << family))))
 		return 0;
 	action = answer(true, &block);
-	violation(mt->ct, p, MON_EV_SOCKET, 0, family, 0, 0, 0, action);
+	violation(mt->ct, p, MON_EV_SOCKET, 0, family, 0, 0, 0, 0, action);
 	return block ? -EPERM : 0;
 }
 
@@ -733,6 +946,12 @@ int mon_seed(struct bpf_iter__task *ctx)
 	/* It may have begun to exit meanwhile, after its exit event: undo. */
 	if (mt && (t->flags & PF_EXITING))
 		task_retire(t, mt);
+	/*
+	 * A task held while in a syscall: that syscall entered before sys_enter
+	 * could mark it, and is not one seccomp refused should it fail.
+	 */
+	else if (mt)
+		mt->entered = (__u32)BPF_CORE_READ((struct pt_regs *)bpf_task_pt_regs(t), orig_ax) + 1;
 	return 0;
 }
 

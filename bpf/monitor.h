@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 7
+#define MON_ABI 8
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -70,6 +70,7 @@ struct mon_stats {
 	__u64 events_dropped; /* the ring buffer was full: their violations go to the next one */
 	__u64 tasks_lost;     /* out of task storage */
 	__u64 rates_full;     /* violations the rate table had no room for (each got an event) */
+	__u64 denials;	      /* syscalls of held tasks that seccomp refused (errno or kill) */
 	__s64 live[MON_MAX_CTS]; /* living tasks per container slot */
 };
 
@@ -78,7 +79,12 @@ struct mon_task {
 	__u32 ct;
 	__u32 flags;
 	__u32 slot; /* its entry in mon_slots */
-	__u32 pad;
+	/*
+	 * 1 + the syscall (its number as sys_enter saw it) that sys_enter last
+	 * found outside the profile, 0 for none: sys_exit sees such a syscall
+	 * fail and knows that it ran, so seccomp did not refuse it.
+	 */
+	__u32 entered;
 };
 
 /*
@@ -108,12 +114,13 @@ enum mon_kind {
 	MON_EV_CAP = 2,
 	MON_EV_EXEC = 3,
 	MON_EV_SOCKET = 4,
+	MON_EV_DENIAL = 5, /* a syscall seccomp refused: ret is the errno, or SIGSYS when killed */
 };
 
 enum mon_action {
 	MON_ACT_ALERTED = 0,
-	MON_ACT_DENIED = 1, /* refused with EPERM */
-	MON_ACT_KILLED = 2, /* SIGKILL sent */
+	MON_ACT_DENIED = 1, /* refused with EPERM (MON_EV_DENIAL: by seccomp, with errno ret) */
+	MON_ACT_KILLED = 2, /* SIGKILL sent (MON_EV_DENIAL: seccomp's SIGSYS) */
 };
 
 /* Rate limiting: one entry per distinct violation. */
@@ -134,6 +141,7 @@ struct mon_rate {
 	__u32 pid, tgid, ppid; /* the offender of the last event */
 	__u32 pad;
 	char comm[MON_COMM_LEN];
+	__u64 args[6]; /* MON_EV_DENIAL: the syscall's arguments, of the last event */
 };
 
 struct mon_event {
@@ -152,6 +160,7 @@ struct mon_event {
 	__u32 summary; /* 1: written by the periodic flush for suppressed violations */
 	__u32 ppid;    /* the offender's parent process */
 	char comm[MON_COMM_LEN];
+	__u64 args[6]; /* MON_EV_DENIAL: the refused syscall's arguments */
 	char path[MON_PATH_MAX]; /* MON_EV_EXEC: the file executed */
 };
 

@@ -48,7 +48,7 @@ struct monitor_opts {
 	const char *profiles; /* --profiles DIR */
 	const char *metrics;  /* --metrics ADDR */
 	double duration;
-	bool kill, block, reset, list, quiet;
+	bool kill, block, reset, list, quiet, no_denials;
 	int verbose;
 };
 
@@ -80,7 +80,8 @@ static void usage(FILE *f)
 		"\n"
 		"Hold registered containers to their profiles at run time and report every\n"
 		"violation as a JSON line: syscalls outside the profile, capabilities it never\n"
-		"used, executables it never ran. The checks stay in the kernel (pinned under\n"
+		"used, executables it never ran, and every syscall seccomp refused a held\n"
+		"container (see eunomia denials). The checks stay in the kernel (pinned under\n"
 		MON_PIN_DIR ") when the daemon stops, and a new daemon picks them up.\n"
 		"With a monitor already running, --attach registers the container with it and\n"
 		"returns.\n"
@@ -95,6 +96,8 @@ static void usage(FILE *f)
 		"      --kill               end an offending process with SIGKILL\n"
 		"      --block              refuse what the profile does not allow with EPERM\n"
 		"                           (capabilities, executions; needs BPF-LSM)\n"
+		"      --no-denials         do not watch for syscalls seccomp refused (no\n"
+		"                           sys_exit and signal_generate programs)\n"
 		"  -e, --events FILE        append events to FILE, reopened on SIGHUP (default:\n"
 		"                           standard output)\n"
 		"      --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics\n"
@@ -114,7 +117,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES,
-       OPT_METRICS };
+       OPT_METRICS, OPT_NO_DENIALS };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
@@ -125,6 +128,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "duration", required_argument, NULL, 'd' },
 		{ "kill", no_argument, NULL, OPT_KILL },
 		{ "block", no_argument, NULL, OPT_BLOCK },
+		{ "no-denials", no_argument, NULL, OPT_NO_DENIALS },
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "profiles", required_argument, NULL, OPT_PROFILES },
@@ -159,6 +163,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			break;
 		case OPT_BLOCK:
 			o->block = true;
+			break;
+		case OPT_NO_DENIALS:
+			o->no_denials = true;
 			break;
 		case OPT_RESET:
 			o->reset = true;
@@ -203,7 +210,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
 	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events || o->profiles ||
-				      o->metrics ||
+				      o->metrics || o->no_denials ||
 				      (o->reset && o->list)))
 		return eu_fail(err, EU_E_USAGE, 0, "--%s takes no other option",
 			       o->reset ? "reset" : "list");
@@ -319,6 +326,7 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 {
 	struct json_object *o = json_object_new_object();
 	_cleanup_free_ char *clean = NULL;
+	uint64_t args[EU_ARRAY_SIZE(k->args)];
 	const char *path;
 	char fam[16];
 
@@ -328,6 +336,13 @@ static struct json_object *detail_of(struct monitor *d, const struct mon_event *
 	case MON_EV_SYSCALL:
 		*key = "syscall";
 		eu_event_add_syscall(o, (int)k->arch, k->what);
+		break;
+	case MON_EV_DENIAL:
+		*key = "syscall";
+		eu_event_add_syscall(o, (int)k->arch, k->what);
+		for (size_t i = 0; i < EU_ARRAY_SIZE(args); i++)
+			args[i] = k->args[i];
+		eu_event_add_args(o, args, EU_ARRAY_SIZE(args));
 		break;
 	case MON_EV_CAP:
 		*key = "capability";
@@ -355,6 +370,7 @@ static const char *kind_name(uint32_t k)
 {
 	switch (k) {
 	case MON_EV_SYSCALL:
+	case MON_EV_DENIAL: /* what was attempted: a syscall */
 		return "syscall";
 	case MON_EV_CAP:
 		return "capability";
@@ -396,6 +412,13 @@ static void on_event(void *ctx, const struct mon_event *k)
 	if (k->kind == MON_EV_EXEC && k->path[0])
 		e.exe = k->path;
 	e.action = action_name(k->action);
+	if (k->kind == MON_EV_DENIAL) {
+		e.by = "seccomp";
+		if (k->action == MON_ACT_KILLED)
+			e.signo = k->ret;
+		else
+			e.errnum = k->ret;
+	}
 	e.count = k->count;
 	e.summary = k->summary;
 	write_event(d, &e);
@@ -482,24 +505,42 @@ static void scan_containers(struct monitor *d)
 	}
 }
 
+/* How refused syscalls are seen, for the start-up line. */
+static void denial_hooks(const struct mon_info *in, char *buf, size_t size)
+{
+	if (in->no_denials)
+		snprintf(buf, size, "nothing (--no-denials)");
+	else if (in->denials_refused)
+		snprintf(buf, size, "nothing (the kernel refused those programs; -v says why)");
+	else if (!in->exit_hook && !in->kill_hook)
+		snprintf(buf, size, "nothing (this kernel refused sys_exit and signal_generate)");
+	else
+		snprintf(buf, size, "%s (errno) and %s (kill)",
+			 in->exit_hook ? in->exit_hook : "nothing",
+			 in->kill_hook ? in->kill_hook : "nothing");
+}
+
 static void announce_start(struct monitor *d)
 {
+	char denials[160];
 	struct mon_info in;
 	struct mon_stats st;
 	unsigned int held = 0;
 
 	mon_info(d->mon, &in);
+	denial_hooks(&in, denials, sizeof(denials));
 	say(d, EU_LEVEL_INFO, "monitor",
 	    NULL,
 	    "started: syscalls via %s, capabilities via %s, executions via %s, socket families "
-	    "via %s; %s%s; %u "
-	    "programs attached now, %u already held by the kernel",
+	    "via %s, syscalls seccomp refused via %s; %s%s; %u "
+	    "programs attached now, %u already held by the kernel%s",
 	    in.sys_hook, in.cap_hook ? in.cap_hook : "nothing (no cap_capable tracepoint)",
 	    in.lsm ? "lsm/bprm_check_security" : "tp_btf/sched_process_exec",
-	    in.lsm ? "lsm/socket_create" : "nothing (no BPF-LSM)",
+	    in.lsm ? "lsm/socket_create" : "nothing (no BPF-LSM)", denials,
 	    in.lsm ? "BPF-LSM: violations can be refused" : "no BPF-LSM: alerts only",
 	    d->o->kill ? ", offenders are killed" : (d->o->block ? ", violations are refused" : ""),
-	    in.links_created, in.links_reused);
+	    in.links_created, in.links_reused,
+	    in.links_removed ? ", an earlier monitor's denial programs detached" : "");
 	if (mon_stats(d->mon, &st) == 0)
 		d->dropped_seen = st.events_dropped;
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
@@ -646,6 +687,7 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 {
 	struct monitor d = { .o = o, .stats_fd = -1 };
 	struct mon_opts mo = { .kill = o->kill, .block = o->block, .verbose = o->verbose > 0,
+			       .no_denials = o->no_denials,
 			       .profiles_dir = o->profiles,
 			       .on_event = on_event, .ctx = &d };
 	_cleanup_close_ int lock = -1, sigfd = -1;
@@ -667,10 +709,10 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 				"container with it with --attach");
 			goto out;
 		}
-		if (o->kill || o->block || o->events || o->profiles || o->metrics) {
+		if (o->kill || o->block || o->events || o->profiles || o->metrics || o->no_denials) {
 			eu_fail(err, EU_E_USAGE, 0,
-				"a monitor is already running: --kill, --block, --events, --profiles "
-				"and --metrics are its own; give only --attach and --profile");
+				"a monitor is already running: --kill, --block, --no-denials, --events, "
+				"--profiles and --metrics are its own; give only --attach and --profile");
 			goto out;
 		}
 		mo.register_only = true;

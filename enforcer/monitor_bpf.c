@@ -49,8 +49,24 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/*
+ * Syscalls seccomp refused: sys_exit sees the errno actions, signal_generate
+ * the kill actions' SIGSYS. Either may be missing; the monitor runs without.
+ */
+static void probe_denials(struct mon *m, struct eu_probes *p)
+{
+	if (eu_probe_tp_btf(p, "sys_exit"))
+		m->info.exit_hook = "tp_btf/sys_exit";
+	else if (eu_probe_raw_tp(p, "sys_exit"))
+		m->info.exit_hook = "raw_tp/sys_exit";
+	if (eu_probe_tp_btf(p, "signal_generate"))
+		m->info.kill_hook = "tp_btf/signal_generate";
+	else if (eu_probe_raw_tp(p, "signal_generate"))
+		m->info.kill_hook = "raw_tp/signal_generate";
+}
+
 /* Which programs this kernel takes, best first; fails when it cannot follow processes. */
-static int probe(struct mon *m, struct eu_err *err)
+static int probe(struct mon *m, const struct mon_opts *o, struct eu_err *err)
 {
 	struct eu_probes *p = eu_probes_new();
 	int rc = 0;
@@ -85,6 +101,10 @@ static int probe(struct mon *m, struct eu_err *err)
 		m->info.cap_hook = "lsm/capable";
 	else if (eu_probe_tp_btf(p, "cap_capable"))
 		m->info.cap_hook = "tp_btf/cap_capable";
+	/* A monitor that only registers with the running daemon attaches nothing. */
+	m->info.no_denials = o->no_denials;
+	if (!o->no_denials && !o->register_only)
+		probe_denials(m, p);
 out:
 	eu_probes_free(p);
 	return rc;
@@ -96,14 +116,37 @@ static void link_path(const struct bpf_program *prog, char *buf, size_t size)
 	snprintf(buf, size, MON_PIN_DIR "/link_%s", bpf_program__name(prog));
 }
 
+/* The programs that see what seccomp refused. */
+static bool is_denial_prog(const struct mon *m, const struct bpf_program *prog)
+{
+	const struct monitor_bpf *s = m->skel;
+
+	return prog == s->progs.mon_sys_exit_btf || prog == s->progs.mon_sys_exit_btf_nocast ||
+	       prog == s->progs.mon_sys_exit_raw || prog == s->progs.mon_signal_btf ||
+	       prog == s->progs.mon_signal_raw;
+}
+
 /*
  * Attach each program, unless an earlier daemon's link is pinned: that one
- * keeps running (on the same pinned maps) and is left alone.
+ * keeps running (on the same pinned maps) and is left alone. With
+ * --no-denials an earlier daemon's denial programs are detached.
  */
 static int attach(struct mon *m, struct eu_err *err)
 {
 	struct bpf_program *prog;
 	char path[256];
+
+	if (m->info.no_denials) {
+		bpf_object__for_each_program(prog, m->skel->obj) {
+			if (!is_denial_prog(m, prog))
+				continue;
+			link_path(prog, path, sizeof(path));
+			if (unlink(path) == 0)
+				m->info.links_removed++;
+			else if (errno != ENOENT)
+				return eu_fail(err, EU_E_KERNEL, errno, "cannot remove %s", path);
+		}
+	}
 
 	bpf_object__for_each_program(prog, m->skel->obj) {
 		struct bpf_link *link;
@@ -176,6 +219,43 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 	return 0;
 }
 
+/*
+ * Open the object (maps pinned under MON_PIN_DIR) and load the programs this
+ * kernel takes: 0, -1 when the object cannot be opened (*err says why), or the
+ * errno of a load the kernel refused.
+ */
+static int load(struct mon *m, struct eu_err *err)
+{
+	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = MON_PIN_DIR);
+	struct monitor_bpf *s = monitor_bpf__open_opts(&opts);
+	bool btf;
+	int rc;
+
+	m->skel = s;
+	if (!s)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
+	btf = !strncmp(m->info.sys_hook, "tp_btf", 6);
+	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, btf && m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_enter_btf_nocast, btf && !m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !btf);
+	btf = m->info.exit_hook && !strncmp(m->info.exit_hook, "tp_btf", 6);
+	bpf_program__set_autoload(s->progs.mon_sys_exit_btf, btf && m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_exit_btf_nocast, btf && !m->fast);
+	bpf_program__set_autoload(s->progs.mon_sys_exit_raw, m->info.exit_hook && !btf);
+	btf = m->info.kill_hook && !strncmp(m->info.kill_hook, "tp_btf", 6);
+	bpf_program__set_autoload(s->progs.mon_signal_btf, btf);
+	bpf_program__set_autoload(s->progs.mon_signal_raw, m->info.kill_hook && !btf);
+	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_lsm_socket, m->info.lsm);
+	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);
+	bpf_program__set_autoattach(s->progs.mon_seed, false);
+	bpf_program__set_autoattach(s->progs.mon_flush, false);
+	s->rodata->exec_lsm = m->info.lsm;
+	rc = monitor_bpf__load(s);
+	return rc ? -rc : 0;
+}
+
 int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 {
 	struct mon *m = calloc(1, sizeof(*m));
@@ -187,7 +267,7 @@ int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 	m->on_event = o->on_event;
 	m->ctx = o->ctx;
 	libbpf_set_print(o->verbose ? print_verbose : print_quiet);
-	if (probe(m, err) || eu_ensure_bpffs(err))
+	if (probe(m, o, err) || eu_ensure_bpffs(err))
 		goto fail;
 	if (o->block && !m->info.lsm) {
 		eu_fail(err, EU_E_KERNEL, 0,
@@ -201,35 +281,23 @@ int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 		eu_fail(err, EU_E_KERNEL, errno, "cannot create " MON_PIN_DIR);
 		goto fail;
 	}
-	{
-		LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = MON_PIN_DIR);
-
-		m->skel = s = monitor_bpf__open_opts(&opts);
+	rc = load(m, err);
+	if (rc > 0 && (m->info.exit_hook || m->info.kill_hook)) {
+		/* Seeing seccomp's refusals is worth a word, not the monitor: again without. */
+		m->info.exit_hook = m->info.kill_hook = NULL;
+		m->info.denials_refused = true;
+		monitor_bpf__destroy(m->skel);
+		m->skel = NULL;
+		rc = load(m, err);
 	}
-	if (!s) {
-		eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
-		goto fail;
-	}
-	bool btf = !strncmp(m->info.sys_hook, "tp_btf", 6);
-
-	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, btf && m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_enter_btf_nocast, btf && !m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !btf);
-	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_lsm_socket, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);
-	bpf_program__set_autoattach(s->progs.mon_seed, false);
-	bpf_program__set_autoattach(s->progs.mon_flush, false);
-	s->rodata->exec_lsm = m->info.lsm;
-	rc = monitor_bpf__load(s);
-	if (rc) {
-		eu_fail(err, EU_E_KERNEL, -rc,
+	if (rc > 0)
+		eu_fail(err, EU_E_KERNEL, rc,
 			"the kernel refused the monitor's BPF programs, or maps pinned under "
 			MON_PIN_DIR " do not match them (run with -v for libbpf's reasons; "
 			"'eunomia monitor --reset' removes old pins)");
+	if (rc)
 		goto fail;
-	}
+	s = m->skel;
 	if (write_config(m, o, err) || (!o->register_only && attach(m, err)))
 		goto fail;
 	m->seed_link = bpf_program__attach_iter(s->progs.mon_seed, NULL);

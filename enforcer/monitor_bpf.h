@@ -24,6 +24,7 @@ struct mon_opts {
 	bool kill;  /* SIGKILL offenders */
 	bool block; /* refuse with EPERM where BPF-LSM allows */
 	bool register_only; /* a daemon runs: leave its configuration and programs alone */
+	bool no_denials; /* do not watch for syscalls seccomp refused (sys_exit, signal_generate) */
 	const char *profiles_dir; /* --profiles, or NULL */
 	bool verbose;
 	mon_event_fn on_event;
@@ -35,8 +36,13 @@ struct mon_info {
 	bool lsm;		/* BPF-LSM programs check capabilities and executions */
 	const char *sys_hook;	/* tp_btf or raw_tp */
 	const char *cap_hook;	/* lsm/capable, tp_btf/cap_capable or NULL: none */
+	const char *exit_hook;	/* syscalls seccomp failed: tp_btf or raw_tp sys_exit, NULL: none */
+	const char *kill_hook;	/* syscalls seccomp killed: tp_btf or raw_tp signal_generate */
+	bool no_denials;	/* --no-denials */
+	bool denials_refused;	/* the kernel refused those programs: loaded without them */
 	unsigned int links_reused;  /* programs already attached by an earlier daemon */
 	unsigned int links_created; /* attached and pinned now */
+	unsigned int links_removed; /* an earlier daemon's, for what this one does not watch */
 };
 
 int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err);

@@ -9,10 +9,47 @@
 #include "cleanup.h"
 #include "monitor_metrics.h"
 
+/* Add n to the series (container, kind, action) of a table of `max`; the last takes the rest. */
+static void count(struct mon_count *v, unsigned int *nv, unsigned int max, const char *who,
+		  const char *kind, const char *action, uint64_t n)
+{
+	unsigned int i;
+
+	for (i = 0; i < *nv; i++)
+		if (!strcmp(v[i].container, who) && !strcmp(v[i].kind, kind) &&
+		    !strcmp(v[i].action, action))
+			break;
+	if (i == *nv) {
+		if (*nv == max) {
+			i = max - 1; /* bounded: the last series takes the rest */
+			snprintf(v[i].container, sizeof(v[i].container), "other");
+		} else {
+			(*nv)++;
+			snprintf(v[i].container, sizeof(v[i].container), "%s", who);
+			snprintf(v[i].kind, sizeof(v[i].kind), "%s", kind);
+			snprintf(v[i].action, sizeof(v[i].action), "%s", action);
+		}
+	}
+	v[i].n += n;
+}
+
+/* The refused syscall's name (its number when libseccomp has no name for it). */
+static const char *syscall_of(const struct eu_event *e, char *buf, size_t size)
+{
+	struct json_object *v;
+
+	if (e->detail && json_object_object_get_ex(e->detail, "name", &v))
+		return json_object_get_string(v);
+	if (e->detail && json_object_object_get_ex(e->detail, "nr", &v)) {
+		snprintf(buf, size, "%d", json_object_get_int(v));
+		return buf;
+	}
+	return "?";
+}
+
 void mon_counts_add(struct mon_counts *c, const struct eu_event *e)
 {
-	const char *who;
-	unsigned int i;
+	const char *who, *action = e->action ? e->action : "";
 
 	if ((unsigned)e->level < 3)
 		c->events[e->level]++;
@@ -20,22 +57,13 @@ void mon_counts_add(struct mon_counts *c, const struct eu_event *e)
 		return;
 	c->suppressed += e->summary ? e->count : e->count - 1;
 	who = !e->ct ? "" : e->ct->name ? e->ct->name : e->ct->id ? e->ct->id : "";
-	for (i = 0; i < c->nv; i++)
-		if (!strcmp(c->v[i].container, who) && !strcmp(c->v[i].kind, e->kind) &&
-		    !strcmp(c->v[i].action, e->action ? e->action : ""))
-			break;
-	if (i == c->nv) {
-		if (c->nv == MON_COUNT_KEYS) {
-			i = MON_COUNT_KEYS - 1; /* bounded: the last series takes the rest */
-			snprintf(c->v[i].container, sizeof(c->v[i].container), "other");
-		} else {
-			c->nv++;
-			snprintf(c->v[i].container, sizeof(c->v[i].container), "%s", who);
-			snprintf(c->v[i].kind, sizeof(c->v[i].kind), "%s", e->kind);
-			snprintf(c->v[i].action, sizeof(c->v[i].action), "%s", e->action ? e->action : "");
-		}
+	count(c->v, &c->nv, MON_COUNT_KEYS, who, e->kind, action, e->count);
+	if (e->by && !strcmp(e->by, "seccomp")) {
+		char nr[16];
+
+		count(c->denials, &c->ndenials, MON_DENIAL_KEYS, who,
+		      syscall_of(e, nr, sizeof(nr)), action, e->count);
 	}
-	c->v[i].n += e->count;
 }
 
 /* Run count and time of each program the pinned links run (BPF stats must be enabled). */
@@ -109,6 +137,15 @@ void mon_metrics_text(struct mon *m, const struct eu_ctable *cts, const struct m
 					 "action", c->v[i].action, NULL };
 
 		eu_mtext_sample(t, "eunomia_violations_total", labels, (double)c->v[i].n);
+	}
+	eu_mtext_family(t, "eunomia_denials_total", "counter",
+			"Syscalls seccomp refused a held container, by container, syscall and "
+			"action (denied: an errno, killed: SIGSYS).");
+	for (unsigned int i = 0; i < c->ndenials; i++) {
+		const char *labels[] = { "container", c->denials[i].container, "syscall",
+					 c->denials[i].kind, "action", c->denials[i].action, NULL };
+
+		eu_mtext_sample(t, "eunomia_denials_total", labels, (double)c->denials[i].n);
 	}
 	eu_mtext_family(t, "eunomia_events_total", "counter", "Events written, by level.");
 	for (int l = 0; l < 3; l++) {

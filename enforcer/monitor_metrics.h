@@ -11,20 +11,28 @@
 #include "monitor_bpf.h"
 
 #define MON_COUNT_KEYS 1024 /* (container, kind, action) series; the rest are summed in "other" */
+#define MON_DENIAL_KEYS 1024 /* (container, syscall, action) series of what seccomp refused */
+
+struct mon_count {
+	char container[128];
+	char kind[32]; /* a kind, or a syscall's name */
+	char action[16];
+	uint64_t n;
+};
 
 struct mon_counts {
-	struct {
-		char container[128];
-		char kind[16];
-		char action[16];
-		uint64_t n;
-	} v[MON_COUNT_KEYS];
+	struct mon_count v[MON_COUNT_KEYS];
 	unsigned int nv;
+	struct mon_count denials[MON_DENIAL_KEYS]; /* kind: the syscall */
+	unsigned int ndenials;
 	uint64_t events[3]; /* by enum eu_level */
 	uint64_t suppressed;
 };
 
-/* Count one event of the stream (violations by container, kind and action). */
+/*
+ * Count one event of the stream: violations by container, kind and action,
+ * and syscalls seccomp refused by container, syscall and action.
+ */
 void mon_counts_add(struct mon_counts *c, const struct eu_event *e);
 
 /* Everything, in the text format: the kernel side's counters, the daemon's, its memory. */

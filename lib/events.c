@@ -2,6 +2,8 @@
 /* The JSON-lines event stream (see events.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -155,6 +157,23 @@ static void add_str(struct json_object *o, const char *key, const char *s, bool 
 	free(clean);
 }
 
+/* {"nr": N, "name": PREFIX NAME}, without the name when the C library has none. */
+static struct json_object *number_and_name(int nr, const char *name, const char *prefix, bool *oom)
+{
+	struct json_object *o = json_object_new_object();
+
+	if (!o)
+		return NULL;
+	add(o, "nr", json_object_new_int(nr), oom);
+	if (name) {
+		char buf[64];
+
+		snprintf(buf, sizeof(buf), "%s%s", prefix, name);
+		add_str(o, "name", buf, oom);
+	}
+	return o;
+}
+
 static void format_time(const struct timespec *t, char *buf, size_t size)
 {
 	struct timespec now;
@@ -215,6 +234,11 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 	if (detail)
 		add(o, e->detail_key ? e->detail_key : "detail", detail, &oom);
 	add_str(o, "action", e->action, &oom);
+	add_str(o, "by", e->by, &oom);
+	if (e->errnum)
+		add(o, "errno", number_and_name(e->errnum, strerrorname_np(e->errnum), "", &oom), &oom);
+	if (e->signo)
+		add(o, "signal", number_and_name(e->signo, sigabbrev_np(e->signo), "SIG", &oom), &oom);
 	if (e->count) {
 		add(o, "count", json_object_new_uint64(e->count), &oom);
 		add(o, "suppressed", json_object_new_uint64(e->summary ? e->count : e->count - 1), &oom);
@@ -252,6 +276,20 @@ void eu_event_add_syscall(struct json_object *o, int arch, int nr)
 		json_object_object_add(o, "name", json_object_new_string(name));
 	json_object_object_add(o, "nr", json_object_new_int(nr));
 	json_object_object_add(o, "arch", json_object_new_string(eu_arch_name(arch)));
+}
+
+void eu_event_add_args(struct json_object *o, const uint64_t *args, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	char hex[24];
+
+	if (!a)
+		return;
+	for (size_t i = 0; i < n; i++) {
+		snprintf(hex, sizeof(hex), "0x%" PRIx64, args[i]);
+		json_object_array_add(a, json_object_new_string(hex));
+	}
+	json_object_object_add(o, "args", a);
 }
 
 void eu_event_add_capability(struct json_object *o, int cap, bool granted)

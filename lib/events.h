@@ -11,6 +11,11 @@
  *    "process": {"pid": 42, "tid": 42, "ppid": 1, "comm": "sh", "exe": "/bin/busybox"},
  *    "syscall": {"name": "mkdir", "nr": 83, "arch": "x86_64"},
  *    "action": "alerted", "count": 3, "suppressed": 2}
+ *
+ * A syscall seccomp refused says so, with what the process got:
+ *    "syscall": {"name": "acct", "nr": 163, "arch": "x86_64", "args": ["0x0", ...]},
+ *    "action": "denied", "by": "seccomp", "errno": {"nr": 1, "name": "EPERM"}
+ * or "action": "killed", "by": "seccomp", "signal": {"nr": 31, "name": "SIGSYS"}.
  */
 #ifndef EUNOMIA_EVENTS_H
 #define EUNOMIA_EVENTS_H
@@ -45,6 +50,9 @@ struct eu_event {
 	const char *detail_key; /* the object saying what was attempted, e.g. "syscall" */
 	struct json_object *detail; /* taken by eu_events_write() */
 	const char *action;	/* alerted, denied, killed; NULL for none */
+	const char *by;		/* who took the action when not eunomia: "seccomp"; NULL */
+	int errnum;		/* denied: the errno the syscall returned; 0: none */
+	int signo;		/* killed: the signal; 0: not said */
 	uint64_t count;		/* violations this event stands for; 0: not counted */
 	bool summary;		/* all `count` were suppressed: a late summary of a burst */
 	const char *message;	/* for info and warnings */
@@ -65,6 +73,9 @@ void eu_events_close(struct eu_events *ev);
 
 /* Add a syscall's {"name", "nr", "arch"} to a detail object (no name when it has none). */
 void eu_event_add_syscall(struct json_object *o, int arch, int nr);
+
+/* Add a syscall's "args" (as hex strings: JSON numbers lose 64-bit values) to a detail object. */
+void eu_event_add_args(struct json_object *o, const uint64_t *args, size_t n);
 
 /* Add a capability check's {"name", "granted"} to a detail object. */
 void eu_event_add_capability(struct json_object *o, int cap, bool granted);

@@ -13,6 +13,8 @@ setup() {
 	MOUNTS=()
 	"$EUNOMIA" learn -q -o "$WORK/good.yaml" -- /bin/true
 	printf 'precious\n' >"$WORK/out"
+	# a refusal the monitor reported, for denials --fix to fold into a profile
+	printf '%s\n' '{"time":"2026-11-25T16:00:00.000000Z","level":"alert","kind":"syscall","container":{"id":"web","name":"web"},"syscall":{"name":"acct","nr":163,"arch":"x86_64"},"action":"denied","by":"seccomp","errno":{"nr":1,"name":"EPERM"},"count":1,"suppressed":0}' >"$WORK/denials.json"
 }
 
 teardown() {
@@ -84,9 +86,11 @@ check() {
 		check "learn --merge $name" "$want" "$pattern"
 		run timeout 20 "$EUNOMIA" monitor --attach "pid:$$" --profile "$f" -d 1
 		check "monitor --attach $name" "$want" "$pattern"
+		run timeout 20 "$EUNOMIA" denials -e "$WORK/denials.json" --fix "$f"
+		check "denials --fix $name" "$want" "$pattern"
 		n=$((n + 1))
 	done
-	echo "$n profiles, each refused by 5 commands"
+	echo "$n profiles, each refused by 6 commands"
 }
 
 @test "every bad seccomp JSON to import: one line, exit 3, nothing touched" {

@@ -5,22 +5,51 @@
  * begins, then every thread makes CALLS getppid() calls. The learned count must
  * be PROCS * THREADS * CALLS exactly, whichever path (fast, exact, shared
  * slot) each task took through eunomia's tracer.
+ *
+ * With -t SECONDS instead of CALLS, every thread calls getppid() in a tight
+ * loop for that long, and storm prints how many calls were made in all
+ * ("calls N"), whatever each returned (under a filter that refuses it: EPERM).
  */
 #include <errno.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 static long calls;
+static long seconds;	     /* -t: for how long, instead of a number of calls */
+static unsigned long *total; /* -t: calls made, shared by every process */
 static int go_fd;
+
+static double now(void)
+{
+	struct timespec t;
+
+	clock_gettime(CLOCK_MONOTONIC, &t); /* the vDSO: no syscall */
+	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
+}
 
 static void work(void)
 {
-	for (long i = 0; i < calls; i++)
-		syscall(SYS_getppid);
+	unsigned long n = 0;
+	double end;
+
+	if (!seconds) {
+		for (long i = 0; i < calls; i++)
+			syscall(SYS_getppid);
+		return;
+	}
+	end = now() + (double)seconds;
+	do {
+		for (int i = 0; i < 1024; i++, n++)
+			syscall(SYS_getppid);
+	} while (now() < end);
+	__atomic_fetch_add(total, n, __ATOMIC_RELAXED);
 }
 
 /* Wait for the go (EOF on the pipe wakes every reader at once), then work. */
@@ -74,13 +103,25 @@ int main(int argc, char **argv)
 	long procs, threads;
 	char c;
 
-	if (argc != 4) {
-		fprintf(stderr, "Usage: storm PROCS THREADS CALLS\n");
+	if (argc == 5 && !strcmp(argv[1], "-t")) {
+		seconds = arg_long(argv[2], "SECONDS");
+		argv += 2;
+		argc -= 2;
+		total = mmap(NULL, sizeof(*total), PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS,
+			     -1, 0);
+		if (total == MAP_FAILED) {
+			perror("storm: mmap");
+			return 1;
+		}
+	} else if (argc == 4) {
+		calls = arg_long(argv[3], "CALLS");
+	} else {
+		fprintf(stderr, "Usage: storm PROCS THREADS CALLS\n"
+				"       storm -t SECONDS PROCS THREADS\n");
 		return 2;
 	}
 	procs = arg_long(argv[1], "PROCS");
 	threads = arg_long(argv[2], "THREADS");
-	calls = arg_long(argv[3], "CALLS");
 	if (pipe(ready) || pipe(go)) {
 		perror("storm: pipe");
 		return 1;
@@ -108,5 +149,7 @@ int main(int argc, char **argv)
 	close(go[1]);
 	while (wait(&status) > 0)
 		failed |= !WIFEXITED(status) || WEXITSTATUS(status);
+	if (seconds && !failed)
+		printf("calls %lu\n", __atomic_load_n(total, __ATOMIC_RELAXED));
 	return failed;
 }

@@ -126,6 +126,41 @@ static void test_info_has_no_process_or_count(void **state)
 	json_object_put(o);
 }
 
+static void test_a_denial_says_seccomp_and_what_the_process_got(void **state)
+{
+	struct eu_container ct = { .id = "web", .name = "web" };
+	uint64_t args[6] = { UINT64_MAX, 0, 1, 2, 3, 4 };
+	struct eu_event e = { .level = EU_LEVEL_ALERT, .kind = "syscall", .ct = &ct, .pid = 42,
+			      .detail_key = "syscall", .detail = json_object_new_object(),
+			      .action = "denied", .by = "seccomp", .errnum = 1, .count = 1 };
+	struct json_object *o, *v;
+
+	(void)state;
+	eu_event_add_syscall(e.detail, 0, 163);
+	eu_event_add_args(e.detail, args, 6);
+	o = write_one(&e);
+	assert_string_equal(str(o, "by", NULL), "seccomp");
+	assert_string_equal(str(o, "errno", "name"), "EPERM");
+	assert_string_equal(str(o, "errno", "nr"), "1");
+	assert_false(json_object_object_get_ex(o, "signal", &v));
+	assert_string_equal(str(o, "syscall", "name"), "acct");
+	assert_true(json_object_object_get_ex(json_object_object_get(o, "syscall"), "args", &v));
+	assert_int_equal(json_object_array_length(v), 6);
+	/* 64-bit values as hex strings: a JSON number would lose them */
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 0)),
+			    "0xffffffffffffffff");
+	assert_string_equal(json_object_get_string(json_object_array_get_idx(v, 5)), "0x4");
+	json_object_put(o);
+
+	e = (struct eu_event){ .level = EU_LEVEL_ALERT, .kind = "syscall", .ct = &ct, .pid = 42,
+			       .action = "killed", .by = "seccomp", .signo = 31, .count = 1 };
+	o = write_one(&e);
+	assert_string_equal(str(o, "signal", "name"), "SIGSYS");
+	assert_string_equal(str(o, "signal", "nr"), "31");
+	assert_false(json_object_object_get_ex(o, "errno", &v));
+	json_object_put(o);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -133,6 +168,7 @@ int main(void)
 		cmocka_unit_test(test_a_summary_suppressed_all_it_counts),
 		cmocka_unit_test(test_bytes_that_are_not_utf8_are_replaced),
 		cmocka_unit_test(test_info_has_no_process_or_count),
+		cmocka_unit_test(test_a_denial_says_seccomp_and_what_the_process_got),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -1,0 +1,342 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * eunomia denials: what seccomp refused the containers the monitor holds, from
+ * its event file, grouped by container and syscall; with --fix, those
+ * syscalls folded into the container's profile, the change shown as a diff
+ * and the profile written atomically.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cleanup.h"
+#include "commands.h"
+#include "denials.h"
+#include "file.h"
+#include "linediff.h"
+#include "profile_yaml.h"
+#include "syscalls.h"
+
+#define PROG "eunomia denials"
+
+struct denials_opts {
+	const char *events; /* "-": standard input */
+	const char *container;
+	const char *since;
+	const char *fix; /* the profile to fold the denials into */
+	bool dry_run, quiet;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+		"Usage: eunomia denials [--events FILE] [--container NAME] [--since TIME]\n"
+		"       eunomia denials [OPTIONS] --fix PROFILE [--dry-run]\n"
+		"\n"
+		"Print the syscalls seccomp refused the containers the monitor held (its\n"
+		"events with \"by\": \"seccomp\"), one line for each container, syscall and\n"
+		"answer: how many times, first and last. With --fix, allow those syscalls in\n"
+		"PROFILE: the change is printed as a diff, then the profile is written\n"
+		"atomically; enforce it again for it to take effect.\n"
+		"\n"
+		"Options:\n"
+		"  -e, --events FILE        the monitor's event file (eunomia monitor -e FILE);\n"
+		"                           - or none: standard input\n"
+		"  -c, --container NAME     only this container (its name or its id)\n"
+		"  -s, --since TIME         only events from TIME on: RFC 3339\n"
+		"                           (2026-11-25T16:00:00Z) or a duration ago (90s, 10m,\n"
+		"                           2h, 1d, 1h30m)\n"
+		"      --fix PROFILE        allow the refused syscalls in PROFILE (of one\n"
+		"                           container: give --container when there are several)\n"
+		"  -n, --dry-run            with --fix: print the change, write nothing\n"
+		"  -q, --quiet              print only errors on standard error\n"
+		"  -h, --help               show this help\n"
+		"\n"
+		"Exit status: 0 done (also when nothing was refused); 2 usage; 3 a line of the\n"
+		"event file is not an event, or PROFILE is not a valid profile; 4 I/O error.\n"
+		"See eunomia-denials(8).\n");
+}
+
+enum { OPT_FIX = 256 };
+
+static int parse_args(int argc, char **argv, struct denials_opts *o, struct eu_err *err)
+{
+	static const struct option longopts[] = {
+		{ "events", required_argument, NULL, 'e' },
+		{ "container", required_argument, NULL, 'c' },
+		{ "since", required_argument, NULL, 's' },
+		{ "fix", required_argument, NULL, OPT_FIX },
+		{ "dry-run", no_argument, NULL, 'n' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	int c;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+:e:c:s:nqh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'e':
+			o->events = optarg;
+			break;
+		case 'c':
+			o->container = optarg;
+			break;
+		case 's':
+			o->since = optarg;
+			break;
+		case OPT_FIX:
+			o->fix = optarg;
+			break;
+		case 'n':
+			o->dry_run = true;
+			break;
+		case 'q':
+			o->quiet = true;
+			break;
+		case 'h':
+			usage(stdout);
+			exit(0);
+		default:
+			return eu_getopt_fail(c, argv, optind, err);
+		}
+	}
+	if (optind < argc)
+		return eu_fail(err, EU_E_USAGE, 0, "unexpected argument '%s' (see --help)",
+			       argv[optind]);
+	if (o->dry_run && !o->fix)
+		return eu_fail(err, EU_E_USAGE, 0, "--dry-run goes with --fix PROFILE");
+	if (!o->events) {
+		if (isatty(STDIN_FILENO))
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "which events? give the monitor's event file with --events "
+				       "FILE, or pipe it in");
+		o->events = "-";
+	}
+	return 0;
+}
+
+/* The event file's name in messages. */
+static const char *events_name(const struct denials_opts *o)
+{
+	return !o->events || !strcmp(o->events, "-") ? "standard input" : o->events;
+}
+
+static int read_events(const struct denials_opts *o, const struct eu_denials_filter *f,
+		       struct eu_denials *d, struct eu_err *err)
+{
+	const char *path = o->events ? o->events : "-";
+	bool is_stdin = !strcmp(path, "-");
+	const char *name = events_name(o);
+	FILE *in = is_stdin ? stdin : fopen(path, "re");
+	int rc;
+
+	if (!in)
+		return eu_fail(err, EU_E_IO, errno, "cannot open the event file %s", path);
+	rc = eu_denials_read(d, f, in, name, err);
+	if (!is_stdin)
+		(void)fclose(in); /* read only: nothing to lose */
+	return rc;
+}
+
+/* "2026-11-25T16:21:19Z": to the second, as people compare them. */
+static void format_time(const struct timespec *t, char *buf, size_t size)
+{
+	struct tm tm;
+
+	if (!gmtime_r(&t->tv_sec, &tm) || !strftime(buf, size, "%Y-%m-%dT%H:%M:%SZ", &tm))
+		snprintf(buf, size, "?");
+}
+
+/* What the process got: the errno's name, or the signal's. */
+static void format_result(const struct eu_denial *r, char *buf, size_t size)
+{
+	const char *name = r->killed ? sigabbrev_np(r->code) : strerrorname_np(r->code);
+
+	if (name)
+		snprintf(buf, size, "%s%s", r->killed ? "SIG" : "", name);
+	else
+		snprintf(buf, size, "%s %d", r->killed ? "signal" : "errno", r->code);
+}
+
+static void format_syscall(const struct eu_denial *r, char *buf, size_t size)
+{
+	if (r->syscall)
+		snprintf(buf, size, "%s", r->syscall);
+	else
+		snprintf(buf, size, "#%d", r->nr);
+}
+
+/* One aligned table: CONTAINER SYSCALL ARCH ACTION RESULT COUNT FIRST LAST. */
+static int print_table(const struct eu_denials *d, struct eu_err *err)
+{
+	static const char *const head[] = { "CONTAINER", "SYSCALL", "ARCH", "ACTION",
+					    "RESULT",	 "COUNT",   "FIRST", "LAST" };
+	int w[EU_ARRAY_SIZE(head)];
+	char cell[EU_ARRAY_SIZE(head)][160];
+
+	for (size_t c = 0; c < EU_ARRAY_SIZE(head); c++)
+		w[c] = (int)strlen(head[c]);
+	/* two passes: the widths, then the lines */
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			printf("%-*s  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", w[0], head[0], w[1],
+			       head[1], w[2], head[2], w[3], head[3], w[4], head[4], w[5], head[5], w[6],
+			       head[6], head[7]);
+		for (size_t i = 0; i < d->n; i++) {
+			const struct eu_denial *r = &d->v[i];
+
+			snprintf(cell[0], sizeof(cell[0]), "%s", r->container);
+			format_syscall(r, cell[1], sizeof(cell[1]));
+			snprintf(cell[2], sizeof(cell[2]), "%s", eu_arch_name(r->arch));
+			snprintf(cell[3], sizeof(cell[3]), "%s", r->killed ? "killed" : "denied");
+			format_result(r, cell[4], sizeof(cell[4]));
+			snprintf(cell[5], sizeof(cell[5]), "%llu", (unsigned long long)r->count);
+			format_time(&r->first, cell[6], sizeof(cell[6]));
+			format_time(&r->last, cell[7], sizeof(cell[7]));
+			for (size_t c = 0; !pass && c < EU_ARRAY_SIZE(head); c++)
+				if ((int)strlen(cell[c]) > w[c])
+					w[c] = (int)strlen(cell[c]);
+			if (pass)
+				printf("%-*s  %-*s  %-*s  %-*s  %-*s  %*s  %-*s  %s\n", w[0], cell[0],
+				       w[1], cell[1], w[2], cell[2], w[3], cell[3], w[4], cell[4], w[5],
+				       cell[5], w[6], cell[6], cell[7]);
+		}
+	}
+	if (fflush(stdout) || ferror(stdout))
+		return eu_fail(err, EU_E_IO, errno, "cannot write to standard output");
+	return 0;
+}
+
+/* The one container --fix is about: --container's, or the only one refused anything. */
+static int fix_container(const struct denials_opts *o, const struct eu_denials *d,
+			 const char **out, struct eu_err *err)
+{
+	char names[256] = "";
+	size_t off = 0, n = 0;
+
+	*out = o->container;
+	if (o->container)
+		return 0;
+	for (size_t i = 0; i < d->n; i++) {
+		if (i && !strcmp(d->v[i].container, d->v[i - 1].container))
+			continue; /* sorted: a container's rows follow each other */
+		if (off < sizeof(names))
+			off += (size_t)snprintf(names + off, sizeof(names) - off, "%s%s", n ? ", " : "",
+						d->v[i].container);
+		n++;
+	}
+	if (n > 1)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--fix folds one container's denials into its profile, and %zu "
+			       "containers had some (%s): choose one with --container",
+			       n, names);
+	*out = d->n ? d->v[0].container : NULL;
+	return 0;
+}
+
+/* --fix: fold, show, write. */
+static int fix(const struct denials_opts *o, const struct eu_denials *d, struct eu_err *err)
+{
+	_cleanup_free_ char *old = NULL, *new = NULL, *list = NULL;
+	struct eu_strv added = { 0 };
+	struct eu_profile *p = NULL;
+	const char *container;
+	size_t len, new_len, changed, list_len = 0, off = 0;
+	int rc = -1;
+
+	if (fix_container(o, d, &container, err) ||
+	    eu_read_file(o->fix, EU_INPUT_MAX, &old, &len, err))
+		return -1;
+	p = eu_profile_new();
+	if (!p)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading %s", o->fix);
+	if (eu_profile_parse(o->fix, old, len, p, err) ||
+	    eu_denials_fold(d, container, p, &added, err))
+		goto out;
+	if (!added.n) {
+		if (!o->quiet)
+			fprintf(stderr, PROG ": %s already allows every syscall refused%s%s: nothing "
+					     "to change\n",
+				o->fix, container ? " to " : "", container ? container : "");
+		rc = 0;
+		goto out;
+	}
+	if (eu_profile_emit(p, &new, &new_len, err) ||
+	    eu_line_diff(stdout, o->fix, old, o->fix, new, &changed, err))
+		goto out;
+	if (fflush(stdout) || ferror(stdout)) {
+		eu_fail(err, EU_E_IO, errno, "cannot write to standard output");
+		goto out;
+	}
+	if (!o->dry_run && eu_write_file_atomic(o->fix, new, new_len, 0644, err))
+		goto out;
+	/* "acct, mkdir (i386)" */
+	for (size_t i = 0; i < added.n; i++)
+		list_len += strlen(added.v[i]) + 2;
+	list = calloc(1, list_len + 1);
+	if (!list) {
+		eu_fail(err, EU_E_INTERNAL, ENOMEM, "listing the syscalls added");
+		goto out;
+	}
+	for (size_t i = 0; i < added.n; i++)
+		off += (size_t)snprintf(list + off, list_len + 1 - off, "%s%s", i ? ", " : "",
+					added.v[i]);
+	if (!o->quiet && o->dry_run)
+		fprintf(stderr, PROG ": would allow %zu syscall%s in %s: %s (--dry-run: nothing "
+				     "written)\n",
+			added.n, added.n == 1 ? "" : "s", o->fix, list);
+	else if (!o->quiet)
+		fprintf(stderr, PROG ": %s now allows %zu more syscall%s: %s; enforce it again "
+				     "for the container to get them\n",
+			o->fix, added.n, added.n == 1 ? "" : "s", list);
+	rc = 0;
+out:
+	eu_strv_free(&added);
+	eu_profile_free(p);
+	return rc;
+}
+
+static int run(const struct denials_opts *o, struct eu_err *err)
+{
+	struct eu_denials_filter f = { .container = o->container };
+	struct eu_denials d = { 0 };
+	struct timespec now;
+	int rc = -1;
+
+	if (o->since) {
+		clock_gettime(CLOCK_REALTIME, &now);
+		if (eu_since_parse(o->since, &now, &f.since, err))
+			return -1;
+		f.since_set = true;
+	}
+	if (read_events(o, &f, &d, err))
+		goto out;
+	eu_denials_sort(&d);
+	if (!d.n && !o->quiet)
+		fprintf(stderr, PROG ": seccomp refused nothing%s%s%s%s in %s\n",
+			o->container ? " to " : "", o->container ? o->container : "",
+			o->since ? " since " : "", o->since ? o->since : "", events_name(o));
+	if (o->fix)
+		rc = d.n ? fix(o, &d, err) : 0;
+	else
+		rc = d.n ? print_table(&d, err) : 0;
+out:
+	eu_denials_free(&d);
+	return rc;
+}
+
+int cmd_denials(int argc, char **argv)
+{
+	struct denials_opts o = { 0 };
+	struct eu_err err = { 0 };
+
+	if (parse_args(argc, argv, &o, &err) || run(&o, &err))
+		return eu_report(&err, PROG);
+	return 0;
+}
