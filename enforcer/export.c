@@ -23,7 +23,8 @@ static void usage(FILE *f)
 		"Write an eunomia profile in a form the container world reads:\n"
 		"  oci      the linux.seccomp object of an OCI bundle's config.json (runc, crun)\n"
 		"  docker   a Docker/podman profile file (podman run's seccomp security option)\n"
-		"  k8s      a Security Profiles Operator SeccompProfile manifest\n"
+		"  k8s      a Security Profiles Operator SeccompProfile (v1, cluster-scoped):\n"
+		"           a pod names it as localhostProfile operator/NAME.json\n"
 		"\n"
 		"Options:\n"
 		"  -f, --format FORMAT   oci, docker or k8s (required)\n"
@@ -34,9 +35,9 @@ static void usage(FILE *f)
 		"      --learning        instead of a profile, a filter that allows everything:\n"
 		"                        give it to a container being learned, so that its\n"
 		"                        runtime loads a filter and learning counts from there\n"
-		"      --name NAME       metadata.name of the k8s manifest (default: the\n"
-		"                        profile's container name, else \"eunomia\"; with\n"
-		"                        --learning, \"eunomia-learning\")\n"
+		"      --name NAME       metadata.name of the k8s manifest, a Kubernetes name\n"
+		"                        (default: the profile's container name made one,\n"
+		"                        else \"eunomia\"; with --learning, \"eunomia-learning\")\n"
 		"  -h, --help            show this help\n"
 		"\n"
 		"Exit status: 0 written; 2 usage; 3 bad profile; 4 I/O error. See\n"
@@ -55,6 +56,7 @@ int cmd_export(int argc, char **argv)
 		{ 0 },
 	};
 	const char *output = NULL, *name = NULL;
+	_cleanup_free_ char *derived = NULL;
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
@@ -112,8 +114,11 @@ int cmd_export(int argc, char **argv)
 	}
 	if (eu_profile_load(argv[optind], &p, &err))
 		return eu_report(&err, PROG);
-	if (!name)
-		name = p->meta.container_name ? p->meta.container_name : "eunomia";
+	/* a container's name ("My_Web") made a Kubernetes one ("my-web"); --name is as given */
+	if (!name) {
+		derived = p->meta.container_name ? eu_k8s_name_from(p->meta.container_name) : NULL;
+		name = derived ? derived : "eunomia";
+	}
 	/* the runtime that enforces it starts the container under it: runc's init needs these */
 	if (allowance) {
 		_cleanup_free_ char *from = NULL;
@@ -130,6 +135,11 @@ int cmd_export(int argc, char **argv)
 		eu_profile_free(p);
 		return eu_report(&err, PROG);
 	}
+	if (form == EU_JSON_K8S && eu_seccomp_json_k8s_lost_errno(p))
+		fprintf(stderr,
+			PROG ": warning: a SeccompProfile has no default errno: what %s does not "
+			     "allow fails with EPERM, not errno %u\n",
+			argv[optind], eu_seccomp_json_k8s_lost_errno(p));
 	if (eu_seccomp_json_is_union(p))
 		fprintf(stderr,
 			PROG ": warning: %s allows different syscalls on different architectures; "

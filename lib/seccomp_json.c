@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* Profile to OCI, Docker and Kubernetes seccomp JSON with json-c (see seccomp_json.h). */
 #include <errno.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -105,11 +106,36 @@ static struct json_object *names_array(const struct eu_strv *names)
 	return arr;
 }
 
-static struct json_object *rule_entry(const struct eu_rule *r, struct eu_err *err)
+/*
+ * The SeccompProfile CRD holds argument values as int64: a larger one (a 64-bit
+ * mask, -1 as an unsigned value) would be refused by the API server, or worse,
+ * changed. Such a rule is an error in that form, never rewritten.
+ */
+static int k8s_values_fit(const struct eu_rule *r, const char *name, struct eu_err *err)
 {
-	struct json_object *e = json_object_new_object(), *names, *args;
+	for (unsigned int i = 0; i < r->ncond; i++) {
+		const struct eu_cond *c = &r->cond[i];
+
+		uint64_t big = c->value > INT64_MAX ? c->value : c->mask;
+
+		if (c->value > INT64_MAX || (c->op == EU_CMP_MASKED_EQ && c->mask > INT64_MAX))
+			return eu_fail(err, EU_E_PROFILE, 0,
+				       "%s: the rule on arg%u compares with 0x%llx, more than a "
+				       "SeccompProfile holds (int64); export it as oci or docker",
+				       name, c->arg, (unsigned long long)big);
+	}
+	return 0;
+}
+
+static struct json_object *rule_entry(const struct eu_rule *r, enum eu_json_form form,
+				      struct eu_err *err)
+{
+	struct json_object *e = NULL, *names, *args;
 	_cleanup_free_ char *name = eu_syscall_name(r->arch, r->nr);
 
+	if (name && form == EU_JSON_K8S && k8s_values_fit(r, name, err))
+		return NULL;
+	e = json_object_new_object();
 	if (!e || !name)
 		goto fail;
 	names = json_object_new_array();
@@ -140,7 +166,8 @@ fail:
 }
 
 /* The syscalls array: one ALLOW entry for every name allowed outright, then one per rule. */
-static struct json_object *syscalls_array(const struct eu_profile *p, struct eu_err *err)
+static struct json_object *syscalls_array(const struct eu_profile *p, enum eu_json_form form,
+					  struct eu_err *err)
 {
 	struct eu_strv names = { 0 };
 	struct json_object *arr = json_object_new_array(), *all;
@@ -174,7 +201,7 @@ static struct json_object *syscalls_array(const struct eu_profile *p, struct eu_
 			b = eu_syscall_name(p->rules[i].arch, p->rules[i].nr);
 			dup = a && b && !strcmp(a, b);
 		}
-		if (!dup && append(arr, rule_entry(&p->rules[i], err)))
+		if (!dup && append(arr, rule_entry(&p->rules[i], form, err)))
 			goto fail;
 	}
 	eu_strv_free(&names);
@@ -187,7 +214,9 @@ fail:
 	return NULL;
 }
 
-static int default_action(const struct eu_profile *p, struct json_object *o)
+/* The SeccompProfile CRD has no defaultErrnoRet: its runtimes answer EPERM. */
+static int default_action(const struct eu_profile *p, enum eu_json_form form,
+			  struct json_object *o)
 {
 	enum eu_deny d = p->has_default ? p->default_deny : EU_DENY_ERRNO;
 	uint32_t e = p->has_default && p->default_errno ? p->default_errno : EPERM;
@@ -199,7 +228,7 @@ static int default_action(const struct eu_profile *p, struct json_object *o)
 		return put(o, "defaultAction", json_object_new_string("SCMP_ACT_LOG"));
 	default:
 		return put(o, "defaultAction", json_object_new_string("SCMP_ACT_ERRNO")) ||
-		       put(o, "defaultErrnoRet", json_object_new_int64(e));
+		       (form != EU_JSON_K8S && put(o, "defaultErrnoRet", json_object_new_int64(e)));
 	}
 }
 
@@ -228,6 +257,62 @@ static int architectures(const bool *present, enum eu_json_form form, struct jso
 	return put(entry, "subArchitectures", list);
 }
 
+/* Kubernetes names most objects, SeccompProfiles too, as RFC 1123 subdomains. */
+bool eu_k8s_name_valid(const char *name)
+{
+	size_t n = name ? strlen(name) : 0;
+
+	if (n == 0 || n > EU_K8S_NAME_MAX)
+		return false;
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		bool alnum = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+		/* each dot-separated label starts and ends with a letter or digit */
+		bool edge = i == 0 || i == n - 1 || name[i - 1] == '.' || name[i + 1] == '.';
+
+		if (!alnum && (edge || (c != '-' && c != '.')))
+			return false;
+	}
+	return true;
+}
+
+char *eu_k8s_name_from(const char *s)
+{
+	size_t n = 0, len = s ? strlen(s) : 0;
+	char *out = malloc(len + 1);
+
+	if (!out)
+		return NULL;
+	for (size_t i = 0; i < len && n < EU_K8S_NAME_MAX; i++) {
+		char c = s[i];
+
+		if (c >= 'A' && c <= 'Z')
+			c = (char)(c - 'A' + 'a');
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '.'))
+			c = '-';
+		/* no label starts with '-' or '.', and none is empty */
+		if ((c == '-' || c == '.') && (n == 0 || out[n - 1] == '.' || out[n - 1] == '-'))
+			continue;
+		out[n++] = c;
+	}
+	while (n && (out[n - 1] == '-' || out[n - 1] == '.'))
+		n--;
+	out[n] = '\0';
+	if (!n) {
+		free(out);
+		return NULL;
+	}
+	return out;
+}
+
+uint32_t eu_seccomp_json_k8s_lost_errno(const struct eu_profile *p)
+{
+	if (!p->has_default || p->default_deny != EU_DENY_ERRNO || !p->default_errno ||
+	    p->default_errno == EPERM)
+		return 0;
+	return p->default_errno;
+}
+
 /* The object of `form` around a seccomp spec (OCI and Docker: the spec itself); takes spec. */
 static int wrap(struct json_object *spec, enum eu_json_form form, const char *name,
 		struct json_object **out, struct eu_err *err)
@@ -238,12 +323,20 @@ static int wrap(struct json_object *spec, enum eu_json_form form, const char *na
 		*out = spec;
 		return 0;
 	}
+	if (!eu_k8s_name_valid(name)) {
+		json_object_put(spec);
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "'%s' cannot name a SeccompProfile: Kubernetes wants lowercase "
+			       "letters, digits, '-' and '.', a letter or digit first and last, "
+			       "at most %d characters",
+			       name ? name : "", EU_K8S_NAME_MAX);
+	}
 	doc = json_object_new_object();
 	meta = json_object_new_object();
 	/* put() takes its value even when it fails, so each is owned by the time it is tried. */
 	if (!doc || !meta || put(meta, "name", json_object_new_string(name)) ||
 	    put(doc, "apiVersion",
-		json_object_new_string("security-profiles-operator.x-k8s.io/v1beta1")) ||
+		json_object_new_string(EU_SPO_API_VERSION)) ||
 	    put(doc, "kind", json_object_new_string("SeccompProfile"))) {
 		json_object_put(spec);
 		json_object_put(meta);
@@ -271,10 +364,10 @@ int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const ch
 
 	for (int a = 0; a < EU_ARCH_COUNT; a++)
 		present[a] = p->arch[a].present;
-	if (!spec || default_action(p, spec) ||
+	if (!spec || default_action(p, form, spec) ||
 	    architectures(present, form == EU_JSON_K8S ? EU_JSON_OCI : form, spec))
 		goto nomem;
-	calls = syscalls_array(p, err);
+	calls = syscalls_array(p, form, err);
 	if (!calls) {
 		json_object_put(spec);
 		return -1;

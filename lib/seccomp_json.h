@@ -13,9 +13,23 @@
 
 #include <json-c/json.h>
 #include <stdbool.h>
+#include <stdint.h>
 
 #include "errors.h"
 #include "profile.h"
+
+/*
+ * The Security Profiles Operator's API for a SeccompProfile: v1 since SPO 1.0
+ * (v1beta1 was served alongside until 1.0.1, then removed). The object is
+ * cluster-scoped (since SPO 0.9): a pod names it as localhostProfile
+ * "operator/NAME.json".
+ */
+#define EU_SPO_API_VERSION "security-profiles-operator.x-k8s.io/v1"
+/*
+ * Kubernetes allows 253 characters (an RFC 1123 subdomain), but the operator
+ * writes NAME.json on each node, and a file name has at most 255 bytes.
+ */
+#define EU_K8S_NAME_MAX 250
 
 enum eu_json_form {
 	EU_JSON_OCI = 0, /* linux.seccomp of config.json */
@@ -29,7 +43,10 @@ int eu_json_form_from_name(const char *name);
 /*
  * The profile as one JSON object of that form. `deny` is the action for what
  * it does not allow (the profile's default_action, else errno EPERM); `name`
- * names the k8s object. *out: put with json_object_put().
+ * names the k8s object, and must be a valid one (EU_E_USAGE otherwise). The
+ * k8s form has no default errno, and fails (EU_E_PROFILE) on an argument
+ * value above INT64_MAX, which the CRD cannot hold. *out: put with
+ * json_object_put().
  */
 int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const char *name,
 		    struct json_object **out, struct eu_err *err);
@@ -45,6 +62,19 @@ int eu_seccomp_json_learning(enum eu_json_form form, const char *name, struct js
 /* OCI process.capabilities: the profile's capabilities in all five sets. */
 int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,
 			struct eu_err *err);
+
+/* Is `name` a valid Kubernetes object name (an RFC 1123 subdomain)? */
+bool eu_k8s_name_valid(const char *name);
+
+/*
+ * A valid Kubernetes object name made from `s` (a container name): lowercase,
+ * other characters as '-', no '-' or '.' first, last or twice in a row. NULL
+ * when nothing is left (or out of memory). Free it.
+ */
+char *eu_k8s_name_from(const char *s);
+
+/* The default errno the k8s form cannot carry (its runtimes answer EPERM); 0 if none. */
+uint32_t eu_seccomp_json_k8s_lost_errno(const struct eu_profile *p);
 
 /* Do the profile's architectures allow different syscalls (so the export is their union)? */
 bool eu_seccomp_json_is_union(const struct eu_profile *p);

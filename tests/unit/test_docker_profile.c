@@ -172,6 +172,148 @@ static void test_oci_form_lists_architectures_and_one_entry_per_rule(void **stat
 	eu_profile_free(p);
 }
 
+/* Does every key of `o` appear in the NULL-ended `allowed`? (the CRD prunes or refuses others) */
+static bool keys_within(struct json_object *o, const char *const *allowed)
+{
+	json_object_object_foreach(o, key, val) {
+		size_t i;
+
+		(void)val;
+		for (i = 0; allowed[i] && strcmp(allowed[i], key); i++)
+			;
+		if (!allowed[i]) {
+			print_error("unexpected key '%s'\n", key);
+			return false;
+		}
+	}
+	return true;
+}
+
+static void test_k8s_form_is_a_seccompprofile_the_crd_takes(void **state)
+{
+	static const char *const top[] = { "apiVersion", "kind", "metadata", "spec", NULL };
+	static const char *const spec_keys[] = { "defaultAction", "architectures", "syscalls",
+						 NULL };
+	static const char *const call_keys[] = { "names", "action", "errnoRet", "args", NULL };
+	static const char *const arg_keys[] = { "index", "value", "valueTwo", "op", NULL };
+	struct json_object *doc = NULL, *meta, *spec, *calls;
+	struct eu_err err = { 0 };
+	struct eu_profile *p;
+	size_t skipped;
+
+	/* podman's default: errno 38 by default, rules with arguments and errnos */
+	p = import_file(PODMAN "/seccomp.json", 0, "6.1.0", &skipped);
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_K8S, "web", &doc, &err), 0);
+	assert_true(keys_within(doc, top));
+	assert_string_equal(json_object_get_string(json_object_object_get(doc, "apiVersion")),
+			    "security-profiles-operator.x-k8s.io/v1");
+	assert_string_equal(json_object_get_string(json_object_object_get(doc, "kind")),
+			    "SeccompProfile");
+	/* cluster-scoped: a name and nothing else, no namespace */
+	meta = json_object_object_get(doc, "metadata");
+	assert_string_equal(json_object_to_json_string_ext(meta, JSON_C_TO_STRING_PLAIN),
+			    "{\"name\":\"web\"}");
+	spec = json_object_object_get(doc, "spec");
+	/* no defaultErrnoRet: the CRD has none; the lost errno is reported instead */
+	assert_true(keys_within(spec, spec_keys));
+	assert_int_equal(eu_seccomp_json_k8s_lost_errno(p), 38);
+	calls = json_object_object_get(spec, "syscalls");
+	assert_true(json_object_array_length(calls) > 10);
+	for (size_t i = 0; i < json_object_array_length(calls); i++) {
+		struct json_object *c = json_object_array_get_idx(calls, i), *e, *args;
+
+		assert_true(keys_within(c, call_keys));
+		assert_true(json_object_array_length(json_object_object_get(c, "names")) >= 1);
+		if (json_object_object_get_ex(c, "errnoRet", &e))
+			assert_in_range(json_object_get_int64(e), 1, 4095);
+		if (!json_object_object_get_ex(c, "args", &args))
+			continue; /* the entry of what is allowed outright */
+		assert_true(json_object_array_length(args) <= 6);
+		for (size_t j = 0; j < json_object_array_length(args); j++)
+			assert_true(keys_within(json_object_array_get_idx(args, j), arg_keys));
+	}
+	json_object_put(doc);
+	/* the OCI form keeps the errno */
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_OCI, NULL, &doc, &err), 0);
+	assert_int_equal(json_object_get_int(json_object_object_get(doc, "defaultErrnoRet")),
+			 38);
+	json_object_put(doc);
+	eu_profile_free(p);
+}
+
+static void test_k8s_form_refuses_a_bad_name_and_values_beyond_int64(void **state)
+{
+	struct eu_rule r = { .arch = EU_ARCH_X86_64, .ncond = 1 };
+	struct json_object *doc = NULL;
+	struct eu_profile *p = eu_profile_new();
+	struct eu_err err = { 0 };
+
+	assert_non_null(p);
+	p->arch[EU_ARCH_X86_64].present = true;
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_K8S, "Web_1", &doc, &err), -1);
+	assert_int_equal(err.kind, EU_E_USAGE);
+	assert_non_null(strstr(err.msg, "'Web_1' cannot name a SeccompProfile"));
+	assert_null(doc);
+
+	r.nr = eu_syscall_nr(EU_ARCH_X86_64, "personality");
+	r.cond[0] = (struct eu_cond){ .arg = 0, .op = EU_CMP_EQ, .value = UINT64_MAX };
+	assert_int_equal(eu_profile_add_rule(p, &r, &err), 0);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_K8S, "web", &doc, &err), -1);
+	assert_int_equal(err.kind, EU_E_PROFILE);
+	assert_string_equal(err.msg, "personality: the rule on arg0 compares with "
+				     "0xffffffffffffffff, more than a SeccompProfile holds "
+				     "(int64); export it as oci or docker");
+	/* the forms a runtime reads take it as it is */
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_OCI, NULL, &doc, &err), 0);
+	json_object_put(doc);
+	eu_profile_free(p);
+}
+
+static void test_k8s_names_are_checked_and_made_from_container_names(void **state)
+{
+	static const struct {
+		const char *name;
+		bool valid;
+	} names[] = {
+		{ "web", true }, { "web-1.prod", true }, { "0", true }, { "a.b.c", true },
+		{ "", false }, { "Web", false }, { "web_1", false }, { "-web", false },
+		{ "web-", false }, { ".web", false }, { "web.", false }, { "a..b", false },
+		{ "a.-b", false }, { "a-.b", false }, { "we b", false }, { "a/b", false },
+	};
+	static const struct {
+		const char *from, *to;
+	} made[] = {
+		{ "web", "web" }, { "My_Web.App-", "my-web.app" }, { "--a__b--", "a-b" },
+		{ "a.-b", "a.b" }, { "k8s_POD_x", "k8s-pod-x" }, { "_._", NULL }, { "", NULL },
+	};
+	char longest[EU_K8S_NAME_MAX + 2];
+
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (eu_k8s_name_valid(names[i].name) != names[i].valid)
+			fail_msg("'%s' should be %s", names[i].name,
+				 names[i].valid ? "valid" : "invalid");
+	for (size_t i = 0; i < sizeof(made) / sizeof(made[0]); i++) {
+		char *n = eu_k8s_name_from(made[i].from);
+
+		if (made[i].to) {
+			assert_non_null(n);
+			assert_string_equal(n, made[i].to);
+			assert_true(eu_k8s_name_valid(n));
+		} else {
+			assert_null(n);
+		}
+		free(n);
+	}
+	/* NAME.json must fit a file name on the node */
+	memset(longest, 'a', sizeof(longest) - 1);
+	longest[sizeof(longest) - 1] = '\0';
+	assert_false(eu_k8s_name_valid(longest));
+	longest[EU_K8S_NAME_MAX] = '\0';
+	assert_true(eu_k8s_name_valid(longest));
+	assert_true(strlen(longest) + strlen(".json") <= 255);
+}
+
 static void test_bad_documents_are_refused_with_where(void **state)
 {
 	static const struct {
@@ -235,6 +377,9 @@ int main(void)
 		cmocka_unit_test(test_podman_default_imports_with_its_rules),
 		cmocka_unit_test(test_docker_export_imports_back_equal),
 		cmocka_unit_test(test_oci_form_lists_architectures_and_one_entry_per_rule),
+		cmocka_unit_test(test_k8s_form_is_a_seccompprofile_the_crd_takes),
+		cmocka_unit_test(test_k8s_form_refuses_a_bad_name_and_values_beyond_int64),
+		cmocka_unit_test(test_k8s_names_are_checked_and_made_from_container_names),
 		cmocka_unit_test(test_bad_documents_are_refused_with_where),
 	};
 
