@@ -8,6 +8,7 @@
 #   make fuzz      libFuzzer on each parser of outside input, FUZZ_SECONDS (60) each
 #   make lint      clang-tidy, cppcheck and a -Werror build of the user-space C
 #   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
+#   make policies  learn the shipped policies (policies/*.yaml) again from their workloads (root)
 #   make install   PREFIX=/usr/local DESTDIR=
 
 OUTPUT ?= build
@@ -183,7 +184,7 @@ test-sanitizers:
 #                    once each (seconds; for make test)
 # A crash found is kept in tests/fuzz/regressions/TARGET/, named for what it shows.
 
-FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup
+FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup denials
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
@@ -199,6 +200,7 @@ FUZZ_MAX_LEN_oci_config := 16384
 FUZZ_MAX_LEN_seccomp_json := 32768
 FUZZ_MAX_LEN_hook_conf := 4096
 FUZZ_MAX_LEN_cgroup := 4096
+FUZZ_MAX_LEN_denials := 8192
 FUZZ_RUNS := $(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_MAX_LEN_$(t)))
 
 .PHONY: fuzz fuzz-build test-fuzz
@@ -256,6 +258,15 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/monitor-overhead.sh $(OUTPUT)
 	$(Q)bench/profile-size.sh $(OUTPUT)
 
+# ---- shipped policies -------------------------------------------------------
+
+.PHONY: policies
+
+# nginx, redis-server and postgresql learned again in runc containers under their
+# workloads; writes policies/*.yaml and the numbers in policies/README.md (root).
+policies: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
+	$(Q)policies/learn.sh $(OUTPUT)
+
 # ---- lint --------------------------------------------------------------------
 #
 # The user-space C (not bpf/*.bpf.c, which builds against the kernel's headers):
@@ -299,8 +310,9 @@ $(LINT_TIDY): lint-tidy/%: % $(SKELS)
 DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-dev zlib1g-dev \
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
-	libbpf-tools nginx wrk redis-server redis-tools libmicrohttpd-dev prometheus \
-	cppcheck clang-tidy libclang-rt-14-dev
+	libbpf-tools nginx wrk redis-server redis-tools postgresql-15 postgresql-client-15 \
+	libmicrohttpd-dev prometheus \
+	cppcheck clang-tidy libclang-rt-14-dev python3-yaml groff-base curl
 
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
@@ -315,7 +327,8 @@ HOOK_PATH := $(LIBEXECDIR)/eunomia/eunomia-oci-hook
 
 install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
-		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(DATADIR)/runtimes
+		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(DATADIR)/runtimes \
+		$(DESTDIR)$(DATADIR)/policies
 	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
 	install -m 0755 $(OUTPUT)/eunomia-oci-hook $(DESTDIR)$(HOOK_PATH)
 	sed 's|@HOOK@|$(HOOK_PATH)|' oci-hooks/eunomia-hook.json.in > $(DESTDIR)$(HOOKSDIR)/eunomia.json
@@ -323,6 +336,7 @@ install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 policies/runtimes/*.yaml $(DESTDIR)$(DATADIR)/runtimes/
+	install -m 0644 policies/*.yaml $(DESTDIR)$(DATADIR)/policies/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(HOOKSDIR)/eunomia.json
@@ -330,7 +344,8 @@ uninstall:
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for f in policies/runtimes/*.yaml; do rm -f $(DESTDIR)$(DATADIR)/runtimes/$$(basename $$f); done
-	-rmdir $(DESTDIR)$(DATADIR)/runtimes $(DESTDIR)$(DATADIR) 2>/dev/null
+	for f in policies/*.yaml; do rm -f $(DESTDIR)$(DATADIR)/policies/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(DATADIR)/runtimes $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(OUTPUT)

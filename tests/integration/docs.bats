@@ -56,3 +56,19 @@ long_options_in_man() {
 @test "eunomia monitor --help and eunomia-monitor(8) list the same options" {
 	diff <(long_options_in_help monitor) <(long_options_in_man "$MAN/eunomia-monitor.8")
 }
+
+@test "eunomia denials --help and eunomia-denials(8) list the same options" {
+	diff <(long_options_in_help denials) <(long_options_in_man "$MAN/eunomia-denials.8")
+}
+
+@test "every man page renders with no warning from groff" {
+	require_cmd groff groff-base
+	local m out
+	for m in "$MAN"/*.[58]; do
+		out=$(groff -man -Tutf8 -ww -z "$m" 2>&1)
+		if [ -n "$out" ]; then
+			echo "$m: $out" >&2
+			return 1
+		fi
+	done
+}

@@ -1,6 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Shared helpers for the bats suites: real runc bundles with a busybox rootfs,
 # and readers for eunomia's (canonical, two-space indented) profile YAML.
+#
+# A `! cmd` that is not the last line of a test asserts nothing in bats (errexit
+# ignores negated commands): write `! cmd || false`.
 
 EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
@@ -308,6 +311,85 @@ redis_bundle() {
 	jq_edit "$dir/config.json" '.process.args = ["/usr/bin/redis-server", "--port", $port,
 		"--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--dir", "/",
 		"--protected-mode", "no"]' --arg port "$port"
+}
+
+# postgres_bundle DIR PORT: a runc bundle of the host's PostgreSQL server (its binary,
+# libraries, shared data and time zones copied into a rootfs), running as the host's
+# postgres user on 127.0.0.1:PORT, with a cluster made by initdb in DIR/data (DIR's
+# parent must let the postgres user through).
+PG_BIN=/usr/lib/postgresql/15/bin
+postgres_bundle() {
+	local dir=$1 port=$2 uid gid
+	uid=$(id -u postgres) gid=$(id -g postgres)
+	mkdir -p "$dir"
+	chmod 755 "$dir"
+	runuser -u postgres -- test -x "$dir" || {
+		echo "postgres_bundle: the postgres user cannot reach $dir" >&2
+		return 1
+	}
+	host_program_rootfs "$dir/rootfs" "$PG_BIN/postgres"
+	mkdir -p "$dir/rootfs/usr/share/postgresql" "$dir/rootfs/data" "$dir/rootfs/tmp"
+	chmod 1777 "$dir/rootfs/tmp" # runc gives the tmpfs mounted there this directory's mode
+	cp -r /usr/share/postgresql/15 "$dir/rootfs/usr/share/postgresql/"
+	# its own modules' directory, with the procedural language every database has
+	mkdir -p "$dir/rootfs/usr/lib/postgresql/15/lib"
+	cp /usr/lib/postgresql/15/lib/plpgsql.so "$dir/rootfs/usr/lib/postgresql/15/lib/"
+	cp -r /usr/share/zoneinfo "$dir/rootfs/usr/share/"
+	echo "postgres:x:$uid:$gid::/data:/bin/sh" >"$dir/rootfs/etc/passwd"
+	echo "postgres:x:$gid:" >"$dir/rootfs/etc/group"
+	install -d -o postgres -g postgres -m 0700 "$dir/data"
+	runuser -u postgres -- "$PG_BIN/initdb" -D "$dir/data" -A trust -U postgres --locale=C \
+		-E UTF8 --no-sync >"$dir/initdb.log"
+	(cd "$dir" && runc spec)
+	host_network_bundle "$dir"
+	jq_edit "$dir/config.json" '
+		.process.args = ["/usr/lib/postgresql/15/bin/postgres", "-D", "/data", "-p", $port,
+			"-h", "127.0.0.1", "-k", "/tmp"]
+		| .process.user = {uid: $uid, gid: $gid}
+		| .mounts += [{destination: "/data", type: "bind", source: $data, options: ["rbind", "rw"]},
+			      {destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev"]}]
+		' --arg port "$port" --arg data "$dir/data" --argjson uid "$uid" --argjson gid "$gid"
+}
+
+# The workloads of the shipped policies (policies/learn.sh learns them, policies.bats
+# enforces them): nginx, redis-server and postgresql, each a runc bundle of the
+# host's program serving 127.0.0.1:PORT.
+POLICY_WORKLOADS=(nginx redis-server postgresql)
+# redis-benchmark 7.0 runs 20 tests by default (PING_INLINE ... LRANGE_600, MSET)
+REDIS_BENCHMARK_TESTS=20
+
+# workload_bundle NAME DIR PORT
+workload_bundle() {
+	case $1 in
+	nginx) nginx_bundle "$2" "$3" ;;
+	redis-server) redis_bundle "$2" "$3" ;;
+	postgresql) postgres_bundle "$2" "$3" ;;
+	*) echo "workload_bundle: no workload $1" >&2; return 1 ;;
+	esac
+}
+
+# workload_drive NAME PORT LOG: drive the server on PORT with its real client, the
+# client's output to LOG; fails on any failed request. nginx: wrk for 2 s; redis:
+# redis-benchmark over all its tests; postgresql: pgbench's initialisation, then 3 s
+# of its TPC-B-like run on 4 connections.
+workload_drive() {
+	local port=$2 log=$3 expected
+	case $1 in
+	nginx) drive "$port" >"$log" ;;
+	redis-server)
+		redis-benchmark -p "$port" -q -n 2000 -c 8 >"$log" 2>&1 </dev/null || return 1
+		! grep -qi -e error -e refused "$log" || return 1
+		# every one of its default tests printed its rate
+		[ "$(tr '\r' '\n' <"$log" | grep -c 'requests per second')" -eq "$REDIS_BENCHMARK_TESTS" ]
+		;;
+	postgresql)
+		pgbench -h 127.0.0.1 -p "$port" -U postgres -i -s 1 postgres >"$log" 2>&1 || return 1
+		pgbench -h 127.0.0.1 -p "$port" -U postgres -c 4 -j 2 -T 3 postgres >>"$log" 2>&1 || return 1
+		grep -q '^number of failed transactions: 0 ' "$log" &&
+			[ "$(awk '/^number of transactions actually processed:/ { print $NF }' "$log")" -gt 100 ]
+		;;
+	*) echo "workload_drive: no workload $1" >&2; return 1 ;;
+	esac
 }
 
 # learn_again DIR ID PORT N: N more runs of the hooked runc bundle DIR (a server on PORT)

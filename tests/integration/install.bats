@@ -20,6 +20,12 @@ teardown() {
 	[ -f "$ROOT/opt/eu/share/man/man8/eunomia-learn.8" ]
 	[ -f "$ROOT/opt/eu/share/man/man5/eunomia-profile.5" ]
 	[ -x "$ROOT/opt/eu/libexec/eunomia/eunomia-oci-hook" ]
+	# the shipped policies and the runtime allowance, the same files as in the tree
+	local f
+	for f in nginx redis-server postgresql; do
+		cmp "$SRC/policies/$f.yaml" "$ROOT/opt/eu/share/eunomia/policies/$f.yaml"
+	done
+	cmp "$SRC/policies/runtimes/runc-init.yaml" "$ROOT/opt/eu/share/eunomia/runtimes/runc-init.yaml"
 	# the hooks.d file points podman at the installed hook
 	[ "$(jq -r .hook.path "$ROOT/opt/eu/share/containers/oci/hooks.d/eunomia.json")" = \
 		/opt/eu/libexec/eunomia/eunomia-oci-hook ]

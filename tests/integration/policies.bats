@@ -1,0 +1,124 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# The shipped policies (policies/*.yaml, learned by policies/learn.sh) hold their
+# programs for real: each enforced by runc on the same workload it was learned from,
+# watched by the monitor from the first instruction, serves every request with no
+# violation. And the numbers policies/README.md shows are the profiles' own.
+
+load helpers
+
+POLICIES=$BATS_TEST_DIRNAME/../../policies
+
+setup() {
+	require_runc
+	WORK=$(mktemp -d /tmp/eunomia-policies.XXXXXX)
+	chmod 755 "$WORK" # postgresql's server runs as the postgres user
+	CONTAINERS=()
+	MONITOR=
+	mkdir -p "$WORK/profiles" "$WORK/state"
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	PORT=$((20000 + $$ % 10000))
+	"$EUNOMIA" monitor --reset -q
+}
+
+teardown() {
+	local c
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	if [ -n "$MONITOR" ]; then
+		kill "$MONITOR" 2>/dev/null || true
+		wait_gone "$MONITOR" 10 || kill -9 "$MONITOR" 2>/dev/null || true
+	fi
+	"$EUNOMIA" monitor --reset -q || true
+	rm -rf "$WORK"
+}
+
+# enforced NAME: the workload under its shipped policy (runc's seccomp filter and
+# capabilities, the monitor holding it through the hook), driven by its client.
+enforced() {
+	local w=$1 p id=policy-test-$1-$$
+	p=$(realpath "$POLICIES/$w.yaml")
+	[ -s "$p" ]
+	"$EUNOMIA" monitor -e "$WORK/events.json" 2>"$WORK/monitor.err" &
+	MONITOR=$!
+	wait_for '"kind":"monitor"' "$WORK/events.json"
+	workload_bundle "$w" "$WORK/$w" "$PORT"
+	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/$w"
+	add_hook "$WORK/$w" "io.eunomia.profile=$p"
+	CONTAINERS+=("$id")
+	runc run -d --bundle "$WORK/$w" "$id" </dev/null >"$WORK/container.log" 2>&1
+	wait_port "$PORT"
+	workload_drive "$w" "$PORT" "$WORK/client.log" || {
+		echo "$w failed requests under its policy:" >&2
+		tail -n 20 "$WORK/client.log" >&2
+		return 1
+	}
+	stop_container "$id"
+	kill "$MONITOR"
+	wait "$MONITOR" || true
+	MONITOR=
+	# it was held from its first instruction, and did nothing outside its policy
+	grep -q "\"id\":\"$id\"" "$WORK/events.json"
+	if grep -e '"level":"alert"' -e '"action":"denied"' -e '"action":"killed"' "$WORK/events.json"; then
+		echo "$w: violations under its own policy" >&2
+		return 1
+	fi
+	# and the filter is there: what the policy does not allow is refused
+	[ "$(jq -r .linux.seccomp.defaultAction "$WORK/$w/config.json")" = SCMP_ACT_ERRNO ]
+	! jq -e '.linux.seccomp.syscalls[] | select(.action == "SCMP_ACT_ALLOW") | .names[] |
+		select(. == "mount" or . == "ptrace" or . == "bpf")' "$WORK/$w/config.json" || false
+}
+
+@test "nginx under its shipped policy serves wrk with no failed request and no violation" {
+	require_cmd wrk
+	require_cmd nginx
+	enforced nginx
+}
+
+@test "redis-server under its shipped policy passes all of redis-benchmark with no violation" {
+	require_cmd redis-benchmark redis-tools
+	require_cmd redis-server
+	enforced redis-server
+}
+
+@test "postgresql under its shipped policy runs pgbench with no failed transaction and no violation" {
+	require_cmd pgbench postgresql-15
+	[ -x "$PG_BIN/postgres" ] || skip "needs $PG_BIN/postgres (package postgresql-15)"
+	enforced postgresql
+}
+
+@test "each shipped policy was learned from its filter's load, in three runs, and keeps no runtime's syscall" {
+	local w p
+	for w in "${POLICY_WORKLOADS[@]}"; do
+		p=$POLICIES/$w.yaml
+		grep -q '^    boundary: seccomp-filter$' "$p"
+		grep -q '^    runs: 3$' "$p"
+		assert_no_syscall "$p" x86_64 "${runtime_names[@]}"
+		# what policies/README.md says none of them allows
+		assert_no_syscall "$p" x86_64 mount umount2 pivot_root unshare setns ptrace bpf \
+			keyctl init_module kexec_load
+		! profile_caps "$p" used | grep -qx CAP_SYS_ADMIN || false
+		# the profile reads back, and podman can use it
+		"$EUNOMIA" export --format docker -o "$WORK/$w.json" "$p"
+		jq -e '.defaultAction == "SCMP_ACT_ERRNO"' "$WORK/$w.json"
+	done
+}
+
+@test "the numbers in policies/README.md are the shipped profiles' own" {
+	local shown
+	shown=$(sed -n '/<!-- table: policies\/learn.sh --table -->/,/<!-- end of table -->/p' \
+		"$POLICIES/README.md" | sed '1d;$d')
+	[ -n "$shown" ]
+	diff <(echo "$shown") <("$POLICIES/learn.sh" --table "$(dirname "$EUNOMIA")")
+}
+
+@test "the README's table of shipped profiles has the profiles' own numbers" {
+	local w row want
+	for w in "${POLICY_WORKLOADS[@]}"; do
+		# | NAME, under CLIENT | allowed | podman | removed | capabilities |
+		row=$(grep "^| $w, under " "$BATS_TEST_DIRNAME/../../README.md" | cut -d'|' -f3-6)
+		want=$("$POLICIES/learn.sh" --table "$(dirname "$EUNOMIA")" | grep "^| \[$w\]" | cut -d'|' -f3-6)
+		[ -n "$row" ]
+		[ "$row" = "$want" ]
+	done
+}
