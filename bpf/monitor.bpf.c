@@ -459,27 +459,42 @@ static __always_inline int sys_enter_exact(struct mon_slot *s, __u64 key, long i
 	return 0;
 }
 
-/* The hot path: a task outside costs two array loads, the slot's claimer no helper call. */
-static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
+/*
+ * The slot of the task whose saved registers are `regs` (their key in *key), or
+ * NULL when no held task hashes there: a task outside costs two array loads.
+ */
+static __always_inline struct mon_slot *slot_of(struct pt_regs *regs, __u64 *key)
 {
 	struct mon_config *cfg = bpf_map_lookup_elem(&mon_config, &zero);
-	struct task_struct *task;
 	struct mon_slot *s;
-	__u64 key;
 
 	if (!cfg)
 		return 0;
-	key = regs_key(regs, cfg);
-	s = slot_at(slot_index(key));
-	if (!s || !s->nr_tasks)
+	*key = regs_key(regs, cfg);
+	s = slot_at(slot_index(*key));
+	return s && s->nr_tasks ? s : 0;
+}
+
+/* The task that claimed slot `s`, the current one: no helper call where `cast`. */
+static __always_inline struct task_struct *slot_task(struct mon_slot *s, bool cast)
+{
+	if (cast)
+		return bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
+	return bpf_get_current_task_btf();
+}
+
+/* The hot path: a task outside costs two array loads, the slot's claimer no helper call. */
+static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
+{
+	struct mon_slot *s;
+	__u64 key;
+
+	s = slot_of(regs, &key);
+	if (!s)
 		return 0;
 	if (s->regs != key)
 		return sys_enter_exact(s, key, id);
-	if (cast)
-		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
-	else
-		task = bpf_get_current_task_btf();
-	check_syscall(task, s->ct, id);
+	check_syscall(slot_task(s, cast), s->ct, id);
 	return 0;
 }
 
@@ -577,27 +592,17 @@ static __always_inline int sys_exit_exact(struct pt_regs *regs, long raw, long r
  */
 static __always_inline int sys_exit_slots(struct pt_regs *regs, long ret, bool cast)
 {
-	struct mon_config *cfg;
-	struct task_struct *task;
 	struct mon_slot *s;
 	__u64 key;
 
 	if (ret >= 0 || ret < -MAX_ERRNO)
 		return 0;
-	cfg = bpf_map_lookup_elem(&mon_config, &zero);
-	if (!cfg)
-		return 0;
-	key = regs_key(regs, cfg);
-	s = slot_at(slot_index(key));
-	if (!s || !s->nr_tasks)
+	s = slot_of(regs, &key);
+	if (!s)
 		return 0;
 	if (s->regs != key)
 		return sys_exit_exact(regs, regs->orig_ax, ret);
-	if (cast)
-		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
-	else
-		task = bpf_get_current_task_btf();
-	check_exit(task, s->ct, regs, regs->orig_ax, ret);
+	check_exit(slot_task(s, cast), s->ct, regs, regs->orig_ax, ret);
 	return 0;
 }
 

@@ -104,6 +104,10 @@ teardown() {
 	grep -Eq '^web +sethostname +x86_64 +denied +EPERM' "$T/readme.log"
 	jq -e -s 'map(select(.kind == "exec" and .container.id == "web" and .exec.path == "/busybox"))
 		| length == 1' /var/log/eunomia.json >/dev/null
+	# podman handed its container to the monitor through the installed hooks.d file
+	jq -e -s 'map(select(.kind == "container" and .container.runtime == "podman"
+		and (.message | startswith("held to")))) | length == 1' \
+		/var/log/eunomia.json >/dev/null
 	# nginx itself did nothing outside its profile, under runc or podman
 	jq -e -s 'map(select(.level == "alert" and .process.comm == "nginx")) | length == 0' \
 		/var/log/eunomia.json >/dev/null
