@@ -4,19 +4,32 @@
 # under redis-benchmark (all its tests), postgresql under pgbench (initialisation and
 # a run), each the host's program in a runc container, learned through the OCI hook
 # from its seccomp filter's load (eunomia's learning filter), RUNS runs folded into
-# one profile. Writes policies/NAME.yaml (atomically, by eunomia) and the numbers
-# table of policies/README.md.
+# one profile. Writes policies/NAME.yaml (atomically: beside, then renamed) and
+# the numbers table of policies/README.md.
 #
-#   policies/learn.sh [OUTPUT]          learn them all (OUTPUT: the build directory)
-#   policies/learn.sh --table           print the table of the shipped profiles' numbers
+#   policies/learn.sh [--out DIR] [OUTPUT]  learn them all (OUTPUT: the build
+#                                           directory); --out: write the profiles
+#                                           and README.md to DIR instead
+#   policies/learn.sh --table [OUTPUT]      print the table of the shipped profiles' numbers
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
 TABLE_ONLY=
-if [[ ${1:-} == --table ]]; then
-	TABLE_ONLY=1
+OUT=policies
+while [[ ${1:-} == --* ]]; do
+	case $1 in
+	--table) TABLE_ONLY=1 ;;
+	--out)
+		OUT=${2:?--out needs a directory}
+		shift
+		;;
+	*)
+		echo "policies: unknown option $1" >&2
+		exit 2
+		;;
+	esac
 	shift
-fi
+done
 OUTPUT=$(realpath -m "${1:-build}")
 EUNOMIA=$OUTPUT/eunomia
 HOOK=$OUTPUT/eunomia-oci-hook
@@ -31,6 +44,7 @@ die() {
 }
 
 [[ -x $EUNOMIA ]] || die "$EUNOMIA is missing; run 'make' first"
+[[ -d $OUT ]] || die "$OUT is not a directory (give it from the repository's top, or absolute)"
 [[ -r $PODMAN_PROFILE ]] || die "$PODMAN_PROFILE is missing (golang-github-containers-common)"
 
 # The workloads, bundle recipes and profile readers of the integration tests.
@@ -42,7 +56,7 @@ CONTAINER=
 cleanup() {
 	[[ -n $CONTAINER ]] && runc delete -f "$CONTAINER" >/dev/null 2>&1
 	rm -rf "$WORK"
-	rm -f policies/*.yaml.new
+	rm -f "$OUT"/*.yaml.new
 }
 trap cleanup EXIT
 
@@ -66,7 +80,7 @@ table() {
 	echo "| policy | syscalls allowed (x86_64) | podman's default allows | removed | capabilities kept |"
 	echo "|---|---:|---:|---:|---|"
 	for w in "${POLICY_WORKLOADS[@]}"; do
-		p=policies/$w.yaml
+		p=$OUT/$w.yaml
 		[[ -s $p ]] || die "$p is missing; run 'make policies'"
 		n=$(profile_syscalls "$p" x86_64 | wc -l)
 		caps=$(profile_caps "$p" used | paste -sd' ' -)
@@ -113,10 +127,10 @@ learn() {
 	grep -q '^    boundary: seccomp-filter$' "$WORK/profiles/$w.yaml" ||
 		die "$w: not learned from its filter's load"
 	# the run's bundle, a scratch directory, is no part of the shipped profile
-	sed '/^  container:$/,/^  [a-z]/{/^    bundle: /d}' "$WORK/profiles/$w.yaml" >"policies/$w.yaml.new"
-	"$EUNOMIA" export --format oci "policies/$w.yaml.new" >/dev/null || die "policies/$w.yaml.new does not read back"
-	mv "policies/$w.yaml.new" "policies/$w.yaml"
-	echo "policies: learned $w ($(profile_syscalls "policies/$w.yaml" x86_64 | wc -l) syscalls)"
+	sed '/^  container:$/,/^  [a-z]/{/^    bundle: /d}' "$WORK/profiles/$w.yaml" >"$OUT/$w.yaml.new"
+	"$EUNOMIA" export --format oci "$OUT/$w.yaml.new" >/dev/null || die "$OUT/$w.yaml.new does not read back"
+	mv "$OUT/$w.yaml.new" "$OUT/$w.yaml"
+	echo "policies: learned $w ($(profile_syscalls "$OUT/$w.yaml" x86_64 | wc -l) syscalls)"
 }
 
 for w in "${POLICY_WORKLOADS[@]}"; do
@@ -129,5 +143,5 @@ awk -v table="$WORK/table.md" '
 	/<!-- table: policies\/learn.sh --table -->/ { print; while ((getline l < table) > 0) print l; skip = 1; next }
 	/<!-- end of table -->/ { skip = 0 }
 	!skip' policies/README.md >"$WORK/README.md"
-mv "$WORK/README.md" policies/README.md
+mv "$WORK/README.md" "$OUT/README.md"
 cat "$WORK/table.md"

@@ -122,3 +122,26 @@ enforced() {
 		[ "$row" = "$want" ]
 	done
 }
+
+@test "make policies' script learns each workload again (into another directory, the shipped files untouched)" {
+	require_cmd wrk
+	require_cmd redis-benchmark redis-tools
+	require_cmd pgbench postgresql-15
+	local w before
+	before=$(cat "$POLICIES"/*.yaml "$POLICIES/README.md" | md5sum)
+	mkdir "$WORK/out"
+	RUNS=1 "$POLICIES/learn.sh" --out "$WORK/out" "$(dirname "$EUNOMIA")"
+	for w in "${POLICY_WORKLOADS[@]}"; do
+		grep -q '^    boundary: seccomp-filter$' "$WORK/out/$w.yaml"
+		grep -q '^    runs: 1$' "$WORK/out/$w.yaml"
+		assert_no_syscall "$WORK/out/$w.yaml" x86_64 "${runtime_names[@]}"
+	done
+	# what each server's own work needs
+	assert_has_syscall "$WORK/out/nginx.yaml" x86_64 accept4
+	assert_has_syscall "$WORK/out/redis-server.yaml" x86_64 epoll_wait
+	assert_has_syscall "$WORK/out/postgresql.yaml" x86_64 accept
+	assert_has_syscall "$WORK/out/postgresql.yaml" x86_64 fdatasync
+	# its README, with the table of these profiles
+	[ "$(grep -c '^| \[' "$WORK/out/README.md")" -eq 3 ]
+	[ "$(cat "$POLICIES"/*.yaml "$POLICIES/README.md" | md5sum)" = "$before" ]
+}
