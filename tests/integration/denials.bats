@@ -237,7 +237,7 @@ bpf EPERM" ]
 	grep -v '^      getppid: ' "$WORK/profiles/full.yaml" >"$sp"
 	assert_no_syscall "$sp" x86_64 getppid
 
-	daemon "$WORK/ev.json" --metrics "127.0.0.1:$((30000 + $$ % 10000))"
+	daemon "$WORK/ev.json" --metrics "127.0.0.1:$METRICS_PORT"
 	enforced "$WORK/s" "$sp" true
 	jq_edit "$WORK/s/config.json" '.process.args = ["/bin/storm", "-t", "10", "1", "2"]'
 	CONTAINERS+=("denials-storm-$$")
@@ -272,7 +272,7 @@ bpf EPERM" ]
 	! grep -q '"level":"warning"' "$WORK/ev.json" || false
 	[ "$slowest" -lt 1000 ]
 	# the metrics say the same
-	curl -sf "http://127.0.0.1:$((30000 + $$ % 10000))/metrics" >"$WORK/metrics.txt"
+	curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/metrics.txt"
 	grep -qx "eunomia_denials_total{container=\"denials-storm-$$\",syscall=\"getppid\",action=\"denied\"} $calls" "$WORK/metrics.txt"
 	grep -qx 'eunomia_events_dropped_total 0' "$WORK/metrics.txt"
 	run "$EUNOMIA" denials -e "$WORK/ev.json"

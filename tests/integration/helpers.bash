@@ -5,6 +5,13 @@
 # A `! cmd` that is not the last line of a test asserts nothing in bats (errexit
 # ignores negated commands): write `! cmd || false`.
 
+# Ports the tests listen on, below the kernel's ephemeral range (32768-60999 by
+# default), where the clients of earlier tests (wrk, pgbench) leave sockets that
+# make a bind fail: servers 20000-29999 (from $$), metrics endpoints from
+# METRICS_PORT (a few in a row), Prometheus at PROM_PORT.
+METRICS_PORT=$((10000 + $$ % 5000))
+PROM_PORT=$((15000 + $$ % 5000))
+
 EUNOMIA=${EUNOMIA:-$BATS_TEST_DIRNAME/../../build/eunomia}
 BUSYBOX=${BUSYBOX:-/bin/busybox}
 HOOK=${HOOK:-$BATS_TEST_DIRNAME/../../build/eunomia-oci-hook}

@@ -357,7 +357,7 @@ write_crun_status() {
 @test "learn --metrics serves what it has learned so far, in a form promtool accepts" {
 	require_cmd curl
 	require_cmd promtool prometheus
-	local port=$((30000 + $$ % 10000))
+	local port=$METRICS_PORT
 	"$EUNOMIA" learn -q -o "$WORK/m.yaml" --metrics "127.0.0.1:$port" -- \
 		sh -c 'ls / >/dev/null; sleep 2' &
 	local learner=$!

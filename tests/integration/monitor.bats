@@ -316,7 +316,7 @@ alerts() {
 	require_cmd prometheus
 	require_cmd promtool prometheus
 	require_cmd curl
-	local p=$WORK/profiles/p.yaml port=$((30000 + $$ % 10000)) pport=$((40000 + $$ % 10000))
+	local p=$WORK/profiles/p.yaml port=$METRICS_PORT pport=$PROM_PORT
 	learned "$p"
 	bundle "$WORK/m" 'mkdir /tmp/x'
 	CONTAINERS+=(monitor-metrics-$$)

@@ -20,10 +20,10 @@ teardown() {
 @test "the monitor's pins are root's alone: directories 0700, programs and maps 0600" {
 	"$EUNOMIA" monitor --reset -q
 	# a port alone is refused: the endpoint binds only to an address it is given
-	run "$EUNOMIA" monitor --metrics "$((30000 + $$ % 10000))" -d 1
+	run "$EUNOMIA" monitor --metrics "$METRICS_PORT" -d 1
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--metrics expects ADDRESS:PORT"* ]]
-	"$EUNOMIA" monitor -e "$WORK/ev.json" --metrics "127.0.0.1:$((30000 + $$ % 10000))" 2>/dev/null &
+	"$EUNOMIA" monitor -e "$WORK/ev.json" --metrics "127.0.0.1:$METRICS_PORT" 2>/dev/null &
 	DAEMON=$!
 	wait_for '"kind":"monitor"' "$WORK/ev.json"
 	local n=0 f m u g mode
@@ -39,7 +39,7 @@ teardown() {
 	[ "$n" -ge 8 ]
 	[ "$(stat -c '%a %u' /run/eunomia)" = "700 0" ]
 	# the endpoint listens on loopback only, as it was told
-	ss -Hltn | awk '{ print $4 }' | grep -qx "127.0.0.1:$((30000 + $$ % 10000))"
+	ss -Hltn | awk '{ print $4 }' | grep -qx "127.0.0.1:$METRICS_PORT"
 }
 
 @test "the event file is created 0600, and a symlink is not followed" {

@@ -51,7 +51,7 @@ go_all() {
 
 @test "learn names two runc containers, a podman container and the host, all at once" {
 	start_all
-	local t i=0 port=$((30000 + $$ % 10000))
+	local t i=0 port=$METRICS_PORT
 	local targets=("tracking-a-$$" "tracking-b-$$" "tracking-p-$$" "pid:$HOST")
 	for t in "${targets[@]}"; do
 		"$EUNOMIA" learn -q -d 3 -o "$WORK/learn-${t//:/-}.yaml" -e "$WORK/ev-${t//:/-}.json" \
@@ -97,7 +97,7 @@ go_all() {
 }
 
 @test "the monitor names each in its events and metrics, the host process as the host" {
-	local p=$WORK/p.yaml port=$((30000 + $$ % 10000))
+	local p=$WORK/p.yaml port=$METRICS_PORT
 	"$EUNOMIA" learn -q -o "$p" -- /bin/busybox true # a profile none of them stays inside
 	start_all
 	"$EUNOMIA" monitor -e "$WORK/ev.json" --metrics "127.0.0.1:$port" \
