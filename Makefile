@@ -184,7 +184,8 @@ test-sanitizers:
 #                    once each (seconds; for make test)
 # A crash found is kept in tests/fuzz/regressions/TARGET/, named for what it shows.
 
-FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup denials
+FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup denials \
+	learn_request
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
@@ -201,6 +202,7 @@ FUZZ_MAX_LEN_seccomp_json := 32768
 FUZZ_MAX_LEN_hook_conf := 4096
 FUZZ_MAX_LEN_cgroup := 4096
 FUZZ_MAX_LEN_denials := 8192
+FUZZ_MAX_LEN_learn_request := 4096
 FUZZ_RUNS := $(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_MAX_LEN_$(t)))
 
 .PHONY: fuzz fuzz-build test-fuzz

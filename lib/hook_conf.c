@@ -5,10 +5,12 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "cleanup.h"
 #include "file.h"
 #include "hook_conf.h"
+#include "learn_request.h"
 
 static void free_dirs(struct eu_hook_conf *c)
 {
@@ -24,6 +26,7 @@ void eu_hook_conf_free(struct eu_hook_conf *c)
 	free_dirs(c);
 	free(c->eunomia);
 	free(c->state_dir);
+	free(c->learn_socket);
 	*c = (struct eu_hook_conf){ 0 };
 }
 
@@ -45,7 +48,8 @@ int eu_hook_conf_defaults(struct eu_hook_conf *c, const char *eunomia, struct eu
 		return -1;
 	c->n_learn_dirs = 1;
 	return set_str(&c->eunomia, eunomia, strlen(eunomia), err) ||
-	       set_str(&c->state_dir, "/run/eunomia/hooks", 18, err);
+	       set_str(&c->state_dir, "/run/eunomia/hooks", 18, err) ||
+	       set_str(&c->learn_socket, EU_LEARN_SOCKET, strlen(EU_LEARN_SOCKET), err);
 }
 
 static int line_fail(struct eu_err *err, const char *name, size_t line, const char *what,
@@ -112,6 +116,19 @@ static int set_key(struct eu_hook_conf *c, const char *name, size_t line, const 
 			return line_fail(err, name, line, "expected an absolute path for", k);
 		return set_str(!strcmp(k, "eunomia") ? &c->eunomia : &c->state_dir, v, n, err);
 	}
+	if (!strcmp(k, "learn_socket")) {
+		if (n == 4 && !memcmp(v, "none", 4)) {
+			free(c->learn_socket);
+			c->learn_socket = NULL;
+			return 0;
+		}
+		if (!absolute(v, n) || n >= sizeof(((struct sockaddr_un *)0)->sun_path))
+			return line_fail(err, name, line,
+					 "learn_socket: expected none or an absolute path of at most "
+					 "107 bytes",
+					 NULL);
+		return set_str(&c->learn_socket, v, n, err);
+	}
 	if (!strcmp(k, "timeout")) {
 		char num[16], *end;
 		unsigned long t;
@@ -126,7 +143,8 @@ static int set_key(struct eu_hook_conf *c, const char *name, size_t line, const 
 		return 0;
 	}
 	return line_fail(err, name, line,
-			 "unknown key (expected learn_dirs, eunomia, state_dir or timeout):", k);
+			 "unknown key (expected learn_dirs, eunomia, state_dir, learn_socket or "
+			 "timeout):", k);
 }
 
 int eu_hook_conf_parse(const char *name, const char *buf, size_t len, struct eu_hook_conf *c,

@@ -6,6 +6,8 @@
  *   learn_dirs = /var/lib/eunomia/profiles   where learned profiles may be written (':' between)
  *   eunomia = /usr/local/sbin/eunomia        the eunomia binary the hook runs
  *   state_dir = /run/eunomia/hooks           the hook's own records of running learners
+ *   learn_socket = /run/eunomia/learn.sock   a resident learner (eunomia learn --serve), tried
+ *                                            first; none: always start a learner
  *   timeout = 10                             seconds a learner may take to start or to finish
  */
 #ifndef EUNOMIA_HOOK_CONF_H
@@ -24,6 +26,7 @@ struct eu_hook_conf {
 	size_t n_learn_dirs;
 	char *eunomia;
 	char *state_dir;
+	char *learn_socket; /* NULL: none */
 	unsigned int timeout; /* seconds */
 };
 

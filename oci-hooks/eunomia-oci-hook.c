@@ -2,9 +2,11 @@
 /*
  * eunomia-oci-hook: eunomia at a container runtime's hooks (runc, crun, podman
  * hooks.d). At createRuntime or prestart, a container annotated
- * io.eunomia.learn=PATH gets a learner: `eunomia learn --oci-state`, detached
- * from the runtime and bound to the container's init process before the
- * container's own program runs. At poststop the hook waits for that learner to
+ * io.eunomia.learn=PATH gets a learner bound to the container's init process
+ * before the container's own program runs: one of the resident learner's
+ * (`eunomia learn --serve`, programs loaded ahead: milliseconds) when it runs,
+ * else `eunomia learn --oci-state` started here, detached from the runtime
+ * (the BPF load's time: a good 100 ms). At poststop the hook waits for that learner to
  * write the profile (it does when the container's last process is gone), and
  * stops it if it does not. Every step is bounded in time: the hook never holds
  * the runtime for longer than its timeout.
@@ -20,7 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -28,6 +32,7 @@
 #include "container.h"
 #include "file.h"
 #include "hook_conf.h"
+#include "learn_request.h"
 #include "monitor_maps.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
@@ -283,10 +288,28 @@ static void write_pidfile(const char *pidfile, pid_t pid)
 	eu_write_file_atomic(pidfile, text, (size_t)n, 0600, &ignored);
 }
 
+/* The learner's arguments after "eunomia learn", whoever runs it; returns how many. */
+static size_t learner_args(char **argv, const char *statefile, const char *out, bool merge,
+			   const char *boundary)
+{
+	size_t n = 0;
+
+	argv[n++] = "-q";
+	argv[n++] = "--oci-state";
+	argv[n++] = (char *)statefile;
+	argv[n++] = merge ? "--merge" : "-o";
+	argv[n++] = (char *)out;
+	if (boundary) {
+		argv[n++] = "--boundary";
+		argv[n++] = (char *)boundary;
+	}
+	argv[n] = NULL;
+	return n;
+}
+
 /* The learner, twice forked so that it is nobody's child but init's, and out of the runtime's session. */
-static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile,
-			  const char *logfile, const char *pidfile, const char *out, bool merge,
-			  const char *boundary, int ready)
+static void spawn_learner(const struct eu_hook_conf *conf, char **args, size_t nargs,
+			  const char *pidfile, int logfd, int ready)
 {
 	pid_t pid;
 
@@ -300,27 +323,13 @@ static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile
 		_exit(0);
 	}
 	{
-		char *argv[14];
-		int n = 0, fd, logfd;
+		char *argv[16] = { "eunomia", "learn", "--ready-fd", "3" };
+		int fd;
 
-		argv[n++] = "eunomia";
-		argv[n++] = "learn";
-		argv[n++] = "-q";
-		argv[n++] = "--ready-fd";
-		argv[n++] = "3";
-		argv[n++] = "--oci-state";
-		argv[n++] = (char *)statefile;
-		argv[n++] = merge ? "--merge" : "-o";
-		argv[n++] = (char *)out;
-		if (boundary) {
-			argv[n++] = "--boundary";
-			argv[n++] = (char *)boundary;
-		}
-		argv[n] = NULL;
+		memcpy(argv + 4, args, (nargs + 1) * sizeof(*args));
 		/* No runtime pipe may stay open in the learner, or the runtime waits for it. */
 		fd = open("/dev/null", O_RDWR | O_CLOEXEC);
-		logfd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
-		if (fd < 0 || logfd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(logfd, 2) < 0 ||
+		if (fd < 0 || dup2(fd, 0) < 0 || dup2(fd, 1) < 0 || dup2(logfd, 2) < 0 ||
 		    dup2(ready, 3) < 0)
 			_exit(1);
 		syscall(SYS_close_range, 4, ~0U, 0);
@@ -330,6 +339,35 @@ static void spawn_learner(const struct eu_hook_conf *conf, const char *statefile
 	}
 }
 
+/*
+ * Hand the container to the resident learner (eunomia learn --serve), whose
+ * programs are loaded already: 1 when there is none (the hook starts a learner
+ * itself), 0 when handed (*conn answers "ready PID"), -1 on an error.
+ */
+static int hand_over(const struct eu_hook_conf *conf, char **args, size_t nargs, int logfd,
+		     int *conn, struct eu_err *err)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	_cleanup_close_ int fd = -1;
+
+	if (!conf->learn_socket)
+		return 1;
+	snprintf(a.sun_path, sizeof(a.sun_path), "%s", conf->learn_socket);
+	fd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return eu_fail(err, EU_E_INTERNAL, errno, "socket");
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)) < 0) {
+		if (errno == ENOENT || errno == ECONNREFUSED)
+			return 1; /* no server, or a stale socket */
+		return eu_fail(err, EU_E_RUNTIME, errno, "cannot reach the resident learner at %s",
+			       conf->learn_socket);
+	}
+	if (eu_learn_request_send(fd, args, nargs, logfd, err))
+		return -1;
+	*conn = eu_steal_fd(&fd);
+	return 0;
+}
+
 static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_state *st,
 			  const char *state_text, size_t state_len, struct eu_err *err)
 {
@@ -337,10 +375,12 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 	const char *merge = eu_oci_annotation(st, "io.eunomia.learn.merge");
 	const char *boundary = eu_oci_annotation(st, "io.eunomia.learn.boundary");
 	_cleanup_free_ char *out = NULL, *statefile = NULL, *logfile = NULL, *pidfile = NULL;
-	_cleanup_close_ int ready_r = -1;
-	int ready[2], status;
+	_cleanup_close_ int ready_r = -1, logfd = -1;
+	char *args[16];
+	size_t nargs;
+	int ready[2], status, served;
 	struct pollfd p;
-	char buf[16] = "";
+	char buf[32] = "";
 	bool exists;
 	pid_t pid;
 
@@ -367,24 +407,38 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 		return eu_fail(err, EU_E_IO, errno, "cannot create %s", conf->state_dir);
 	if (eu_write_file_atomic(statefile, state_text, state_len, 0600, err))
 		return -1;
-	if (pipe2(ready, O_CLOEXEC) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "pipe");
-	ready_r = ready[0];
-	pid = fork();
-	if (pid < 0) {
+	logfd = open(logfile, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0600);
+	if (logfd < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot create %s", logfile);
+	nargs = learner_args(args, statefile, out, exists, boundary);
+	served = hand_over(conf, args, nargs, logfd, &ready_r, err);
+	if (served < 0)
+		return -1;
+	if (served) { /* no resident learner: start one, and wait while it loads */
+		if (pipe2(ready, O_CLOEXEC) < 0)
+			return eu_fail(err, EU_E_INTERNAL, errno, "pipe");
+		ready_r = ready[0];
+		pid = fork();
+		if (pid < 0) {
+			close(ready[1]);
+			return eu_fail(err, EU_E_INTERNAL, errno, "fork");
+		}
+		if (pid == 0)
+			spawn_learner(conf, args, nargs, pidfile, logfd, ready[1]);
 		close(ready[1]);
-		return eu_fail(err, EU_E_INTERNAL, errno, "fork");
+		while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+			;
 	}
-	if (pid == 0)
-		spawn_learner(conf, statefile, logfile, pidfile, out, exists, boundary, ready[1]);
-	close(ready[1]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-		;
-	/* "ready" once the learner follows the container; EOF if it died first */
+	/* "ready PID" once the learner follows the container; EOF if it failed first */
 	p = (struct pollfd){ .fd = ready_r, .events = POLLIN };
 	if (poll(&p, 1, (int)conf->timeout * 1000) > 0 && read(ready_r, buf, sizeof(buf) - 1) > 0 &&
-	    !strncmp(buf, "ready", 5))
+	    !strncmp(buf, "ready", 5)) {
+		long lp = strtol(buf + 5, NULL, 10);
+
+		if (!served && lp > 0)
+			write_pidfile(pidfile, (pid_t)lp); /* for poststop, which waits for it */
 		return 0;
+	}
 	pid = recorded_learner(pidfile);
 	if (pid > 0)
 		kill(pid, SIGKILL);

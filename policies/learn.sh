@@ -101,7 +101,7 @@ done
 
 mkdir -p "$WORK/profiles" "$WORK/state"
 chmod 755 "$WORK" # postgresql's server runs as the postgres user
-printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
 	"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 PORT=$((20000 + $$ % 10000))
 

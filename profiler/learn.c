@@ -31,32 +31,16 @@
 #include "ctable.h"
 #include "events.h"
 #include "file.h"
+#include "learn_request.h"
 #include "metrics.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
+#include "learner.h"
 #include "tracer.h"
 
 #define PROG "eunomia learn"
 
-struct learn_opts {
-	const char *output; /* NULL: stdout, or the --merge file */
-	const char *merge;
-	const char *runtime_root;
-	double duration; /* seconds; 0 = until the container is gone */
-	double grace;	 /* seconds a stopped command gets to exit */
-	enum eu_hook sys_hook, cap_hook;
-	int verbose;
-	bool quiet;
-	char **command; /* learn -- CMD ARGS */
-	const char *target;
-	const char *oci_state; /* --oci-state: the container an OCI hook was given */
-	int ready_fd;	       /* --ready-fd: told "ready" once the container is followed */
-	int boundary;	       /* --boundary: an enum eu_boundary, or -1 for auto */
-	const char *metrics;   /* --metrics ADDR */
-	const char *events;    /* --events FILE */
-	double checkpoint;     /* --checkpoint SECONDS; 0: none */
-};
 
 /* Everything one learning run owns. */
 struct learn_run {
@@ -86,6 +70,7 @@ static void usage(FILE *f)
 	fprintf(f,
 		"Usage: eunomia learn [OPTIONS] CONTAINER\n"
 		"       eunomia learn [OPTIONS] -- COMMAND [ARGS...]\n"
+		"       eunomia learn --serve [--socket PATH] [--standby N]\n"
 		"\n"
 		"Trace every syscall and capability check of one container, or of a command\n"
 		"and its children, and write a YAML profile of them.\n"
@@ -128,6 +113,13 @@ static void usage(FILE *f)
 		"                           (default: the first of those the kernel allows)\n"
 		"      --cap-hook HOOK      trace capability checks with tp_btf, fexit or kprobe\n"
 		"                           (default: the first of those the kernel allows)\n"
+		"      --serve              stay resident for the OCI hook: keep learners loaded\n"
+		"                           ahead of time and hand one to each container the hook\n"
+		"                           asks to learn, so that the hook adds milliseconds to a\n"
+		"                           container's start, not the time BPF takes to load\n"
+		"      --socket PATH        with --serve: where the hook connects (default\n"
+		"                           " EU_LEARN_SOCKET ")\n"
+		"      --standby N          with --serve: learners kept loaded (default 1, up to 16)\n"
 		"  -q, --quiet              print only errors\n"
 		"  -v, --verbose            print each syscall, capability and executable when first\n"
 		"                           seen; twice: also libbpf's debug output\n"
@@ -152,9 +144,38 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 }
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS, OPT_CHECKPOINT };
+       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS, OPT_CHECKPOINT, OPT_SERVE, OPT_SOCKET,
+       OPT_STANDBY };
 
-static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
+/* learn --serve takes the tracer's options and its own; a container comes with each request. */
+static int check_serve_args(int argc, char **argv, const struct learn_opts *o,
+			    struct eu_err *err)
+{
+	const char *bad = o->output		? "--output"
+			  : o->merge		? "--merge"
+			  : o->duration > 0	? "--duration"
+			  : o->checkpoint > 0	? "--checkpoint"
+			  : o->runtime_root	? "--runtime-root"
+			  : o->oci_state	? "--oci-state"
+			  : o->ready_fd >= 0	? "--ready-fd"
+			  : o->boundary >= 0	? "--boundary"
+			  : o->metrics		? "--metrics"
+			  : o->events		? "--events"
+			  : NULL;
+
+	if (bad)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "%s does not go with --serve: each container's request says where "
+			       "its profile goes",
+			       bad);
+	if (optind < argc)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--serve learns the containers the OCI hook hands it ('%s' is extra)",
+			       argv[optind]);
+	return 0;
+}
+
+int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -170,6 +191,9 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 		{ "metrics", required_argument, NULL, OPT_METRICS },
 		{ "events", required_argument, NULL, 'e' },
 		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
+		{ "serve", no_argument, NULL, OPT_SERVE },
+		{ "socket", required_argument, NULL, OPT_SOCKET },
+		{ "standby", required_argument, NULL, OPT_STANDBY },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -250,6 +274,26 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			if (eu_parse_seconds(optarg, "--checkpoint", &o->checkpoint, err))
 				return -1;
 			break;
+		case OPT_SERVE:
+			o->serve = true;
+			break;
+		case OPT_SOCKET:
+			o->socket = optarg;
+			break;
+		case OPT_STANDBY: {
+			char *end;
+			unsigned long n;
+
+			errno = 0;
+			n = strtoul(optarg, &end, 10);
+			if (errno || end == optarg || *end || n < 1 || n > 16 || optarg[0] == '-')
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--standby expects a number of learners from 1 to 16, "
+					       "not '%s'",
+					       optarg);
+			o->standby = (unsigned int)n;
+			break;
+		}
 		case 'q':
 			o->quiet = true;
 			break;
@@ -263,6 +307,10 @@ static int parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err
 			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
+	if (o->serve)
+		return check_serve_args(argc, argv, o, err);
+	if (o->socket || o->standby)
+		return eu_fail(err, EU_E_USAGE, 0, "--socket and --standby go with --serve");
 	if (o->checkpoint > 0 && (!o->output || !strcmp(o->output, "-")) && !o->merge)
 		return eu_fail(err, EU_E_USAGE, 0,
 			       "--checkpoint writes the profile to a file: give --output FILE or "
@@ -877,7 +925,11 @@ static int signal_ready(int fd, struct eu_err *err)
 {
 	if (fd < 0)
 		return 0;
-	if (eu_write_all(fd, "ready\n", 6) < 0) {
+	char msg[32];
+	int n = snprintf(msg, sizeof(msg), "ready %d\n", (int)getpid());
+
+	/* the pid: a hook that handed the container to a resident learner waits for it at poststop */
+	if (eu_write_all(fd, msg, (size_t)n) < 0) {
 		eu_fail(err, EU_E_IO, errno, "writing to --ready-fd %d", fd); /* before close() */
 		close(fd);
 		return -1;
@@ -886,7 +938,7 @@ static int signal_ready(int fd, struct eu_err *err)
 	return 0;
 }
 
-static int run(struct learn_opts *o, struct eu_err *err)
+int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err)
 {
 	struct learn_run r = { .o = o };
 	struct eu_profile *merged = NULL, *out;
@@ -958,8 +1010,15 @@ static int run(struct learn_opts *o, struct eu_err *err)
 		/* NOLINTNEXTLINE(clang-analyzer-deadcode.DeadStores) */
 		stats_fd = bpf_enable_stats(BPF_STATS_RUN_TIME); /* -1: the run-time metrics stay 0 */
 	}
-	if (tracer_open(&r.tracer, &topts, err))
+	if (standby && *standby && tracer_fits(*standby, &topts)) {
+		r.tracer = *standby; /* loaded ahead (learn --serve): only attaching is left */
+		*standby = NULL;
+		tracer_set_handler(r.tracer, on_event, &r);
+		if (tracer_attach(r.tracer, err))
+			goto out;
+	} else if (tracer_open(&r.tracer, &topts, err)) {
 		goto out;
+	}
 	tracer_describe(r.tracer, desc, sizeof(desc));
 
 	if (o->command) {
@@ -1041,9 +1100,11 @@ int cmd_learn(int argc, char **argv)
 	struct learn_opts o = { 0 };
 	struct eu_err err = { 0 };
 
-	if (parse_args(argc, argv, &o, &err))
+	if (learn_parse_args(argc, argv, &o, &err))
 		return eu_report(&err, PROG);
-	if (run(&o, &err))
+	if (o.serve)
+		return learn_serve(&o, &err) ? eu_report(&err, PROG) : 0;
+	if (learn_run(&o, NULL, &err))
 		return eu_report(&err, PROG);
 	return 0;
 }

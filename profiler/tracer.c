@@ -19,6 +19,7 @@
 #define N_NOAUDIT EU_NOAUDIT_FUNCS
 
 struct tracer {
+	struct tracer_opts opts; /* as loaded */
 	struct learn_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *seed_link;
@@ -26,7 +27,7 @@ struct tracer {
 	bool fast; /* the syscall hook counts with no BPF helper call */
 	tracer_event_fn on_event;
 	void *ctx;
-	/* Read lazily: /proc/kallsyms costs ~30 ms, too much for start-up. */
+	/* Read lazily: /proc/kallsyms costs ~30 ms, too much for start-up (but see tracer_preload_ksyms). */
 	int ksyms_state; /* 0: not read yet, 1: read, -1: unavailable */
 	struct eu_krange noaudit[N_NOAUDIT];
 	uint64_t caps_noaudit; /* capabilities seen only in unaudited checks */
@@ -142,7 +143,7 @@ static int probe_kernel(const struct tracer_opts *o, const struct hook_choice **
 	return rc ? -1 : 0;
 }
 
-int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err *err)
+int tracer_load(struct tracer **out, const struct tracer_opts *o, struct eu_err *err)
 {
 	const struct hook_choice *sys = NULL, *cap = NULL;
 	struct tracer *t;
@@ -158,6 +159,7 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 	t = calloc(1, sizeof(*t));
 	if (!t)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating the tracer");
+	t->opts = *o;
 	t->sys_hook = sys->hook;
 	t->cap_hook = cap->hook;
 	t->on_event = o->on_event;
@@ -195,26 +197,51 @@ int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 			     "verifier's log)");
 		goto fail;
 	}
-	rc = learn_bpf__attach(s);
-	if (rc) {
-		rc = eu_fail(err, EU_E_KERNEL, -rc, "cannot attach eunomia's BPF programs");
-		goto fail;
-	}
-	t->seed_link = bpf_program__attach_iter(s->progs.learn_seed, NULL);
-	if (!t->seed_link) {
-		rc = eu_fail(err, EU_E_KERNEL, errno, "cannot create the task iterator");
-		goto fail;
-	}
-	t->rb = ring_buffer__new(bpf_map__fd(s->maps.events), handle_event, t, NULL);
-	if (!t->rb) {
-		rc = eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF ring buffer");
-		goto fail;
-	}
 	*out = t;
 	return 0;
 fail:
 	tracer_close(t);
 	return rc;
+}
+
+bool tracer_fits(const struct tracer *t, const struct tracer_opts *o)
+{
+	return t->opts.sys_hook == o->sys_hook && t->opts.cap_hook == o->cap_hook &&
+	       t->opts.boundary == o->boundary && t->opts.verbose == o->verbose;
+}
+
+void tracer_set_handler(struct tracer *t, tracer_event_fn on_event, void *ctx)
+{
+	t->on_event = on_event;
+	t->ctx = ctx;
+}
+
+int tracer_attach(struct tracer *t, struct eu_err *err)
+{
+	struct learn_bpf *s = t->skel;
+	int rc = learn_bpf__attach(s);
+
+	if (rc)
+		return eu_fail(err, EU_E_KERNEL, -rc, "cannot attach eunomia's BPF programs");
+	t->seed_link = bpf_program__attach_iter(s->progs.learn_seed, NULL);
+	if (!t->seed_link)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot create the task iterator");
+	t->rb = ring_buffer__new(bpf_map__fd(s->maps.events), handle_event, t, NULL);
+	if (!t->rb)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF ring buffer");
+	return 0;
+}
+
+int tracer_open(struct tracer **out, const struct tracer_opts *o, struct eu_err *err)
+{
+	if (tracer_load(out, o, err))
+		return -1;
+	if (tracer_attach(*out, err)) {
+		tracer_close(*out);
+		*out = NULL;
+		return -1;
+	}
+	return 0;
 }
 
 void tracer_close(struct tracer *t)
@@ -310,8 +337,8 @@ void tracer_stats(const struct tracer *t, struct tracer_stats *s)
 	s->crossed_exec = bss->crossed_exec;
 }
 
-/* Does this stack pass through a function that checks without auditing? */
-static bool stack_is_noaudit(struct tracer *t, const __u64 *ips)
+/* The unaudited functions' addresses, read once. */
+static void read_ksyms(struct tracer *t)
 {
 	if (!t->ksyms_state) {
 		struct eu_err kerr = { 0 };
@@ -325,6 +352,17 @@ static bool stack_is_noaudit(struct tracer *t, const __u64 *ips)
 				"cannot be told apart and will be reported as used\n",
 				kerr.msg);
 	}
+}
+
+void tracer_preload_ksyms(struct tracer *t)
+{
+	read_ksyms(t);
+}
+
+/* Does this stack pass through a function that checks without auditing? */
+static bool stack_is_noaudit(struct tracer *t, const __u64 *ips)
+{
+	read_ksyms(t);
 	if (t->ksyms_state < 0)
 		return false;
 	for (size_t i = 0; i < LEARN_STACK_DEPTH && ips[i]; i++)

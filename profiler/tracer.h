@@ -44,6 +44,20 @@ struct tracer_stats {
 int tracer_open(struct tracer **out, const struct tracer_opts *opts, struct eu_err *err);
 void tracer_close(struct tracer *t);
 
+/*
+ * tracer_open in two steps, for a learner kept on standby (learn --serve): the
+ * expensive part (probes, BTF, the verifier) ahead of time, attaching when a
+ * container comes. tracer_fits: was it loaded with these options (the handler
+ * aside, which tracer_set_handler gives)?
+ */
+int tracer_load(struct tracer **out, const struct tracer_opts *opts, struct eu_err *err);
+bool tracer_fits(const struct tracer *t, const struct tracer_opts *opts);
+void tracer_set_handler(struct tracer *t, tracer_event_fn on_event, void *ctx);
+int tracer_attach(struct tracer *t, struct eu_err *err);
+
+/* Read the kernel symbols the capability collection needs now rather than at the end. */
+void tracer_preload_ksyms(struct tracer *t);
+
 /* One line naming the mechanisms in use, e.g. "syscalls: tp_btf/sys_enter, ...". */
 void tracer_describe(const struct tracer *t, char *buf, size_t size);
 

@@ -20,7 +20,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!eu_hook_conf_parse("fuzz", (const char *)data, size, &c, &err)) {
 		/* what the hook relies on once the file is accepted */
 		if (!c.n_learn_dirs || c.n_learn_dirs > EU_HOOK_MAX_DIRS || c.timeout < 1 ||
-		    c.timeout > 300 || c.eunomia[0] != '/' || c.state_dir[0] != '/')
+		    c.timeout > 300 || c.eunomia[0] != '/' || c.state_dir[0] != '/' ||
+		    (c.learn_socket && c.learn_socket[0] != '/'))
 			abort();
 		for (size_t i = 0; i < c.n_learn_dirs; i++)
 			if (c.learn_dirs[i][0] != '/')

@@ -45,7 +45,7 @@ teardown() {
 
 write_hook_conf() {
 	mkdir -p "$WORK/profiles" "$WORK/state" "$BATS_FILE_TMPDIR/profiles"
-	printf 'learn_dirs = %s:%s\neunomia = %s\nstate_dir = %s\n' \
+	printf 'learn_dirs = %s:%s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
 		"$WORK/profiles" "$BATS_FILE_TMPDIR/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 }
 

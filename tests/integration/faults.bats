@@ -120,7 +120,7 @@ valid() {
 
 @test "a thousand short-lived processes a second in a learned container: every one attributed" {
 	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
 		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 	make_bundle "$WORK/c" true
 	cp "$CHURN" "$WORK/c/rootfs/bin/churn"

@@ -16,7 +16,7 @@ setup() {
 	CONTAINERS=()
 	MONITOR=
 	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
 		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 	PORT=$((20000 + $$ % 10000))
 	"$EUNOMIA" monitor --reset -q

@@ -11,7 +11,7 @@ setup() {
 	require_runc
 	WORK=$(mktemp -d /tmp/eunomia-precision.XXXXXX)
 	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
+	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
 		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
 	CONTAINERS=()
 	PODS=()

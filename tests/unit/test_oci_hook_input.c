@@ -100,6 +100,7 @@ static void test_hook_conf_overrides_defaults(void **state)
 	assert_int_equal(eu_hook_conf_defaults(&c, "/usr/sbin/eunomia", &err), 0);
 	assert_string_equal(c.learn_dirs[0], "/var/lib/eunomia/profiles");
 	assert_string_equal(c.state_dir, "/run/eunomia/hooks");
+	assert_string_equal(c.learn_socket, "/run/eunomia/learn.sock");
 	assert_int_equal(eu_hook_conf_parse("h", conf, strlen(conf), &c, &err), 0);
 	assert_int_equal(c.n_learn_dirs, 2);
 	assert_string_equal(c.learn_dirs[0], "/var/lib/a");
@@ -110,6 +111,23 @@ static void test_hook_conf_overrides_defaults(void **state)
 	eu_hook_conf_free(&c);
 }
 
+/* learn_socket: a path to try first, or none for a learner the hook always starts. */
+static void test_hook_conf_learn_socket(void **state)
+{
+	static const char path[] = "learn_socket = /srv/eunomia/l.sock\n";
+	static const char none[] = "learn_socket = none\n";
+	struct eu_hook_conf c;
+	struct eu_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(eu_hook_conf_defaults(&c, "/e", &err), 0);
+	assert_int_equal(eu_hook_conf_parse("h", path, strlen(path), &c, &err), 0);
+	assert_string_equal(c.learn_socket, "/srv/eunomia/l.sock");
+	assert_int_equal(eu_hook_conf_parse("h", none, strlen(none), &c, &err), 0);
+	assert_null(c.learn_socket);
+	eu_hook_conf_free(&c);
+}
+
 static void test_hook_conf_errors_name_the_line(void **state)
 {
 	static const struct {
@@ -117,8 +135,13 @@ static void test_hook_conf_errors_name_the_line(void **state)
 	} bad[] = {
 		{ "learn_dirs\n", "h:1: expected key = value" },
 		{ "\n = /x\n", "h:2: expected a key before '='" },
-		{ "learn_dir = /x\n", "h:1: unknown key (expected learn_dirs, eunomia, state_dir or "
-				      "timeout): learn_dir" },
+		{ "learn_dir = /x\n", "h:1: unknown key (expected learn_dirs, eunomia, state_dir, "
+				      "learn_socket or timeout): learn_dir" },
+		{ "learn_socket = run/l.sock\n",
+		  "h:1: learn_socket: expected none or an absolute path of at most 107 bytes" },
+		{ "learn_socket = /xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"
+		  "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx\n",
+		  "h:1: learn_socket: expected none or an absolute path of at most 107 bytes" },
 		{ "eunomia = eunomia\n", "h:1: expected an absolute path for eunomia" },
 		{ "timeout = 0\n", "h:1: timeout: expected seconds from 1 to 300" },
 		{ "timeout = 5s\n", "h:1: timeout: expected seconds from 1 to 300" },
@@ -168,6 +191,7 @@ int main(void)
 		cmocka_unit_test(test_stopped_state_needs_no_pid),
 		cmocka_unit_test(test_bad_states_say_what_is_wrong),
 		cmocka_unit_test(test_hook_conf_overrides_defaults),
+		cmocka_unit_test(test_hook_conf_learn_socket),
 		cmocka_unit_test(test_hook_conf_errors_name_the_line),
 		cmocka_unit_test(test_hook_conf_reads_no_further_than_its_length),
 	};
