@@ -439,3 +439,16 @@ stop_container() {
 	runc delete "$1"
 }
 
+
+# assert_learned_from_start PROFILE ID: the profile of busybox container ID, learned
+# through the hook, holds the container's own start (its entrypoint's execve and the
+# dynamic loader's work) and its end.
+assert_learned_from_start() {
+	local p=$1
+	assert_has_syscall "$p" x86_64 execve
+	assert_has_syscall "$p" x86_64 arch_prctl
+	assert_has_syscall "$p" x86_64 write
+	assert_has_syscall "$p" x86_64 exit_group
+	profile_execs "$p" | grep -qx /bin/busybox
+	grep -q "^    id: $2\$" "$p"
+}

@@ -32,13 +32,7 @@ no_learner() {
 	[ "$status" -eq 0 ]
 	[ "$output" = hello ]
 	local p=$WORK/profiles/p.yaml
-	# the container's own start: its entrypoint's execve and what follows it
-	assert_has_syscall "$p" x86_64 execve
-	assert_has_syscall "$p" x86_64 arch_prctl
-	assert_has_syscall "$p" x86_64 write
-	assert_has_syscall "$p" x86_64 exit_group
-	profile_execs "$p" | grep -qx /bin/busybox
-	grep -q "^    id: hook-a-$$\$" "$p"
+	assert_learned_from_start "$p" "hook-a-$$"
 	grep -q "^    bundle: $WORK/b\$" "$p"
 	no_learner
 	[ -z "$(ls -A "$WORK/state")" ]

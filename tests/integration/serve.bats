@@ -64,13 +64,7 @@ processes() {
 	[ "$status" -eq 0 ]
 	[ "$output" = hello ]
 	local p=$WORK/profiles/p.yaml
-	# the container's own start: the entrypoint's execve and the loader's work
-	assert_has_syscall "$p" x86_64 execve
-	assert_has_syscall "$p" x86_64 arch_prctl
-	assert_has_syscall "$p" x86_64 write
-	assert_has_syscall "$p" x86_64 exit_group
-	profile_execs "$p" | grep -qx /bin/busybox
-	grep -q "^    id: serve-a-$$\$" "$p"
+	assert_learned_from_start "$p" "serve-a-$$"
 	# it was the server's learner, not one the hook started, and it is gone
 	grep -q "learning the container of $WORK/state/serve-a-$$.json" "$WORK/server.log"
 	grep -q "profile written to $WORK/profiles/p.yaml" "$WORK/server.log"
