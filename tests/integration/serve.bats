@@ -70,7 +70,7 @@ processes() {
 	grep -q "profile written to $WORK/profiles/p.yaml" "$WORK/server.log"
 	local first
 	first=$(sed -n 's/.*learner \([0-9]*\): learning the container.*/\1/p' "$WORK/server.log")
-	! kill -0 "$first" 2>/dev/null || false
+	wait_gone "$first" 10 # reaped by the server
 	[ -z "$(ls -A "$WORK/state")" ]
 	# the next container finds the next learner on standby
 	standby_count 2
