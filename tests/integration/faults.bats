@@ -21,6 +21,8 @@ teardown() {
 	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
 	for c in "${MOUNTS[@]}"; do umount "$c" 2>/dev/null || true; done
 	[ -z "${MONITOR_USED:-}" ] || "$EUNOMIA" monitor --reset -q || true
+	# a held command whose learner was killed waits for $WORK/stop, which rm would never make
+	pkill -9 -f -- "$WORK/" 2>/dev/null || true
 	rm -rf "$WORK"
 }
 
