@@ -378,7 +378,7 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 	_cleanup_close_ int ready_r = -1, logfd = -1;
 	char *args[16];
 	size_t nargs;
-	int ready[2], status, served;
+	int ready[2], status, no_server;
 	struct pollfd p;
 	char buf[32] = "";
 	bool exists;
@@ -411,10 +411,10 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 	if (logfd < 0)
 		return eu_fail(err, EU_E_IO, errno, "cannot create %s", logfile);
 	nargs = learner_args(args, statefile, out, exists, boundary);
-	served = hand_over(conf, args, nargs, logfd, &ready_r, err);
-	if (served < 0)
+	no_server = hand_over(conf, args, nargs, logfd, &ready_r, err);
+	if (no_server < 0)
 		return -1;
-	if (served) { /* no resident learner: start one, and wait while it loads */
+	if (no_server) { /* no resident learner: start one, and wait while it loads */
 		if (pipe2(ready, O_CLOEXEC) < 0)
 			return eu_fail(err, EU_E_INTERNAL, errno, "pipe");
 		ready_r = ready[0];
@@ -435,7 +435,7 @@ static int start_learning(const struct eu_hook_conf *conf, const struct eu_oci_s
 	    !strncmp(buf, "ready", 5)) {
 		long lp = strtol(buf + 5, NULL, 10);
 
-		if (!served && lp > 0)
+		if (!no_server && lp > 0)
 			write_pidfile(pidfile, (pid_t)lp); /* for poststop, which waits for it */
 		return 0;
 	}
