@@ -3,7 +3,13 @@
  * Probing what the running kernel lets us attach. Each probe loads a trivial
  * program of the exact kind and attaches it, because a kernel can accept a
  * program type and still refuse to load (fentry, LSM: EPERM when function
- * tracing is locked) or to attach (kprobe: no kprobe PMU) it.
+ * tracing is locked) or to attach (kprobe: no kprobe PMU) it. A probe that
+ * fails says why (eu_probes_why), for the line each command prints at start-up.
+ *
+ * EUNOMIA_REFUSE names mechanisms to treat as refused, so that every fallback
+ * can be tested on a kernel that has the real thing: words KIND or KIND/TARGET,
+ * separated by commas, KIND one of tp_btf, raw_tp, tracepoint, fexit, kprobe,
+ * lsm, iter ("tp_btf/sys_enter,iter/bpf_map_elem,iter/task").
  */
 #ifndef EUNOMIA_BPF_PROBE_H
 #define EUNOMIA_BPF_PROBE_H
@@ -32,6 +38,22 @@ struct eu_probes;
 struct eu_probes *eu_probes_new(void);
 void eu_probes_free(struct eu_probes *p);
 
+static inline void eu_probes_freep(struct eu_probes **p)
+{
+	eu_probes_free(*p);
+}
+#define _cleanup_probes_ __attribute__((cleanup(eu_probes_freep)))
+
+/* Why the last probe that failed was refused: "EPERM at load (Operation not permitted)". */
+const char *eu_probes_why(const struct eu_probes *p);
+
+#define EU_REFUSE_ENV "EUNOMIA_REFUSE"
+
+/* A usage error when EUNOMIA_REFUSE has a word that names no mechanism. */
+int eu_refuse_check(struct eu_err *err);
+/* Does EUNOMIA_REFUSE name KIND, or KIND/TARGET? */
+bool eu_refused_on_purpose(const char *kind, const char *target);
+
 /* "tp_btf", "raw_tp", ... as users type them in --*-hook options. */
 const char *eu_hook_name(enum eu_hook h);
 enum eu_hook eu_hook_from_name(const char *name);
@@ -43,6 +65,8 @@ bool eu_probe_fexit(struct eu_probes *p, const char *func);
 bool eu_probe_kprobe(struct eu_probes *p, const char *func);
 bool eu_probe_lsm(struct eu_probes *p, const char *hook);
 bool eu_probe_iter_task(struct eu_probes *p);
+/* A BPF map element iterator (iter/bpf_map_elem), over a map of its own. */
+bool eu_probe_iter_map(struct eu_probes *p);
 bool eu_probe_task_storage(struct eu_probes *p);
 /* Does the kernel's BTF declare this kfunc (e.g. bpf_rdonly_cast, Linux 6.2+)? */
 bool eu_probe_kfunc(struct eu_probes *p, const char *name);
@@ -55,6 +79,21 @@ int eu_ensure_tracefs(struct eu_err *err);
 
 /* Run a BPF iterator link once to its end; `what` names it in errors. */
 int eu_bpf_iter_run(int link_fd, const char *what, struct eu_err *err);
+
+/*
+ * Which program a failed bpf_object load names. eu_load_capture() takes over
+ * libbpf's messages (shown only when `verbose`) until another print function
+ * is set; after a load fails, eu_load_failure() gives the first program the
+ * kernel refused and why, so that a command can go on without it (false: the
+ * failure named no program, e.g. a pinned map that does not match).
+ */
+struct eu_load_failure {
+	char prog[64];
+	char why[192];
+};
+
+void eu_load_capture(bool verbose);
+bool eu_load_failure(struct eu_load_failure *f);
 
 /* Mount the BPF file system on /sys/fs/bpf when it is not there (pinned maps and links). */
 int eu_ensure_bpffs(struct eu_err *err);
