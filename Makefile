@@ -36,8 +36,11 @@ PKG_LIBS = $(shell $(PKG_CONFIG) --libs $(PKGS) 2>/dev/null)
 
 WARNINGS := -Wall -Wextra -Wshadow -Wformat=2 -Wvla -Wno-unused-parameter
 CFLAGS ?= -O2 -g
+# EUNOMIA_SRCDIR: a binary still inside this tree reads its data (policies/) from
+# here, so the build works without make install (lib/allowance.c).
 ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
-	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"' -DEUNOMIA_DATADIR='"$(DATADIR)"'  $(PKG_CFLAGS) $(EXTRA_CFLAGS)
+	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"' \
+	-DEUNOMIA_DATADIR='"$(DATADIR)"' -DEUNOMIA_SRCDIR='"$(CURDIR)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
 
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -I$(OUTPUT) -Ibpf
@@ -193,7 +196,7 @@ FUZZ_LIB_OBJS := $(patsubst lib/%.c,$(FUZZ_DIR)/lib/%.o,$(LIB_SRCS))
 FUZZ_SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined
 FUZZ_CFLAGS := -g -O1 -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
 	-I. -Ibpf -Ilib -DEUNOMIA_SBINDIR='"$(SBINDIR)"' -DEUNOMIA_DATADIR='"$(DATADIR)"' \
-	$(PKG_CFLAGS)
+	-DEUNOMIA_SRCDIR='"$(CURDIR)"' $(PKG_CFLAGS)
 # Largest input each target is given: a little above the largest real document.
 FUZZ_MAX_LEN_profile_yaml := 16384
 FUZZ_MAX_LEN_oci_state := 4096

@@ -128,6 +128,10 @@ int cmd_export(int argc, char **argv)
 			eu_profile_free(p);
 			return eu_report(&err, PROG);
 		}
+		fprintf(stderr,
+			PROG ": added the runtime allowance: %zu syscalls runc's init may make after "
+			     "loading the filter (%s)\n",
+			added, from);
 	}
 	if (eu_seccomp_json(p, (enum eu_json_form)form, name, &doc, &err) ||
 	    eu_json_save(doc, output, &err)) {

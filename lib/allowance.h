@@ -3,7 +3,8 @@
  * The runtime allowance: what runc's init (a Go program) may do after it loads
  * a container's seccomp filter and before it executes the container's program,
  * some of it only now and then, so that a learned profile can miss it
- * (policies/runtimes/runc-init.yaml, installed under DATADIR/runtimes).
+ * (policies/runtimes/runc-init.yaml, installed under DATADIR/runtimes; a build
+ * reads it from the tree, so it runs without make install).
  */
 #ifndef EUNOMIA_ALLOWANCE_H
 #define EUNOMIA_ALLOWANCE_H
@@ -15,8 +16,10 @@
 
 /*
  * Add the allowance's syscalls to each architecture of p. *added: how many were
- * new; *path: the file it came from ($EUNOMIA_DATADIR, else the installed one;
- * free it). Fails, naming --no-runtime-allowance, when the file cannot be read.
+ * new; *path: the file it came from (free it). It is read from $EUNOMIA_DATADIR
+ * alone when that is set; else, by a binary still inside the source tree it was
+ * built in, from that tree's policies/, then from the installed DATADIR. Fails,
+ * naming each place tried and --no-runtime-allowance, when it cannot be read.
  */
 int eu_runtime_allowance_add(struct eu_profile *p, size_t *added, char **path,
 			     struct eu_err *err);
