@@ -239,6 +239,8 @@ static void describe(const struct eu_profile *p, const struct enforce_opts *o, c
 
 	eu_caps_format(p->caps_used, list, sizeof(list));
 	snprintf(caps, sizeof(caps), "[%s]", list);
+	if (p->caps_unknown)
+		snprintf(caps, sizeof(caps), "unchanged (the profile does not know them)");
 	if (o->filter.complain)
 		snprintf(deny, sizeof(deny), "logged (complain mode)");
 	else if (o->filter.deny == EU_DENY_ERRNO)
@@ -294,7 +296,7 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 	}
 	default_from_options(p, &o->filter);
 	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
-	    eu_oci_capabilities(p, &caps, err))
+	    (!p->caps_unknown && eu_oci_capabilities(p, &caps, err)))
 		goto out;
 	linux_ = eu_json_get(cfg, "linux", json_type_object);
 	process = eu_json_get(cfg, "process", json_type_object);
@@ -314,7 +316,7 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 	nnp = json_object_object_get_ex(process, "noNewPrivileges", &old_nnp) &&
 	      json_object_is_type(old_nnp, json_type_boolean) && !json_object_get_boolean(old_nnp);
 	if (json_object_object_add(linux_, "seccomp", seccomp) ||
-	    json_object_object_add(process, "capabilities", caps) ||
+	    (caps && json_object_object_add(process, "capabilities", caps)) ||
 	    (!nnp && json_object_object_add(process, "noNewPrivileges", json_object_new_boolean(1)))) {
 		eu_fail(err, EU_E_INTERNAL, 0, "out of memory");
 		goto out;
@@ -326,10 +328,17 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 		eu_caps_format(p->caps_used, list, sizeof(list));
 		fprintf(stderr,
 			PROG ": wrote %s into %s: linux.seccomp (%zu syscalls, %zu rules), "
-			     "process.capabilities [%s]%s\n",
-			o->profile, path, eu_profile_syscall_total(p, -1), p->nrules, list,
-			nnp ? "" : ", process.noNewPrivileges");
+			     "process.capabilities %s%s%s%s\n",
+			o->profile, path, eu_profile_syscall_total(p, -1), p->nrules,
+			p->caps_unknown ? "as they were" : "[", p->caps_unknown ? "" : list,
+			p->caps_unknown ? "" : "]", nnp ? "" : ", process.noNewPrivileges");
 	}
+	if (p->caps_unknown)
+		fprintf(stderr,
+			PROG ": warning: %s was learned where the kernel could not trace capability "
+			     "checks (capabilities.learned: false): the bundle's capabilities are left "
+			     "as they were\n",
+			o->profile);
 	if (nnp)
 		fprintf(stderr,
 			PROG ": warning: %s sets noNewPrivileges to false, and it stays so: the "
@@ -378,8 +387,12 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 		describe(p, o, path);
 		warn_unknown_to_kernel(p, o);
 	}
-	/* Complain mode changes no privilege: it only watches. */
-	if (!o->filter.complain && eu_privs_apply(p->caps_used, &o->user, err))
+	/*
+	 * Complain mode changes no privilege: it only watches. A profile that
+	 * does not know the capabilities keeps the ones eunomia runs with.
+	 */
+	if (!o->filter.complain &&
+	    eu_privs_apply(p->caps_unknown ? eu_caps_current() : p->caps_used, &o->user, err))
 		goto fail;
 	rc = seccomp_load(ctx);
 	if (rc) {

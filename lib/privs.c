@@ -99,3 +99,19 @@ int eu_privs_apply(uint64_t keep, const struct eu_user *u, struct eu_err *err)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot set no_new_privs");
 	return 0;
 }
+
+uint64_t eu_caps_current(void)
+{
+	cap_t c = cap_get_proc();
+	cap_value_t last = cap_max_bits();
+	cap_flag_value_t v;
+	uint64_t mask = 0;
+
+	if (!c)
+		return 0;
+	for (cap_value_t i = 0; i < last && i < 64; i++)
+		if (cap_get_flag(c, i, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			mask |= 1ULL << i;
+	cap_free(c);
+	return mask;
+}

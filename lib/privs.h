@@ -26,4 +26,7 @@ int eu_user_parse(const char *s, struct eu_user *u, struct eu_err *err);
 /* Keep exactly the capabilities in mask `keep` (bit n = capability n); see above. */
 int eu_privs_apply(uint64_t keep, const struct eu_user *u, struct eu_err *err);
 
+/* The calling process's permitted capabilities, as a mask (0 if unreadable). */
+uint64_t eu_caps_current(void);
+
 #endif

@@ -187,6 +187,7 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 	}
 	dst->caps_used |= src->caps_used;
 	dst->caps_denied |= src->caps_denied;
+	dst->caps_unknown = dst->caps_unknown || src->caps_unknown;
 	/* A side that knows nothing of sockets allows them all: so does the union. */
 	dst->families = dst->has_families && src->has_families ? dst->families | src->families : 0;
 	dst->has_families = dst->has_families && src->has_families;
@@ -272,6 +273,7 @@ bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
 	const struct eu_meta *am = &a->meta, *bm = &b->meta;
 
 	if (a->version != b->version || a->caps_used != b->caps_used ||
+	    a->caps_unknown != b->caps_unknown ||
 	    a->has_families != b->has_families || a->families != b->families ||
 	    a->caps_denied != b->caps_denied || !eu_strv_equal(&a->execs, &b->execs) ||
 	    a->has_default != b->has_default || a->nrules != b->nrules)

@@ -73,6 +73,13 @@ struct eu_profile {
 	size_t nrules, rules_cap;
 	uint64_t caps_used;   /* capability checks that succeeded */
 	uint64_t caps_denied; /* checked but refused: informational */
+	/*
+	 * Learned where the kernel let no program trace capability checks
+	 * (capabilities.learned: false): the lists say nothing of what the
+	 * container needs, so enforce leaves its capabilities alone and the
+	 * monitor does not check them. A union with such a run is as unknowing.
+	 */
+	bool caps_unknown;
 	struct eu_strv execs; /* executables the container ran */
 	/*
 	 * Socket address families created (bit per AF_*). Without the section

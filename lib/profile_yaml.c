@@ -560,7 +560,23 @@ static int parse_caps_list(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void 
 			 parse_cap_item, mask);
 }
 
+/* capabilities.learned: false where the kernel could not trace them (true is the default). */
+static int parse_caps_learned(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	const char *s;
+
+	(void)k;
+	(void)arg;
+	if (get_str(c, v, "capabilities.learned", &s))
+		return -1;
+	if (strcmp(s, "true") && strcmp(s, "false"))
+		return fail_at(c, v, "expected true or false for capabilities.learned, found '%s'", s);
+	c->p->caps_unknown = !strcmp(s, "false");
+	return 0;
+}
+
 static const struct field caps_fields[] = {
+	{ "learned", parse_caps_learned, false },
 	{ "used", parse_caps_list, false },
 	{ "denied", parse_caps_list, false },
 };
@@ -1172,7 +1188,10 @@ static int em_profile(struct yem *y, const struct eu_profile *p)
 			return -1;
 	if (em_map_end(y))
 		return -1;
-	if (em_str(y, "capabilities") || em_map_start(y) || em_caps(y, "used", p->caps_used) ||
+	if (em_str(y, "capabilities") || em_map_start(y) ||
+	    (p->caps_unknown && (em_str(y, "learned") ||
+				 em_scalar_style(y, "false", YAML_PLAIN_SCALAR_STYLE))) ||
+	    em_caps(y, "used", p->caps_used) ||
 	    em_caps(y, "denied", p->caps_denied) || em_map_end(y))
 		return -1;
 	if (em_str(y, "executables") || em_seq_start(y))

@@ -108,6 +108,26 @@ static void test_merge_is_union_and_counts_add(void **state)
 	assert_int_equal(a->meta.duration_ms, 2000);
 }
 
+/* A run that could not trace capabilities leaves the union not knowing them either. */
+static void test_merge_with_a_run_that_did_not_trace_capabilities_knows_none(void **state)
+{
+	struct eu_profile **pp = *state, *a = pp[0], *b = pp[1], *c;
+	struct eu_err err = { 0 };
+
+	a->caps_used = 1ULL << 0;
+	b->caps_unknown = true;
+	c = eu_profile_copy(a, &err);
+	assert_non_null(c);
+	assert_true(eu_profile_equal(a, c));
+	assert_int_equal(eu_profile_merge(a, b, &err), 0);
+	assert_true(a->caps_unknown);
+	assert_true(a->caps_used == 1ULL << 0); /* still listed, for review */
+	assert_false(eu_profile_equal(a, c));
+	assert_int_equal(eu_profile_merge(c, a, &err), 0);
+	assert_true(c->caps_unknown);
+	eu_profile_free(c);
+}
+
 static void test_merge_keeps_first_identity_and_fills_gaps(void **state)
 {
 	struct eu_profile **pp = *state, *a = pp[0], *b = pp[1];
@@ -269,6 +289,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_add_syscall_sets_bit_and_counts, setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_merge_with_a_run_that_did_not_trace_capabilities_knows_none, setup,
+			teardown),
 		cmocka_unit_test_setup_teardown(test_add_syscall_refuses_out_of_range, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_counts_saturate_instead_of_wrapping, setup,
