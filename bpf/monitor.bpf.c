@@ -11,7 +11,9 @@
  *
  * With BPF-LSM (lsm/capable, lsm/bprm_check_security) a violation can be
  * refused; without it the tracepoints only alert, or kill the offender.
- * User space loads one program per job, whichever the kernel accepts.
+ * User space loads one program per job, whichever the kernel accepts; where
+ * the kernel refuses the iterators, it seeds tasks itself (MON_T_PENDING) and
+ * sweeps mon_rates itself.
  *
  * What seccomp refuses a held task is reported too (MON_EV_DENIAL): sys_enter
  * does not run for a syscall the filter refused, sys_exit does (with -errno),
@@ -128,6 +130,31 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } mon_events SEC(".maps");
 
+/*
+ * What the daemons have accounted for, per rate entry: user space's alone (no
+ * program uses it), pinned with the rest so that a new daemon goes on from there.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, MON_RATE_KEYS);
+	__type(key, struct mon_rate_key);
+	__type(value, struct mon_acct);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_acct SEC(".maps");
+
+/*
+ * Tasks user space registered that have not made a syscall since
+ * (MON_T_PENDING): mapped by user space, which adds to it atomically.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__uint(map_flags, BPF_F_MMAPABLE);
+	__type(key, __u32);
+	__type(value, __u64);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} mon_pending SEC(".maps");
+
 /* A rate entry for a violation the full table has no room for. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -232,13 +259,43 @@ static __always_inline void task_retire(struct task_struct *t, struct mon_task *
 		__sync_fetch_and_sub(&st->live[mt->ct & (MON_MAX_CTS - 1)], 1);
 }
 
+/* Are tasks that user space registered waiting for their next syscall? */
+static __always_inline bool seeds_pending(void)
+{
+	__u64 *n = bpf_map_lookup_elem(&mon_pending, &zero);
+
+	return n && *n;
+}
+
+/* Take a task out of MON_T_PENDING, once (its exit and its syscall may race). */
+static __always_inline bool pending_take(struct mon_task *mt)
+{
+	__u64 *n;
+
+	if (!(mt->flags & MON_T_PENDING) ||
+	    !(__sync_fetch_and_and(&mt->flags, ~MON_T_PENDING) & MON_T_PENDING))
+		return false;
+	n = bpf_map_lookup_elem(&mon_pending, &zero);
+	if (n)
+		__sync_fetch_and_sub(n, 1);
+	return true;
+}
+
+/* A task user space registered, in a context where `t` is trusted: count it as a member. */
+static __always_inline void task_complete(struct task_struct *t, struct mon_task *mt)
+{
+	if (pending_take(mt) && !(mt->flags & MON_T_DEAD))
+		task_register(t, mt->ct);
+}
+
+/* The current task's entry, when it is a member (registered, alive). */
 static __always_inline struct mon_task *current_member(struct task_struct **task)
 {
 	struct task_struct *t = bpf_get_current_task_btf();
 	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, t, 0, 0);
 
 	*task = t;
-	if (!mt || (mt->flags & MON_T_DEAD))
+	if (!mt || (mt->flags & (MON_T_REGISTERED | MON_T_DEAD)) != MON_T_REGISTERED)
 		return 0;
 	return mt;
 }
@@ -278,9 +335,10 @@ static __always_inline __u64 interval_ns(void)
  * Write one event for a rate entry: `count` violations (total minus those
  * already accounted for). The ring buffer is reserved first, so a full one
  * leaves the count to the next event: nothing is claimed that was not written.
+ * `alone`: a violation the rate table had no room for, accounted by itself.
  */
 static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u64 gen,
-				 const char *path, bool summary)
+				 const char *path, bool summary, bool alone)
 {
 	struct mon_stats *st = stats();
 	struct mon_event *e;
@@ -308,6 +366,7 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
 		}
 	}
 	e->ts_ns = bpf_ktime_get_ns();
+	e->total = alone ? 0 : total;
 	e->generation = gen;
 	e->path_hash = k->path_hash;
 	e->kind = k->kind;
@@ -373,7 +432,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
 		if (args)
 			__builtin_memcpy(r->args, args, sizeof(r->args));
-		emit(&k, r, p->generation, path, false);
+		emit(&k, r, p->generation, path, false, true);
 		return;
 	}
 	__sync_fetch_and_add(&r->total, 1);
@@ -393,7 +452,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	if (args)
 		__builtin_memcpy(r->args, args, sizeof(r->args));
-	emit(&k, r, p->generation, path, false);
+	emit(&k, r, p->generation, path, false, false);
 }
 
 /* ---- syscalls (tracepoint: alert or kill) ------------------------------------------- */
@@ -445,9 +504,12 @@ static __always_inline void check_syscall(struct task_struct *task, __u32 ct, lo
  */
 static __always_inline int sys_enter_exact(struct mon_slot *s, __u64 key, long id)
 {
-	struct task_struct *task;
-	struct mon_task *mt = current_member(&task);
+	struct task_struct *task = bpf_get_current_task_btf();
+	struct mon_task *mt = bpf_task_storage_get(&mon_tasks, task, 0, 0);
 
+	if (mt && (mt->flags & MON_T_PENDING))
+		task_complete(task, mt);
+	mt = current_member(&task);
 	if (!mt)
 		return 0;
 	if (s && mt->slot == slot_index(key) && !s->regs &&
@@ -459,20 +521,15 @@ static __always_inline int sys_enter_exact(struct mon_slot *s, __u64 key, long i
 	return 0;
 }
 
-/*
- * The slot of the task whose saved registers are `regs` (their key in *key), or
- * NULL when no held task hashes there: a task outside costs two array loads.
- */
+/* The slot of the task whose saved registers are `regs` (their key in *key). */
 static __always_inline struct mon_slot *slot_of(struct pt_regs *regs, __u64 *key)
 {
 	struct mon_config *cfg = bpf_map_lookup_elem(&mon_config, &zero);
-	struct mon_slot *s;
 
 	if (!cfg)
 		return 0;
 	*key = regs_key(regs, cfg);
-	s = slot_at(slot_index(*key));
-	return s && s->nr_tasks ? s : 0;
+	return slot_at(slot_index(*key));
 }
 
 /* The task that claimed slot `s`, the current one: no helper call where `cast`. */
@@ -483,7 +540,11 @@ static __always_inline struct task_struct *slot_task(struct mon_slot *s, bool ca
 	return bpf_get_current_task_btf();
 }
 
-/* The hot path: a task outside costs two array loads, the slot's claimer no helper call. */
+/*
+ * The hot path: a task outside costs three array loads, the slot's claimer no
+ * helper call. While tasks user space registered wait for their next syscall,
+ * every task takes the exact path, so that they are found.
+ */
 static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
 {
 	struct mon_slot *s;
@@ -492,6 +553,8 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 	s = slot_of(regs, &key);
 	if (!s)
 		return 0;
+	if (!s->nr_tasks)
+		return seeds_pending() ? sys_enter_exact(s, key, id) : 0;
 	if (s->regs != key)
 		return sys_enter_exact(s, key, id);
 	check_syscall(slot_task(s, cast), s->ct, id);
@@ -562,7 +625,7 @@ static __always_inline void check_exit(struct task_struct *task, __u32 ct, struc
 	if (policy_allows(p, arch, id))
 		return;
 	mt = bpf_task_storage_get(&mon_tasks, bpf_get_current_task_btf(), 0, 0);
-	if (!mt || (mt->flags & MON_T_DEAD))
+	if (!mt || (mt->flags & (MON_T_REGISTERED | MON_T_DEAD)) != MON_T_REGISTERED)
 		return;
 	if (mt->entered == (__u32)raw + 1) {
 		mt->entered = 0;
@@ -598,7 +661,7 @@ static __always_inline int sys_exit_slots(struct pt_regs *regs, long ret, bool c
 	if (ret >= 0 || ret < -MAX_ERRNO)
 		return 0;
 	s = slot_of(regs, &key);
-	if (!s)
+	if (!s || !s->nr_tasks)
 		return 0;
 	if (s->regs != key)
 		return sys_exit_exact(regs, regs->orig_ax, ret);
@@ -641,7 +704,8 @@ static __always_inline int seccomp_killed(int nr, __u32 audit_arch)
 	__u64 args[6];
 	__u32 arch = EU_ARCH_X86_64;
 
-	if (!mt || (mt->flags & MON_T_DEAD) || task->seccomp.mode != SECCOMP_MODE_DEAD)
+	if (!mt || (mt->flags & (MON_T_REGISTERED | MON_T_DEAD)) != MON_T_REGISTERED ||
+	    task->seccomp.mode != SECCOMP_MODE_DEAD)
 		return 0;
 	p = policy_of(mt->ct);
 	if (!p)
@@ -717,7 +781,7 @@ static __always_inline bool cap_outside(struct mon_policy *p, int cap, bool gran
 {
 	__u64 bit = 1ULL << (cap & 63);
 
-	return !(p->caps & bit) && (granted || !(p->caps_denied & bit));
+	return (p->flags & MON_P_CAPS) && !(p->caps & bit) && (granted || !(p->caps_denied & bit));
 }
 
 /* The capability:cap_capable tracepoint (Linux 6.14+): alert or kill. */
@@ -821,11 +885,15 @@ int BPF_PROG(mon_exec, struct task_struct *t, pid_t old_pid, struct linux_binprm
 		if (!mt)
 			return 0;
 		joined = true;
+	} else if (mt->flags & MON_T_PENDING) {
+		/* registered by user space while already in execve, after its sys_enter */
+		task_complete(t, mt);
+		joined = true;
 	}
 	/* With the LSM hook, executions of known members were judged (and maybe refused) there. */
 	if (exec_lsm && !joined)
 		return 0;
-	if (mt->flags & MON_T_DEAD)
+	if ((mt->flags & (MON_T_REGISTERED | MON_T_DEAD)) != MON_T_REGISTERED)
 		return 0;
 	p = policy_of(mt->ct);
 	if (!p)
@@ -904,7 +972,10 @@ int BPF_PROG(mon_fork, struct task_struct *parent, struct task_struct *child)
 {
 	struct mon_task *pt = bpf_task_storage_get(&mon_tasks, parent, 0, 0);
 
-	if (pt && !(pt->flags & MON_T_DEAD))
+	if (!pt)
+		return 0;
+	task_complete(parent, pt); /* a kernel thread's fork has no syscall to complete it */
+	if (!(pt->flags & MON_T_DEAD))
 		task_register(child, pt->ct);
 	return 0;
 }
@@ -916,6 +987,7 @@ int BPF_PROG(mon_exit, struct task_struct *t)
 
 	if (!mt)
 		return 0;
+	pending_take(mt);
 	task_retire(t, mt);
 	bpf_task_storage_delete(&mon_tasks, t);
 	return 0;
@@ -979,6 +1051,6 @@ int mon_flush(struct bpf_iter__bpf_map_elem *ctx)
 	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
 		return 0;
 	p = bpf_map_lookup_elem(&mon_policies, &ct);
-	emit(k, r, p ? p->generation : 0, 0, true);
+	emit(k, r, p ? p->generation : 0, 0, true, false);
 	return 0;
 }

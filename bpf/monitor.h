@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 8
+#define MON_ABI 9
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -20,11 +20,13 @@
 #define MON_COMM_LEN 16
 #define MON_RATE_KEYS 8192	/* distinct (container, kind, what) rate-limit entries */
 #define MON_NOAUDIT_RANGES 8	/* kernel functions whose capability checks are probes */
+#define MON_INTERVAL_NS 1000000000ULL /* one event per violation and interval */
 
 /* mon_policy.flags */
 #define MON_P_ACTIVE (1u << 0) /* the slot holds a container's policy */
 #define MON_P_EXECS (1u << 1)  /* the profile lists executables: others are violations */
 #define MON_P_FAMILIES (1u << 2) /* the profile lists socket families: others are violations */
+#define MON_P_CAPS (1u << 3)	 /* the profile knows the capabilities: others are violations */
 
 /* What a container may do: its profile, as the kernel side checks it. */
 struct mon_policy {
@@ -108,6 +110,13 @@ struct mon_slot {
 
 #define MON_T_REGISTERED (1u << 0)
 #define MON_T_DEAD (1u << 1)
+/*
+ * Written by user space (no task iterator: found in /proc, stored through a
+ * pidfd): the task belongs to `ct`, but its slot and counts are the kernel's
+ * to set, from the task's own context, at its next syscall. While any task is
+ * pending (mon_pending), sys_enter takes the exact path for every task.
+ */
+#define MON_T_PENDING (1u << 2)
 
 enum mon_kind {
 	MON_EV_SYSCALL = 1,
@@ -147,6 +156,13 @@ struct mon_rate {
 struct mon_event {
 	__u64 ts_ns;  /* CLOCK_MONOTONIC (bpf_ktime_get_ns) */
 	__u64 count;  /* violations this event stands for: 1 + those suppressed */
+	/*
+	 * The rate entry's running total this event accounts up to (0: an event of
+	 * its own, the table was full). The daemon counts an event as the part of
+	 * it no earlier event accounted for (mon_acct), whoever wrote it: the
+	 * kernel, its flush iterator, or the daemon's own sweep of mon_rates.
+	 */
+	__u64 total;
 	__u64 generation; /* of the container slot, when the violation happened */
 	__u64 path_hash;  /* MON_EV_EXEC: names the path of a summary, which has none */
 	__u32 kind;
@@ -162,6 +178,12 @@ struct mon_event {
 	char comm[MON_COMM_LEN];
 	__u64 args[6]; /* MON_EV_DENIAL: the refused syscall's arguments */
 	char path[MON_PATH_MAX]; /* MON_EV_EXEC: the file executed */
+};
+
+/* mon_acct: per rate entry, what the daemons have accounted for (user space only). */
+struct mon_acct {
+	__u64 accounted; /* the rate entry's total up to which events were written */
+	__u64 swept;	 /* its total at the last sweep (no flush iterator): quiet since? */
 };
 
 /* Key of the executables a container may run: zero-padded path. */

@@ -239,7 +239,7 @@ static void say(struct monitor *d, enum eu_level level, const char *kind,
 		const struct eu_container *ct, const char *fmt, ...)
 {
 	struct eu_event e = { .level = level, .kind = kind };
-	char msg[512];
+	char msg[4096];
 	va_list ap;
 
 	va_start(ap, fmt);
@@ -505,40 +505,18 @@ static void scan_containers(struct monitor *d)
 	}
 }
 
-/* How refused syscalls are seen, for the start-up line. */
-static void denial_hooks(const struct mon_info *in, char *buf, size_t size)
-{
-	if (in->no_denials)
-		snprintf(buf, size, "nothing (--no-denials)");
-	else if (in->denials_refused)
-		snprintf(buf, size, "nothing (the kernel refused those programs; -v says why)");
-	else if (!in->exit_hook && !in->kill_hook)
-		snprintf(buf, size, "nothing (this kernel refused sys_exit and signal_generate)");
-	else
-		snprintf(buf, size, "%s (errno) and %s (kill)",
-			 in->exit_hook ? in->exit_hook : "nothing",
-			 in->kill_hook ? in->kill_hook : "nothing");
-}
-
 static void announce_start(struct monitor *d)
 {
-	char denials[160];
+	char jobs[3072];
 	struct mon_info in;
 	struct mon_stats st;
 	unsigned int held = 0;
 
 	mon_info(d->mon, &in);
-	denial_hooks(&in, denials, sizeof(denials));
-	say(d, EU_LEVEL_INFO, "monitor",
-	    NULL,
-	    "started: syscalls via %s, capabilities via %s, executions via %s, socket families "
-	    "via %s, syscalls seccomp refused via %s; %s%s; %u "
-	    "programs attached now, %u already held by the kernel%s",
-	    in.sys_hook, in.cap_hook ? in.cap_hook : "nothing (no cap_capable tracepoint)",
-	    in.lsm ? "lsm/bprm_check_security" : "tp_btf/sched_process_exec",
-	    in.lsm ? "lsm/socket_create" : "nothing (no BPF-LSM)", denials,
-	    in.lsm ? "BPF-LSM: violations can be refused" : "no BPF-LSM: alerts only",
-	    d->o->kill ? ", offenders are killed" : (d->o->block ? ", violations are refused" : ""),
+	mon_describe(&in, jobs, sizeof(jobs));
+	say(d, EU_LEVEL_INFO, "monitor", NULL, "started: %s%s; %u programs attached now, %u "
+	    "already held by the kernel%s",
+	    jobs, d->o->kill ? ", offenders are killed" : (d->o->block ? ", violations are refused" : ""),
 	    in.links_created, in.links_reused,
 	    in.links_removed ? ", an earlier monitor's denial programs detached" : "");
 	if (mon_stats(d->mon, &st) == 0)
@@ -546,8 +524,8 @@ static void announce_start(struct monitor *d)
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
 		held += track(d, i, "still held to") != NULL;
 	if (!d->o->quiet)
-		fprintf(stderr, PROG ": monitoring (%s), %u containers already held\n",
-			in.lsm ? "BPF-LSM" : "tracepoints, alerts only", held);
+		fprintf(stderr, PROG ": monitoring (%s), %u containers already held\n%s%s\n",
+			in.lsm ? "BPF-LSM" : "tracepoints, alerts only", held, PROG ": ", jobs);
 }
 
 /* ---- the daemon ----------------------------------------------------------------------- */

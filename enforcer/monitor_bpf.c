@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -17,154 +18,94 @@
 #include "monitor.h" /* before the skeleton, which uses its structs */
 #include "monitor.skel.h"
 #include "monitor_bpf.h"
+#include "monitor_jobs.h"
 #include "monitor_maps.h"
+#include "monitor_rates.h"
 #include "syscalls.h"
+#include "task_walk.h"
 
 struct mon {
 	struct monitor_bpf *skel;
 	struct ring_buffer *rb;
-	struct bpf_link *seed_link, *flush_link;
+	struct bpf_link *seed_link, *flush_link; /* NULL: /proc and the sweep stand in */
+	struct mon_plan plan;
 	struct mon_info info;
-	bool fast; /* the kernel has bpf_rdonly_cast */
+	struct mon_rate_maps rates;
+	uint64_t *pending; /* mon_pending, mapped: tasks registered from /proc, not yet held */
+	size_t pending_len;
 	mon_event_fn on_event;
 	void *ctx;
 };
 
-static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* Every event, from the ring buffer or the sweep, is counted before the daemon sees it. */
+static void deliver(void *ctx, struct mon_event *e)
 {
-	return vfprintf(stderr, fmt, ap);
-}
+	struct mon *m = ctx;
 
-static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	return level == LIBBPF_DEBUG ? 0 : vfprintf(stderr, fmt, ap);
+	if (m->on_event)
+		m->on_event(m->ctx, e);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct mon *m = ctx;
+	struct mon_event e;
 
-	if (size >= sizeof(struct mon_event) && m->on_event)
-		m->on_event(m->ctx, data);
+	if (size < sizeof(e))
+		return 0;
+	memcpy(&e, data, sizeof(e));
+	e.count = mon_rates_account(&m->rates, &e);
+	if (e.count) /* else: a sweep accounted for it already */
+		deliver(m, &e);
 	return 0;
 }
 
-/*
- * Syscalls seccomp refused: sys_exit sees the errno actions, signal_generate
- * the kill actions' SIGSYS. Either may be missing; the monitor runs without.
- */
-static void probe_denials(struct mon *m, struct eu_probes *p)
-{
-	if (eu_probe_tp_btf(p, "sys_exit"))
-		m->info.exit_hook = "tp_btf/sys_exit";
-	else if (eu_probe_raw_tp(p, "sys_exit"))
-		m->info.exit_hook = "raw_tp/sys_exit";
-	if (eu_probe_tp_btf(p, "signal_generate"))
-		m->info.kill_hook = "tp_btf/signal_generate";
-	else if (eu_probe_raw_tp(p, "signal_generate"))
-		m->info.kill_hook = "raw_tp/signal_generate";
-}
-
-/* Which programs this kernel takes, best first; fails when it cannot follow processes. */
-static int probe(struct mon *m, const struct mon_opts *o, struct eu_err *err)
-{
-	struct eu_probes *p = eu_probes_new();
-	int rc = 0;
-
-	if (!p)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
-	if (!eu_probe_task_storage(p) || !eu_probe_iter_task(p) ||
-	    !eu_probe_tp_btf(p, "sched_process_fork") || !eu_probe_tp_btf(p, "sched_process_exec") ||
-	    !eu_probe_tp_btf(p, "sched_process_exit")) {
-		rc = eu_fail(err, EU_E_KERNEL, 0,
-			     "this kernel cannot follow processes with BPF (task storage, task "
-			     "iterators and BTF tracepoints on sched_process_fork/exec/exit are "
-			     "needed: Linux 5.11 or later with BTF)");
-		goto out;
-	}
-	if (eu_probe_tp_btf(p, "sys_enter")) {
-		m->fast = eu_probe_kfunc(p, "bpf_rdonly_cast");
-		m->info.sys_hook = m->fast ? "tp_btf/sys_enter (helper-free fast path)"
-					   : "tp_btf/sys_enter (no fast path: no bpf_rdonly_cast)";
-	}
-	else if (eu_probe_raw_tp(p, "sys_enter"))
-		m->info.sys_hook = "raw_tp/sys_enter";
-	else {
-		rc = eu_fail(err, EU_E_KERNEL, 0,
-			     "this kernel refused tp_btf and raw_tp on sys_enter: syscalls cannot "
-			     "be checked");
-		goto out;
-	}
-	m->info.lsm = eu_probe_lsm(p, "capable") && eu_probe_lsm(p, "bprm_check_security") &&
-		      eu_probe_lsm(p, "socket_create");
-	if (m->info.lsm)
-		m->info.cap_hook = "lsm/capable";
-	else if (eu_probe_tp_btf(p, "cap_capable"))
-		m->info.cap_hook = "tp_btf/cap_capable";
-	/* A monitor that only registers with the running daemon attaches nothing. */
-	m->info.no_denials = o->no_denials;
-	if (!o->no_denials && !o->register_only)
-		probe_denials(m, p);
-out:
-	eu_probes_free(p);
-	return rc;
-}
-
 /* Pin path of a program's link. */
-static void link_path(const struct bpf_program *prog, char *buf, size_t size)
+static void link_path(const char *prog, char *buf, size_t size)
 {
-	snprintf(buf, size, MON_PIN_DIR "/link_%s", bpf_program__name(prog));
+	snprintf(buf, size, MON_PIN_DIR "/link_%s", prog);
 }
 
-/* The programs that see what seccomp refused. */
-static bool is_denial_prog(const struct mon *m, const struct bpf_program *prog)
+/* Unpin the links under `dir` of the programs `which` names (--no-denials: the denial programs). */
+static int unpin_links(const char *dir, bool (*which)(const char *prog), unsigned int *removed,
+		       struct eu_err *err)
 {
-	const struct monitor_bpf *s = m->skel;
+	_cleanup_closedir_ DIR *d = opendir(dir);
+	struct dirent *de;
 
-	return prog == s->progs.mon_sys_exit_btf || prog == s->progs.mon_sys_exit_btf_nocast ||
-	       prog == s->progs.mon_sys_exit_raw || prog == s->progs.mon_signal_btf ||
-	       prog == s->progs.mon_signal_raw;
+	if (!d)
+		return errno == ENOENT ? 0 : eu_fail(err, EU_E_IO, errno, "cannot read %s", dir);
+	while ((de = readdir(d))) {
+		if (strncmp(de->d_name, "link_", 5) || !which(de->d_name + 5))
+			continue;
+		if (unlinkat(dirfd(d), de->d_name, 0) < 0)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot remove %s/%s", dir,
+				       de->d_name);
+		(*removed)++;
+	}
+	return 0;
 }
 
-/*
- * Attach each program, unless an earlier daemon's link is pinned: that one
- * keeps running (on the same pinned maps) and is left alone. With
- * --no-denials an earlier daemon's denial programs are detached.
- */
+/* Attach and pin what this daemon does; what an earlier daemon pinned keeps running. */
 static int attach(struct mon *m, struct eu_err *err)
 {
 	struct bpf_program *prog;
 	char path[256];
 
-	if (m->info.no_denials) {
-		bpf_object__for_each_program(prog, m->skel->obj) {
-			if (!is_denial_prog(m, prog))
-				continue;
-			link_path(prog, path, sizeof(path));
-			if (unlink(path) == 0)
-				m->info.links_removed++;
-			else if (errno != ENOENT)
-				return eu_fail(err, EU_E_KERNEL, errno, "cannot remove %s", path);
-		}
-	}
-
+	for (int j = 0; j < MON_JOBS; j++)
+		m->info.links_reused += m->plan.c[j].pinned && j != MON_JOB_EXECS;
+	m->info.links_reused += m->plan.base_pinned ? 3 : 0;
 	bpf_object__for_each_program(prog, m->skel->obj) {
+		const char *name = bpf_program__name(prog);
 		struct bpf_link *link;
-		struct stat st;
 		int rc;
 
-		if (!bpf_program__autoload(prog) || prog == m->skel->progs.mon_seed ||
-		    prog == m->skel->progs.mon_flush)
+		if (!mon_plan_attaches(&m->plan, name))
 			continue;
-		link_path(prog, path, sizeof(path));
-		if (stat(path, &st) == 0) {
-			m->info.links_reused++;
-			continue;
-		}
+		link_path(name, path, sizeof(path));
 		link = bpf_program__attach(prog);
 		if (!link)
-			return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s",
-				       bpf_program__name(prog));
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s", name);
 		rc = bpf_link__pin(link, path);
 		bpf_link__destroy(link); /* the pin holds it */
 		if (rc)
@@ -183,6 +124,7 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 	struct eu_err kerr = { 0 };
 	__u32 key = 0;
 	size_t found;
+	bool tp;
 
 	if (bpf_map_lookup_elem(fd, &key, &old))
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the monitor's configuration");
@@ -195,14 +137,13 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 		return 0;
 	c.abi = MON_ABI;
 	c.flags = (o->kill ? MON_C_KILL : 0) | (o->block ? MON_C_BLOCK : 0);
-	c.interval_ns = 1000000000ULL;
+	c.interval_ns = MON_INTERVAL_NS;
 	snprintf(c.profiles_dir, sizeof(c.profiles_dir), "%s", o->profiles_dir ? o->profiles_dir : "");
 	/*
 	 * Only the cap_capable tracepoint needs the unaudited functions' addresses
 	 * (lsm/capable is told the audit flag): /proc/kallsyms is not read otherwise.
 	 */
-	bool tp = m->info.cap_hook && strstr(m->info.cap_hook, "tp_btf");
-
+	tp = m->plan.c[MON_JOB_CAPS].way == 1;
 	if (tp && eu_ksyms_ranges(eu_noaudit_funcs, EU_NOAUDIT_FUNCS, r, &found, &kerr) == 0) {
 		for (size_t i = 0; i < EU_NOAUDIT_FUNCS && i < MON_NOAUDIT_RANGES; i++) {
 			c.noaudit[i][0] = r[i].start;
@@ -220,95 +161,114 @@ static int write_config(struct mon *m, const struct mon_opts *o, struct eu_err *
 }
 
 /*
- * Open the object (maps pinned under MON_PIN_DIR) and load the programs this
- * kernel takes: 0, -1 when the object cannot be opened (*err says why), or the
- * errno of a load the kernel refused.
+ * Open the object (maps pinned under MON_PIN_DIR) and load the programs of
+ * the plan. A program the kernel refuses takes its job to its next way and
+ * the object is loaded again; only what the monitor cannot do without fails.
  */
-static int load(struct mon *m, struct eu_err *err)
+static int load(struct mon *m, const struct mon_opts *o, struct eu_err *err)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = MON_PIN_DIR);
-	struct monitor_bpf *s = monitor_bpf__open_opts(&opts);
-	bool btf;
-	int rc;
 
-	m->skel = s;
-	if (!s)
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
-	btf = !strncmp(m->info.sys_hook, "tp_btf", 6);
-	bpf_program__set_autoload(s->progs.mon_sys_enter_btf, btf && m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_enter_btf_nocast, btf && !m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_enter_raw, !btf);
-	btf = m->info.exit_hook && !strncmp(m->info.exit_hook, "tp_btf", 6);
-	bpf_program__set_autoload(s->progs.mon_sys_exit_btf, btf && m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_exit_btf_nocast, btf && !m->fast);
-	bpf_program__set_autoload(s->progs.mon_sys_exit_raw, m->info.exit_hook && !btf);
-	btf = m->info.kill_hook && !strncmp(m->info.kill_hook, "tp_btf", 6);
-	bpf_program__set_autoload(s->progs.mon_signal_btf, btf);
-	bpf_program__set_autoload(s->progs.mon_signal_raw, m->info.kill_hook && !btf);
-	bpf_program__set_autoload(s->progs.mon_lsm_capable, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_lsm_bprm, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_lsm_socket, m->info.lsm);
-	bpf_program__set_autoload(s->progs.mon_cap_tp, !m->info.lsm && m->info.cap_hook);
-	bpf_program__set_autoattach(s->progs.mon_seed, false);
-	bpf_program__set_autoattach(s->progs.mon_flush, false);
-	s->rodata->exec_lsm = m->info.lsm;
-	rc = monitor_bpf__load(s);
-	return rc ? -rc : 0;
+	for (int tries = 0; tries <= 2 * MON_JOBS; tries++) {
+		struct eu_load_failure f;
+		struct bpf_program *prog;
+		struct monitor_bpf *s = monitor_bpf__open_opts(&opts);
+		int rc;
+
+		m->skel = s;
+		if (!s)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot open the monitor's BPF object");
+		bpf_object__for_each_program(prog, s->obj) {
+			bpf_program__set_autoload(prog, mon_plan_loads(&m->plan, bpf_program__name(prog),
+								      o->register_only));
+			bpf_program__set_autoattach(prog, false);
+		}
+		s->rodata->exec_lsm = m->plan.c[MON_JOB_EXECS].way == 0;
+		eu_load_capture(o->verbose);
+		rc = monitor_bpf__load(s);
+		if (!rc)
+			return 0;
+		if (!eu_load_failure(&f))
+			return eu_fail(err, EU_E_KERNEL, -rc,
+				       "cannot load the monitor's BPF object, or the maps pinned under "
+				       MON_PIN_DIR " do not match it (-v shows libbpf's reasons; "
+				       "'eunomia monitor --reset' removes old pins, and with them "
+				       "every container held)");
+		monitor_bpf__destroy(s);
+		m->skel = NULL;
+		if (mon_plan_refuse(&m->plan, f.prog, f.why, err))
+			return -1;
+	}
+	return eu_fail(err, EU_E_KERNEL, 0, "the kernel kept refusing the monitor's programs");
+}
+
+/* The seeding and flush iterators, or nothing where user space stands in. */
+static int open_iterators(struct mon *m, struct eu_err *err)
+{
+	struct monitor_bpf *s = m->skel;
+
+	if (mon_plan_best(&m->plan, MON_JOB_SEED)) {
+		m->seed_link = bpf_program__attach_iter(s->progs.mon_seed, NULL);
+		if (!m->seed_link)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot create the task iterator");
+	}
+	if (mon_plan_best(&m->plan, MON_JOB_FLUSH)) {
+		union bpf_iter_link_info li = { .map.map_fd = (__u32)bpf_map__fd(s->maps.mon_rates) };
+		LIBBPF_OPTS(bpf_iter_attach_opts, io, .link_info = &li, .link_info_len = sizeof(li));
+
+		m->flush_link = bpf_program__attach_iter(s->progs.mon_flush, &io);
+		if (!m->flush_link)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot create the flush iterator");
+	}
+	return 0;
 }
 
 int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err)
 {
 	struct mon *m = calloc(1, sizeof(*m));
 	struct monitor_bpf *s;
-	int rc;
+	int fd;
 
 	if (!m)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating the monitor");
 	m->on_event = o->on_event;
 	m->ctx = o->ctx;
-	libbpf_set_print(o->verbose ? print_verbose : print_quiet);
-	if (probe(m, o, err) || eu_ensure_bpffs(err))
+	if (mon_plan_probe(&m->plan, o, &m->info, err) || eu_ensure_bpffs(err))
 		goto fail;
-	if (o->block && !m->info.lsm) {
-		eu_fail(err, EU_E_KERNEL, 0,
-			"--block needs BPF-LSM, which this kernel does not offer (bpf is not in "
-			"/sys/kernel/security/lsm, or LSM programs are refused); --kill ends "
-			"offenders instead");
-		goto fail;
-	}
 	if ((mkdir("/sys/fs/bpf/eunomia", 0700) < 0 && errno != EEXIST) ||
 	    (mkdir(MON_PIN_DIR, 0700) < 0 && errno != EEXIST)) {
 		eu_fail(err, EU_E_KERNEL, errno, "cannot create " MON_PIN_DIR);
 		goto fail;
 	}
-	rc = load(m, err);
-	if (rc > 0 && (m->info.exit_hook || m->info.kill_hook)) {
-		/* Seeing seccomp's refusals is worth a word, not the monitor: again without. */
-		m->info.exit_hook = m->info.kill_hook = NULL;
-		m->info.denials_refused = true;
-		monitor_bpf__destroy(m->skel);
-		m->skel = NULL;
-		rc = load(m, err);
+	if (!o->register_only) {
+		if (o->no_denials && unpin_links(MON_PIN_DIR, mon_plan_is_denial, &m->info.links_removed,
+						 err))
+			goto fail;
+		mon_plan_pickup(&m->plan);
 	}
-	if (rc > 0)
-		eu_fail(err, EU_E_KERNEL, rc,
-			"the kernel refused the monitor's BPF programs, or maps pinned under "
-			MON_PIN_DIR " do not match them (run with -v for libbpf's reasons; "
-			"'eunomia monitor --reset' removes old pins)");
-	if (rc)
+	if (o->block && !m->info.lsm) {
+		eu_fail(err, EU_E_KERNEL, 0,
+			"--block needs BPF-LSM, which this kernel does not offer (%s); --kill ends "
+			"offenders instead",
+			m->info.jobs[MON_JOB_CAPS].why[0] ? m->info.jobs[MON_JOB_CAPS].why
+							  : "bpf is not in /sys/kernel/security/lsm");
+		goto fail;
+	}
+	if (load(m, o, err))
 		goto fail;
 	s = m->skel;
-	if (write_config(m, o, err) || (!o->register_only && attach(m, err)))
+	m->rates = (struct mon_rate_maps){ .rates = bpf_map__fd(s->maps.mon_rates),
+					   .acct = bpf_map__fd(s->maps.mon_acct),
+					   .policies = bpf_map__fd(s->maps.mon_policies) };
+	if (write_config(m, o, err) || (!o->register_only && attach(m, err)) ||
+	    open_iterators(m, err))
 		goto fail;
-	m->seed_link = bpf_program__attach_iter(s->progs.mon_seed, NULL);
-	{
-		union bpf_iter_link_info li = { .map.map_fd = bpf_map__fd(s->maps.mon_rates) };
-		LIBBPF_OPTS(bpf_iter_attach_opts, io, .link_info = &li, .link_info_len = sizeof(li));
-
-		m->flush_link = bpf_program__attach_iter(s->progs.mon_flush, &io);
-	}
-	if (!m->seed_link || !m->flush_link) {
-		eu_fail(err, EU_E_KERNEL, errno, "cannot create the monitor's iterators");
+	fd = bpf_map__fd(s->maps.mon_pending);
+	m->pending_len = (size_t)sysconf(_SC_PAGESIZE);
+	m->pending = mmap(NULL, m->pending_len, PROT_READ | PROT_WRITE, MAP_SHARED, fd, 0);
+	if (m->pending == MAP_FAILED) {
+		m->pending = NULL;
+		eu_fail(err, EU_E_KERNEL, errno, "cannot map the monitor's count of pending tasks");
 		goto fail;
 	}
 	m->rb = ring_buffer__new(bpf_map__fd(s->maps.mon_events), handle_event, m, NULL);
@@ -328,6 +288,8 @@ void mon_close(struct mon *m)
 	if (!m)
 		return;
 	ring_buffer__free(m->rb);
+	if (m->pending)
+		munmap(m->pending, m->pending_len);
 	bpf_link__destroy(m->seed_link);
 	bpf_link__destroy(m->flush_link);
 	monitor_bpf__destroy(m->skel);
@@ -353,6 +315,7 @@ static struct eu_mon_maps maps_of(const struct mon *m)
 		.mntns = bpf_map__fd(m->skel->maps.mon_mntns),
 		.execs = bpf_map__fd(m->skel->maps.mon_execs),
 		.rates = bpf_map__fd(m->skel->maps.mon_rates),
+		.acct = bpf_map__fd(m->skel->maps.mon_acct),
 	};
 }
 
@@ -363,6 +326,31 @@ bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out)
 	return eu_mon_container(&maps, slot, out);
 }
 
+struct seed_ctx {
+	struct mon *m;
+	uint32_t slot;
+};
+
+/*
+ * One task found in /proc: held from its next syscall (MON_T_PENDING). The
+ * count goes up first, so that the kernel never sees an entry it does not
+ * count; one already there (inherited at fork meanwhile) is left alone.
+ */
+static int seed_task(void *ctx, const struct eu_task_ref *t, struct eu_err *err)
+{
+	struct seed_ctx *sc = ctx;
+	struct mon_task v = { .ct = sc->slot, .flags = MON_T_PENDING };
+	int fd = bpf_map__fd(sc->m->skel->maps.mon_tasks);
+
+	__atomic_fetch_add(sc->m->pending, 1, __ATOMIC_SEQ_CST);
+	if (bpf_map_update_elem(fd, &t->pidfd, &v, BPF_NOEXIST) == 0)
+		return 0;
+	__atomic_fetch_sub(sc->m->pending, 1, __ATOMIC_SEQ_CST);
+	if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
+		return 0; /* already held, or gone */
+	return eu_fail(err, EU_E_KERNEL, errno, "cannot hold task %d", (int)t->tid);
+}
+
 int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
 		 const char *profile_path, uint32_t *slot, struct eu_err *err)
 {
@@ -370,17 +358,23 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	struct monitor_bpf *s = m->skel;
 	struct mon_container info;
 	uint32_t own_mntns = 0;
+	struct seed_ctx sc = { m, 0 };
 
 	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err) ||
 	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, slot, &info, err))
 		return -1;
-	/* Its processes: the init, its descendants, and whatever lives in its mount namespace. */
+	/*
+	 * Its processes: the init, its descendants, and whatever lives in its
+	 * mount namespace. Twice: a task forked behind the first walk's position
+	 * is found by the second.
+	 */
+	sc.slot = *slot;
 	s->bss->seed_ct = *slot;
 	s->bss->seed_tgid = (__u32)ct->pid;
 	s->bss->seed_mntns = info.mntns;
-	/* Twice: a task forked behind the first walk's position is found by the second. */
 	for (int walk = 0; walk < 2; walk++)
-		if (run_iter(m->seed_link, "task", err))
+		if (m->seed_link ? run_iter(m->seed_link, "task", err)
+				 : eu_task_walk(ct->pid, info.mntns, seed_task, &sc, NULL, err))
 			return -1;
 	return 0;
 }
@@ -394,7 +388,15 @@ int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)
 
 int mon_flush(struct mon *m, struct eu_err *err)
 {
-	return run_iter(m->flush_link, "flush", err);
+	struct timespec now;
+
+	if (m->flush_link)
+		return run_iter(m->flush_link, "flush", err);
+	/* What the kernel wrote first: the sweep counts on what it accounted for. */
+	ring_buffer__consume(m->rb);
+	clock_gettime(CLOCK_MONOTONIC, &now); /* bpf_ktime_get_ns()'s clock */
+	return mon_rates_sweep(&m->rates, (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec,
+			       MON_INTERVAL_NS, deliver, m, err);
 }
 
 int mon_epoll_fd(const struct mon *m)

@@ -9,6 +9,7 @@
 #define EUNOMIA_MONITOR_BPF_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include "container.h"
@@ -31,19 +32,37 @@ struct mon_opts {
 	void *ctx;
 };
 
+/* The monitor's jobs, each done by the best mechanism the kernel takes. */
+enum mon_job_id {
+	MON_JOB_SYSCALLS, /* syscalls outside the profile (needed) */
+	MON_JOB_ERRNO,	  /* syscalls seccomp refused with an errno */
+	MON_JOB_KILL,	  /* syscalls seccomp refused by killing */
+	MON_JOB_CAPS,	  /* capabilities outside the profile */
+	MON_JOB_EXECS,	  /* executables outside the profile */
+	MON_JOB_FAMILIES, /* socket families outside the profile (BPF-LSM only) */
+	MON_JOB_SEED,	  /* finding a running container's processes */
+	MON_JOB_FLUSH,	  /* writing the counts the rate limit held back */
+	MON_JOBS
+};
+
+struct mon_job {
+	char how[80];  /* the mechanism in use, "" when the job is off */
+	char why[320]; /* why not the best one, or why off; "" when the best is in use */
+};
+
 /* What was loaded or found, for the start-up message. */
 struct mon_info {
-	bool lsm;		/* BPF-LSM programs check capabilities and executions */
-	const char *sys_hook;	/* tp_btf or raw_tp */
-	const char *cap_hook;	/* lsm/capable, tp_btf/cap_capable or NULL: none */
-	const char *exit_hook;	/* syscalls seccomp failed: tp_btf or raw_tp sys_exit, NULL: none */
-	const char *kill_hook;	/* syscalls seccomp killed: tp_btf or raw_tp signal_generate */
-	bool no_denials;	/* --no-denials */
-	bool denials_refused;	/* the kernel refused those programs: loaded without them */
+	bool lsm; /* BPF-LSM programs check capabilities and executions */
+	char lsm_why[160]; /* why not, when not */
+	struct mon_job jobs[MON_JOBS];
+	bool no_denials; /* --no-denials */
 	unsigned int links_reused;  /* programs already attached by an earlier daemon */
 	unsigned int links_created; /* attached and pinned now */
 	unsigned int links_removed; /* an earlier daemon's, for what this one does not watch */
 };
+
+/* One line: each job and how it is done, or why it is off. */
+void mon_describe(const struct mon_info *info, char *buf, size_t size);
 
 int mon_open(struct mon **out, const struct mon_opts *o, struct eu_err *err);
 void mon_close(struct mon *m);
@@ -63,7 +82,10 @@ int mon_release(struct mon *m, uint32_t slot, struct eu_err *err);
 /* The identity of a slot; false when the slot holds no container. */
 bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out);
 
-/* Write events for violations suppressed longer than the interval. */
+/*
+ * Write events for violations suppressed longer than the interval: the flush
+ * iterator, or a sweep from user space where the kernel refuses it.
+ */
 int mon_flush(struct mon *m, struct eu_err *err);
 
 int mon_epoll_fd(const struct mon *m);

@@ -22,6 +22,7 @@ static const struct {
 	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns) },
 	{ "mon_execs", offsetof(struct eu_mon_maps, execs) },
 	{ "mon_rates", offsetof(struct eu_mon_maps, rates) },
+	{ "mon_acct", offsetof(struct eu_mon_maps, acct) },
 };
 
 #define FD(m, i) (*(int *)((char *)(m) + pinned[i].off))
@@ -146,21 +147,28 @@ static int drop_execs(const struct eu_mon_maps *m, uint32_t slot, struct eu_err 
 	return 0;
 }
 
-/* The slot's rate entries: counts of a container that is gone must not go to the next. */
-static void drop_rates(const struct eu_mon_maps *m, uint32_t slot)
+/* The slot's entries of a map keyed by rate entry (mon_rates, mon_acct). */
+static void drop_rate_keys(int fd, uint32_t slot)
 {
 	struct mon_rate_key key, next;
 	void *prev = NULL;
 
-	while (bpf_map_get_next_key(m->rates, prev, &next) == 0) {
+	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
 		key = next;
 		if (key.ct == slot) {
-			bpf_map_delete_elem(m->rates, &key);
+			bpf_map_delete_elem(fd, &key);
 			prev = NULL;
 			continue;
 		}
 		prev = &key;
 	}
+}
+
+/* The slot's rate entries: counts of a container that is gone must not go to the next. */
+static void drop_rates(const struct eu_mon_maps *m, uint32_t slot)
+{
+	drop_rate_keys(m->rates, slot);
+	drop_rate_keys(m->acct, slot);
 }
 
 static int release_locked(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
@@ -198,7 +206,7 @@ static void policy_from_profile(const struct eu_profile *p, struct mon_policy *p
 {
 	memset(pol, 0, sizeof(*pol));
 	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0) |
-		     (p->has_families ? MON_P_FAMILIES : 0);
+		     (p->has_families ? MON_P_FAMILIES : 0) | (p->caps_unknown ? 0 : MON_P_CAPS);
 	pol->families = p->families;
 	pol->caps = p->caps_used;
 	pol->caps_denied = p->caps_denied;

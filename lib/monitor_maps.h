@@ -17,7 +17,7 @@
 #include "profile.h"
 
 struct eu_mon_maps {
-	int policies, containers, mntns, execs, rates;
+	int policies, containers, mntns, execs, rates, acct;
 };
 
 /*

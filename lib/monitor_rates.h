@@ -1,0 +1,41 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/*
+ * The monitor's rate-limited counts, from user space. The kernel counts each
+ * distinct violation in mon_rates and writes an event at most once an
+ * interval; each event carries the entry's running total, and is counted here
+ * as the part of it that no earlier event accounted for (mon_acct, pinned):
+ * exact whoever wrote it, the kernel, its flush iterator, or the sweep below.
+ *
+ * The sweep stands in for the flush iterator on kernels that refuse map
+ * iterators: it reads mon_rates in batches and writes, for each entry whose
+ * count has stood still for a whole sweep, the events the kernel suppressed.
+ */
+#ifndef EUNOMIA_MONITOR_RATES_H
+#define EUNOMIA_MONITOR_RATES_H
+
+#include <stdint.h>
+
+#include "errors.h"
+#include "monitor.h"
+
+struct mon_rate_maps {
+	int rates, acct, policies;
+};
+
+/*
+ * How many violations `e` stands for: its total less what earlier events
+ * accounted for (0: they did it all, the event says nothing new); records it.
+ */
+uint64_t mon_rates_account(const struct mon_rate_maps *m, const struct mon_event *e);
+
+typedef void (*mon_rates_fn)(void *ctx, struct mon_event *e);
+
+/*
+ * One sweep at CLOCK_MONOTONIC `now_ns`: a summary event, through fn, for
+ * each entry with violations no event accounted for, quiet since the last
+ * sweep and for `interval_ns` since its last event.
+ */
+int mon_rates_sweep(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interval_ns,
+		    mon_rates_fn fn, void *ctx, struct eu_err *err);
+
+#endif
