@@ -8,6 +8,9 @@
  *
  * Several programs do the same job through different kernel mechanisms; user
  * space probes the kernel and loads only one of each (see profiler/tracer.c).
+ * Where the kernel refuses the task iterator, user space finds the tasks in
+ * /proc and stores them pending (LEARN_T_PENDING); each is registered here at
+ * its next syscall.
  */
 #include "vmlinux.h"
 #include <bpf/bpf_core_read.h>
@@ -42,6 +45,9 @@ __u64 seed_count; /* LEARN_SEED_COUNT: the answer */
 
 /* Mount namespace of the container: a task that execs inside it joins (0 = none). */
 __u32 ct_mntns;
+
+/* Tasks user space stored as pending, not registered yet (user space adds to it atomically). */
+__u64 seed_pending;
 
 /* What was learned. Bitmaps are read by user space at the end. */
 __u64 seen[EU_ARCH_COUNT][EU_NR_WORDS];
@@ -236,6 +242,23 @@ static __always_inline bool task_retire(struct task_struct *t, struct learn_task
 	return __sync_fetch_and_sub(&live_tasks, 1) == 1;
 }
 
+/* Take a task out of LEARN_T_PENDING, once (its exit and its syscall may race). */
+static __always_inline bool pending_take(struct learn_task *lt)
+{
+	if (!(lt->flags & LEARN_T_PENDING) ||
+	    !(__sync_fetch_and_and(&lt->flags, ~LEARN_T_PENDING) & LEARN_T_PENDING))
+		return false;
+	__sync_fetch_and_sub(&seed_pending, 1);
+	return true;
+}
+
+/* A task user space stored, in its own context: register it as the iterator would have. */
+static __always_inline void task_complete(struct task_struct *t, struct learn_task *lt)
+{
+	if (pending_take(lt) && !(lt->flags & LEARN_T_DEAD))
+		task_register(t, lt->flags & (LEARN_T_SYSCALLS | LEARN_T_CAPS | LEARN_T_HELD));
+}
+
 /* ---- syscalls ---------------------------------------------------------------- */
 
 /*
@@ -306,6 +329,8 @@ static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long
 	lt = bpf_task_storage_get(&tasks, task, 0, 0);
 	if (!lt)
 		return 0;
+	if (lt->flags & LEARN_T_PENDING)
+		task_complete(task, lt);
 	if (!syscall_abi(task, id, &arch, &nr))
 		return 0;
 
@@ -363,8 +388,8 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 	__u32 arch;
 	__u64 nr;
 
-	if (!s->nr_tasks)
-		return 0;
+	if (!s->nr_tasks) /* tasks stored from /proc wait for their first syscall here */
+		return seed_pending ? sys_enter_exact(s, key, id, is_socket_call(id) ? regs->di : 0) : 0;
 	if (s->regs != key)
 		return sys_enter_exact(s, key, id, is_socket_call(id) ? regs->di : 0);
 	if (cast)
@@ -413,7 +438,12 @@ int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 
 static __always_inline struct learn_task *current_task_entry(void)
 {
-	return bpf_task_storage_get(&tasks, bpf_get_current_task_btf(), 0, 0);
+	struct task_struct *t = bpf_get_current_task_btf();
+	struct learn_task *lt = bpf_task_storage_get(&tasks, t, 0, 0);
+
+	if (lt && (lt->flags & LEARN_T_PENDING))
+		task_complete(t, lt);
+	return lt;
 }
 
 /*
@@ -520,8 +550,10 @@ int BPF_PROG(learn_fork, struct task_struct *parent, struct task_struct *child)
 	struct learn_task *plt = bpf_task_storage_get(&tasks, parent, 0, 0);
 
 	/* Threads and processes alike: the child inherits the parent's phase. */
-	if (plt)
-		task_register(child, plt->flags & (LEARN_T_SYSCALLS | LEARN_T_CAPS));
+	if (!plt)
+		return 0;
+	task_complete(parent, plt); /* the fork of a kernel thread comes with no syscall */
+	task_register(child, plt->flags & (LEARN_T_SYSCALLS | LEARN_T_CAPS));
 	return 0;
 }
 
@@ -546,6 +578,7 @@ int BPF_PROG(learn_exec, struct task_struct *p, pid_t old_pid, struct linux_binp
 			emit_exec(bprm);
 		return 0;
 	}
+	task_complete(p, lt); /* stored while already in execve */
 	/*
 	 * The runtime has finished with this task once it executes the
 	 * container's program: capability checks count from here, and so do
@@ -569,10 +602,14 @@ SEC("tp_btf/sched_process_exit")
 int BPF_PROG(learn_exit, struct task_struct *p)
 {
 	struct learn_task *lt = bpf_task_storage_get(&tasks, p, 0, 0);
+	bool was_pending, last;
 
 	if (!lt)
 		return 0;
-	if (task_retire(p, lt))
+	was_pending = pending_take(lt);
+	last = task_retire(p, lt);
+	/* Empty once no task is left, counted or still waiting to be (seeded from /proc). */
+	if ((last || (was_pending && !live_tasks)) && !seed_pending)
 		emit(LEARN_EV_EMPTY, 0, 0, 0, 0, 0);
 	bpf_task_storage_delete(&tasks, p);
 	return 0;

@@ -14,6 +14,12 @@
 #define LEARN_T_SYSCALLS (1u << 2)   /* this task's syscalls belong to the profile */
 #define LEARN_T_CAPS (1u << 3)	     /* this task's capability checks belong to the profile */
 #define LEARN_T_HELD (1u << 4)	     /* eunomia's own child: nothing counts until its execve */
+/*
+ * Stored by user space through a pidfd (no task iterator): registered by the
+ * kernel, from the task's own context, at its next syscall. While any task is
+ * pending (seed_pending), sys_enter takes the exact path for every task.
+ */
+#define LEARN_T_PENDING (1u << 5)
 
 struct learn_task {
 	__u32 flags;

@@ -861,6 +861,8 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 	else
 		snprintf(target, sizeof(target), "container %s", r->ct.name ? r->ct.name : r->o->target);
 	eu_caps_format(r->profile->caps_used, caps, sizeof(caps));
+	if (r->profile->caps_unknown)
+		snprintf(caps, sizeof(caps), "not traced");
 	tracer_stats(r->tracer, &st);
 	if (r->child_exited && WIFEXITED(r->child_status))
 		snprintf(extra, sizeof(extra), "; command exited %d", WEXITSTATUS(r->child_status));
@@ -868,12 +870,13 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 		snprintf(extra, sizeof(extra), "; command killed by signal %d",
 			 WTERMSIG(r->child_status));
 	fprintf(stderr,
-		PROG ": %s: %zu syscalls (x86_64 %zu, i386 %zu, x32 %zu), capabilities [%s], "
+		PROG ": %s: %zu syscalls (x86_64 %zu, i386 %zu, x32 %zu), capabilities %s%s%s, "
 		     "%zu executables in %.1f s%s; profile written to %s\n",
 		target, eu_profile_syscall_total(r->profile, -1),
 		eu_profile_syscall_total(r->profile, EU_ARCH_X86_64),
 		eu_profile_syscall_total(r->profile, EU_ARCH_I386),
-		eu_profile_syscall_total(r->profile, EU_ARCH_X32), caps, r->profile->execs.n,
+		eu_profile_syscall_total(r->profile, EU_ARCH_X32), r->profile->caps_unknown ? "" : "[",
+		caps, r->profile->caps_unknown ? "" : "]", r->profile->execs.n,
 		seconds, extra, dest);
 	if (written != r->profile)
 		fprintf(stderr, PROG ": merged: %zu syscalls in all, %u runs\n",
@@ -947,7 +950,7 @@ int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err)
 	const char *dest = o->output ? o->output : o->merge;
 	uint32_t own_mntns = 0;
 	bool starting = false;
-	char desc[256];
+	char desc[1024];
 	sigset_t mask;
 	double seconds;
 	int rc = -1;

@@ -178,7 +178,7 @@ static void standby_main(struct server *srv, bool announce)
 		fprintf(stderr, PROG ": learner %d on standby, loaded in %.0f ms\n", (int)getpid(),
 			(double)(t1.tv_sec - t0.tv_sec) * 1e3 + (double)(t1.tv_nsec - t0.tv_nsec) / 1e6);
 	if (announce && !srv->o->quiet) {
-		char desc[256];
+		char desc[1024];
 
 		tracer_describe(t, desc, sizeof(desc));
 		fprintf(stderr, PROG ": serving the OCI hook on %s, %u learner%s on standby; %s\n",

@@ -11,6 +11,7 @@
 
 #include "cleanup.h"
 #include "ksyms.h"
+#include "task_walk.h"
 #include "learn.h" /* before the skeleton, which uses its structs */
 #include "learn.skel.h"
 #include "syscalls.h"
@@ -23,8 +24,10 @@ struct tracer {
 	struct learn_bpf *skel;
 	struct ring_buffer *rb;
 	struct bpf_link *seed_link;
-	enum eu_hook sys_hook, cap_hook;
+	const struct hook_choice *sys, *cap; /* cap NULL: capability checks are not traced */
 	bool fast; /* the syscall hook counts with no BPF helper call */
+	bool iter; /* tasks are found by the BPF task iterator, else in /proc */
+	char sys_why[320], cap_why[320], seed_why[224]; /* what the kernel refused, and why */
 	tracer_event_fn on_event;
 	void *ctx;
 	/* Read lazily: /proc/kallsyms costs ~30 ms, too much for start-up (but see tracer_preload_ksyms). */
@@ -53,45 +56,46 @@ static const struct hook_choice cap_choices[] = {
 	{ EU_HOOK_KPROBE, NULL, "cap_capable" },
 };
 
-static int choose(struct eu_probes *p, const struct hook_choice *c, size_t n, enum eu_hook forced,
-		  const char *job, const struct hook_choice **out, struct eu_err *err)
+/* Add "how: why" to a list of refusals. */
+static void note(char *buf, size_t size, const struct hook_choice *c, const char *why)
 {
-	char tried[256] = "";
-	size_t off = 0;
+	size_t off = strlen(buf);
 
-	for (size_t i = 0; i < n; i++) {
+	if (off + 1 < size)
+		snprintf(buf + off, size - off, "%s%s/%s: %s", off ? "; " : "", eu_hook_name(c->hook),
+			 c->name, why);
+}
+
+/*
+ * The first of c[from..n) the kernel takes (only `forced` when it is set),
+ * the others' refusals added to `why`; NULL when none.
+ */
+static const struct hook_choice *choose(struct eu_probes *p, const struct hook_choice *c, size_t n,
+					size_t from, enum eu_hook forced, char *why, size_t size)
+{
+	for (size_t i = from; i < n; i++) {
 		if (forced != EU_HOOK_NONE && c[i].hook != forced)
 			continue;
-		if (eu_probe_hook(p, c[i].hook, c[i].category, c[i].name)) {
-			*out = &c[i];
-			return 0;
-		}
-		off += (size_t)snprintf(tried + off, off < sizeof(tried) ? sizeof(tried) - off : 0,
-					"%s%s/%s", off ? ", " : "", eu_hook_name(c[i].hook),
-					c[i].name);
-		if (off >= sizeof(tried))
-			off = sizeof(tried) - 1;
+		if (eu_probe_hook(p, c[i].hook, c[i].category, c[i].name))
+			return &c[i];
+		note(why, size, &c[i], eu_probes_why(p));
 	}
-	if (forced != EU_HOOK_NONE && !off)
-		return eu_fail(err, EU_E_USAGE, 0, "%s cannot be traced with %s (choose one of the "
-						   "documented mechanisms)",
-			       job, eu_hook_name(forced));
-	return eu_fail(err, EU_E_KERNEL, 0,
-		       "cannot trace %s: this kernel refused every mechanism (%s); eunomia needs "
-		       "BPF with BTF and one of them",
-		       job, tried);
+	return NULL;
 }
 
-static int libbpf_print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+static bool offers(const struct hook_choice *c, size_t n, enum eu_hook h)
 {
-	return vfprintf(stderr, fmt, ap);
+	for (size_t i = 0; i < n; i++)
+		if (c[i].hook == h)
+			return true;
+	return false;
 }
 
-static int libbpf_print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+/* A mechanism the user named (--syscall-hook, --cap-hook) that cannot be had is an error. */
+static int forced_fail(const char *job, enum eu_hook forced, const char *why, struct eu_err *err)
 {
-	if (level == LIBBPF_DEBUG)
-		return 0;
-	return vfprintf(stderr, fmt, ap);
+	return eu_fail(err, EU_E_KERNEL, 0, "cannot trace %s with %s, which was asked for: %s", job,
+		       eu_hook_name(forced), why);
 }
 
 static int handle_event(void *ctx, void *data, size_t size)
@@ -105,100 +109,178 @@ static int handle_event(void *ctx, void *data, size_t size)
 	return 0;
 }
 
+/* What learning cannot do without: following processes. */
 static int check_basics(struct eu_probes *p, struct eu_err *err)
 {
+	static const char *const tps[] = { "sched_process_fork", "sched_process_exec",
+					   "sched_process_exit" };
+
 	if (!eu_probe_task_storage(p))
 		return eu_fail(err, EU_E_KERNEL, 0,
-			       "this kernel has no BPF task storage (Linux 5.11 or later with "
-			       "BTF is needed to follow a container's processes)");
-	if (!eu_probe_iter_task(p))
-		return eu_fail(err, EU_E_KERNEL, 0,
-			       "this kernel cannot run BPF task iterators (Linux 5.8 or later "
-			       "with BTF is needed to find a running container's processes)");
-	if (!eu_probe_tp_btf(p, "sched_process_fork") || !eu_probe_tp_btf(p, "sched_process_exec") ||
-	    !eu_probe_tp_btf(p, "sched_process_exit"))
-		return eu_fail(err, EU_E_KERNEL, 0,
-			       "this kernel refused BTF tracepoints on sched_process_fork/exec/exit, "
-			       "which eunomia needs to follow a container's processes");
+			       "BPF task storage: %s: learning cannot follow a container's processes "
+			       "without it (Linux 5.11 or later with BTF)",
+			       eu_probes_why(p));
+	for (size_t i = 0; i < EU_ARRAY_SIZE(tps); i++)
+		if (!eu_probe_tp_btf(p, tps[i]))
+			return eu_fail(err, EU_E_KERNEL, 0,
+				       "tp_btf/%s: %s: learning cannot follow a container's processes "
+				       "without it%s",
+				       tps[i], eu_probes_why(p),
+				       strstr(eu_probes_why(p), EU_REFUSE_ENV)
+					       ? "; take it out of " EU_REFUSE_ENV
+					       : "; it needs Linux 5.11 or later with BTF, where BPF "
+						 "tracing programs may load");
 	return 0;
 }
 
 /* Every probe of start-up, sharing one parse of the kernel's BTF. */
-static int probe_kernel(const struct tracer_opts *o, const struct hook_choice **sys,
-			const struct hook_choice **cap, bool *fast, struct eu_err *err)
+static int probe_kernel(struct tracer *t, const struct tracer_opts *o, struct eu_err *err)
 {
-	struct eu_probes *p = eu_probes_new();
-	int rc;
+	_cleanup_probes_ struct eu_probes *p = eu_probes_new();
 
 	if (!p)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
-	rc = check_basics(p, err) ||
-	     choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), o->sys_hook, "syscalls", sys, err) ||
-	     choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), o->cap_hook, "capability checks",
-		    cap, err);
+	if (eu_refuse_check(err) || check_basics(p, err))
+		return -1;
+	if (o->sys_hook != EU_HOOK_NONE && !offers(sys_choices, EU_ARRAY_SIZE(sys_choices), o->sys_hook))
+		return eu_fail(err, EU_E_USAGE, 0, "syscalls cannot be traced with %s (choose one of "
+						   "the documented mechanisms)", eu_hook_name(o->sys_hook));
+	if (o->cap_hook != EU_HOOK_NONE && !offers(cap_choices, EU_ARRAY_SIZE(cap_choices), o->cap_hook))
+		return eu_fail(err, EU_E_USAGE, 0, "capability checks cannot be traced with %s (choose "
+						   "one of the documented mechanisms)",
+			       eu_hook_name(o->cap_hook));
+	t->sys = choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), 0, o->sys_hook, t->sys_why,
+			sizeof(t->sys_why));
+	if (!t->sys && o->sys_hook != EU_HOOK_NONE)
+		return forced_fail("syscalls", o->sys_hook, t->sys_why, err);
+	if (!t->sys)
+		return eu_fail(err, EU_E_KERNEL, 0,
+			       "cannot trace syscalls: this kernel refused every mechanism (%s); "
+			       "eunomia needs BPF with BTF and one of them",
+			       t->sys_why);
+	t->cap = choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), 0, o->cap_hook, t->cap_why,
+			sizeof(t->cap_why));
+	if (!t->cap && o->cap_hook != EU_HOOK_NONE)
+		return forced_fail("capability checks", o->cap_hook, t->cap_why, err);
+	t->iter = eu_probe_iter_task(p);
+	if (!t->iter)
+		snprintf(t->seed_why, sizeof(t->seed_why), "iter/task: %s", eu_probes_why(p));
 	/* The helper-free hot path needs bpf_rdonly_cast (see bpf/learn.h). */
-	if (!rc)
-		*fast = (*sys)->hook == EU_HOOK_TP_BTF && eu_probe_kfunc(p, "bpf_rdonly_cast");
-	eu_probes_free(p);
-	return rc ? -1 : 0;
+	t->fast = t->sys->hook == EU_HOOK_TP_BTF && eu_probe_kfunc(p, "bpf_rdonly_cast");
+	return t->sys->hook == EU_HOOK_TRACEPOINT ? eu_ensure_tracefs(err) : 0;
+}
+
+static void set_autoload(struct tracer *t)
+{
+	struct learn_bpf *s = t->skel;
+	enum eu_hook sys = t->sys->hook, cap = t->cap ? t->cap->hook : EU_HOOK_NONE;
+
+	bpf_program__set_autoload(s->progs.learn_sys_enter_btf, t->fast);
+	bpf_program__set_autoload(s->progs.learn_sys_enter_btf_nocast, sys == EU_HOOK_TP_BTF && !t->fast);
+	bpf_program__set_autoload(s->progs.learn_sys_enter_raw, sys == EU_HOOK_RAW_TP);
+	bpf_program__set_autoload(s->progs.learn_sys_enter_tp, sys == EU_HOOK_TRACEPOINT);
+	bpf_program__set_autoload(s->progs.learn_cap_tp, cap == EU_HOOK_TP_BTF);
+	bpf_program__set_autoload(s->progs.learn_cap_fexit, cap == EU_HOOK_FEXIT);
+	bpf_program__set_autoload(s->progs.learn_cap_kprobe, cap == EU_HOOK_KPROBE);
+	bpf_program__set_autoload(s->progs.learn_cap_kretprobe, cap == EU_HOOK_KPROBE);
+	bpf_program__set_autoload(s->progs.learn_seed, t->iter);
+	/* The seeding iterator runs on demand, not on attach. */
+	bpf_program__set_autoattach(s->progs.learn_seed, false);
+}
+
+/*
+ * The kernel refused program `prog` when the object loaded: its job takes the
+ * next mechanism (capabilities: none at worst). Fails for what learning
+ * cannot do without, and for a mechanism the user asked for.
+ */
+static int refuse(struct tracer *t, const char *prog, const char *why, struct eu_err *err)
+{
+	_cleanup_probes_ struct eu_probes *p = eu_probes_new();
+
+	if (!p)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
+	if (!strncmp(prog, "learn_sys_enter", 15)) {
+		size_t next = (size_t)(t->sys - sys_choices) + 1;
+
+		note(t->sys_why, sizeof(t->sys_why), t->sys, why);
+		if (t->opts.sys_hook != EU_HOOK_NONE)
+			return forced_fail("syscalls", t->opts.sys_hook, t->sys_why, err);
+		t->sys = choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), next, EU_HOOK_NONE,
+				t->sys_why, sizeof(t->sys_why));
+		if (!t->sys)
+			return eu_fail(err, EU_E_KERNEL, 0,
+				       "cannot trace syscalls: this kernel refused every mechanism (%s)",
+				       t->sys_why);
+		t->fast = false;
+		return t->sys->hook == EU_HOOK_TRACEPOINT ? eu_ensure_tracefs(err) : 0;
+	}
+	if (!strncmp(prog, "learn_cap_", 10) && t->cap) {
+		size_t next = (size_t)(t->cap - cap_choices) + 1;
+
+		note(t->cap_why, sizeof(t->cap_why), t->cap, why);
+		if (t->opts.cap_hook != EU_HOOK_NONE)
+			return forced_fail("capability checks", t->opts.cap_hook, t->cap_why, err);
+		t->cap = choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), next, EU_HOOK_NONE,
+				t->cap_why, sizeof(t->cap_why));
+		return 0;
+	}
+	if (!strcmp(prog, "learn_seed") && t->iter) {
+		t->iter = false;
+		snprintf(t->seed_why, sizeof(t->seed_why), "iter/task: %s", why);
+		return 0;
+	}
+	return eu_fail(err, EU_E_KERNEL, 0,
+		       "the kernel refused %s (%s): learning cannot follow a container's processes "
+		       "without it",
+		       prog, why);
 }
 
 int tracer_load(struct tracer **out, const struct tracer_opts *o, struct eu_err *err)
 {
-	const struct hook_choice *sys = NULL, *cap = NULL;
-	struct tracer *t;
-	bool fast = false;
-	int rc;
+	struct tracer *t = calloc(1, sizeof(*t));
+	int rc = -1;
 
-	libbpf_set_print(o->verbose ? libbpf_print_verbose : libbpf_print_quiet);
-	if (probe_kernel(o, &sys, &cap, &fast, err))
-		return -1;
-	if (sys->hook == EU_HOOK_TRACEPOINT && eu_ensure_tracefs(err))
-		return -1;
-
-	t = calloc(1, sizeof(*t));
 	if (!t)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "allocating the tracer");
 	t->opts = *o;
-	t->sys_hook = sys->hook;
-	t->cap_hook = cap->hook;
 	t->on_event = o->on_event;
 	t->ctx = o->ctx;
-
-	t->skel = learn_bpf__open();
-	if (!t->skel) {
-		rc = eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF object");
+	eu_load_capture(o->verbose);
+	if (probe_kernel(t, o, err))
 		goto fail;
-	}
-	struct learn_bpf *s = t->skel;
+	for (int tries = 0; tries < 8; tries++) {
+		struct eu_load_failure f;
+		struct learn_bpf *s = learn_bpf__open();
 
-	t->fast = fast;
-	bpf_program__set_autoload(s->progs.learn_sys_enter_btf, t->fast);
-	bpf_program__set_autoload(s->progs.learn_sys_enter_btf_nocast,
-				  sys->hook == EU_HOOK_TP_BTF && !t->fast);
-	bpf_program__set_autoload(s->progs.learn_sys_enter_raw, sys->hook == EU_HOOK_RAW_TP);
-	bpf_program__set_autoload(s->progs.learn_sys_enter_tp, sys->hook == EU_HOOK_TRACEPOINT);
-	bpf_program__set_autoload(s->progs.learn_cap_tp, cap->hook == EU_HOOK_TP_BTF);
-	bpf_program__set_autoload(s->progs.learn_cap_fexit, cap->hook == EU_HOOK_FEXIT);
-	bpf_program__set_autoload(s->progs.learn_cap_kprobe, cap->hook == EU_HOOK_KPROBE);
-	bpf_program__set_autoload(s->progs.learn_cap_kretprobe, cap->hook == EU_HOOK_KPROBE);
-	/* The seeding iterator runs on demand, not on attach. */
-	bpf_program__set_autoattach(s->progs.learn_seed, false);
-	s->rodata->boundary = (__u32)o->boundary;
-	s->rodata->nr_execve = eu_syscall_nr(eu_arch_native(), "execve");
-	s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
-	s->rodata->nr_socket = eu_syscall_nr(eu_arch_native(), "socket");
-	s->rodata->nr_socketpair = eu_syscall_nr(eu_arch_native(), "socketpair");
-
-	rc = learn_bpf__load(s);
-	if (rc) {
-		rc = eu_fail(err, EU_E_KERNEL, -rc,
-			     "the kernel refused eunomia's BPF programs (run with -v for the "
-			     "verifier's log)");
-		goto fail;
+		t->skel = s;
+		if (!s) {
+			rc = eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF object");
+			goto fail;
+		}
+		set_autoload(t);
+		s->rodata->boundary = (__u32)o->boundary;
+		s->rodata->nr_execve = eu_syscall_nr(eu_arch_native(), "execve");
+		s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
+		s->rodata->nr_socket = eu_syscall_nr(eu_arch_native(), "socket");
+		s->rodata->nr_socketpair = eu_syscall_nr(eu_arch_native(), "socketpair");
+		eu_load_capture(o->verbose);
+		rc = learn_bpf__load(s);
+		if (!rc) {
+			*out = t;
+			return 0;
+		}
+		if (!eu_load_failure(&f)) {
+			rc = eu_fail(err, EU_E_KERNEL, -rc,
+				     "the kernel refused eunomia's BPF programs (run with -v for the "
+				     "verifier's log)");
+			goto fail;
+		}
+		learn_bpf__destroy(s);
+		t->skel = NULL;
+		if (refuse(t, f.prog, f.why, err))
+			goto fail;
 	}
-	*out = t;
-	return 0;
+	rc = eu_fail(err, EU_E_KERNEL, 0, "the kernel kept refusing eunomia's BPF programs");
 fail:
 	tracer_close(t);
 	return rc;
@@ -223,9 +305,11 @@ int tracer_attach(struct tracer *t, struct eu_err *err)
 
 	if (rc)
 		return eu_fail(err, EU_E_KERNEL, -rc, "cannot attach eunomia's BPF programs");
-	t->seed_link = bpf_program__attach_iter(s->progs.learn_seed, NULL);
-	if (!t->seed_link)
-		return eu_fail(err, EU_E_KERNEL, errno, "cannot create the task iterator");
+	if (t->iter) {
+		t->seed_link = bpf_program__attach_iter(s->progs.learn_seed, NULL);
+		if (!t->seed_link)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot create the task iterator");
+	}
 	t->rb = ring_buffer__new(bpf_map__fd(s->maps.events), handle_event, t, NULL);
 	if (!t->rb)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF ring buffer");
@@ -257,20 +341,75 @@ void tracer_close(struct tracer *t)
 void tracer_describe(const struct tracer *t, char *buf, size_t size)
 {
 	const char *path = "";
+	size_t off;
 
-	if (t->sys_hook == EU_HOOK_TP_BTF)
+	if (t->sys->hook == EU_HOOK_TP_BTF)
 		path = t->fast ? " (helper-free fast path)"
 			       : " (no fast path: the kernel lacks bpf_rdonly_cast)";
-	snprintf(buf, size,
-		 "syscalls via %s/sys_enter%s, capabilities via %s/cap_capable, processes via "
-		 "tp_btf/sched_process_{fork,exec,exit}",
-		 eu_hook_name(t->sys_hook), path, eu_hook_name(t->cap_hook));
+	off = (size_t)snprintf(buf, size, "syscalls via %s/sys_enter%s%s%s%s", eu_hook_name(t->sys->hook),
+			       path, t->sys_why[0] ? " (" : "", t->sys_why, t->sys_why[0] ? ")" : "");
+	if (off < size && t->cap)
+		off += (size_t)snprintf(buf + off, size - off, ", capabilities via %s/cap_capable%s%s%s",
+					eu_hook_name(t->cap->hook), t->cap_why[0] ? " (" : "",
+					t->cap_why, t->cap_why[0] ? ")" : "");
+	else if (off < size)
+		off += (size_t)snprintf(buf + off, size - off,
+					", capabilities not traced (%s): the profile says "
+					"capabilities.learned: false",
+					t->cap_why);
+	if (off < size)
+		off += (size_t)snprintf(buf + off, size - off,
+					", processes via tp_btf/sched_process_{fork,exec,exit}");
+	if (off < size && !t->iter)
+		snprintf(buf + off, size - off,
+			 ", running ones found in /proc and counted from their next syscall (%s)",
+			 t->seed_why);
 }
 
 /* Run the iterator once over every task on the system. */
 static int run_iter(struct tracer *t, struct eu_err *err)
 {
 	return eu_bpf_iter_run(bpf_link__fd(t->seed_link), "task", err);
+}
+
+struct seed_ctx {
+	struct tracer *t;
+	__u32 flags;
+	uint64_t live;
+};
+
+/*
+ * A task found in /proc, stored pending for the kernel to register at its
+ * next syscall. The count goes up first, so that the kernel never sees an
+ * entry it does not count; one already there (inherited meanwhile) stays.
+ */
+static int seed_task(void *ctx, const struct eu_task_ref *task, struct eu_err *err)
+{
+	struct seed_ctx *sc = ctx;
+	struct learn_task v = { .flags = LEARN_T_PENDING | sc->flags, .pending_cap = -1 };
+	__u64 *pending = &sc->t->skel->bss->seed_pending; /* .bss is mapped: shared with the kernel */
+
+	__atomic_fetch_add(pending, 1, __ATOMIC_SEQ_CST);
+	if (bpf_map_update_elem(bpf_map__fd(sc->t->skel->maps.tasks), &task->pidfd, &v,
+				BPF_NOEXIST) == 0)
+		return 0;
+	__atomic_fetch_sub(pending, 1, __ATOMIC_SEQ_CST);
+	if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
+		return 0; /* already followed, or gone */
+	return eu_fail(err, EU_E_KERNEL, errno, "cannot follow task %d", (int)task->tid);
+}
+
+/* A registered (or pending) task that has not exited, for tracer_count_live without the iterator. */
+static int count_task(void *ctx, const struct eu_task_ref *task, struct eu_err *err)
+{
+	struct seed_ctx *sc = ctx;
+	struct learn_task v;
+
+	(void)err;
+	if (bpf_map_lookup_elem(bpf_map__fd(sc->t->skel->maps.tasks), &task->pidfd, &v) == 0 &&
+	    (v.flags & (LEARN_T_REGISTERED | LEARN_T_PENDING)) && !(v.flags & LEARN_T_DEAD))
+		sc->live++;
+	return 0;
 }
 
 int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_phase phase,
@@ -282,6 +421,7 @@ int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_p
 		[TRACER_BOUNDARY] = 0,
 	};
 	struct learn_bpf__bss *bss = t->skel->bss;
+	struct seed_ctx sc = { .t = t, .flags = flags[phase] };
 
 	bss->seed_mode = LEARN_SEED_REGISTER;
 	bss->seed_tgid = (__u32)tgid;
@@ -293,7 +433,7 @@ int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_p
 	 * walk's position: a second walk finds it.
 	 */
 	for (int walk = 0; walk < 2; walk++)
-		if (run_iter(t, err))
+		if (t->iter ? run_iter(t, err) : eu_task_walk(tgid, mntns, seed_task, &sc, NULL, err))
 			return -1;
 	bss->seed_tgid = 0;
 	return 0;
@@ -303,7 +443,14 @@ int tracer_count_live(struct tracer *t, uint64_t *n, struct eu_err *err)
 {
 	struct learn_bpf__bss *bss = t->skel->bss;
 	__u32 saved = bss->ct_mntns;
+	struct seed_ctx sc = { .t = t };
 	int rc;
+
+	if (!t->iter) {
+		rc = eu_task_walk(0, 0, count_task, &sc, NULL, err);
+		*n = sc.live;
+		return rc;
+	}
 
 	bss->seed_mode = LEARN_SEED_COUNT;
 	bss->seed_count = 0;
@@ -512,5 +659,9 @@ int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 	}
 	p->has_families = true;
 	p->families |= bss->families;
+	if (!t->cap) {
+		p->caps_unknown = true; /* nothing traced them */
+		return 0;
+	}
 	return collect_caps(t, p, err);
 }
