@@ -130,7 +130,8 @@ reboot EPERM" ]
 	# one refusal each, and nothing else: acct's EPERM was the kernel's, inside the profile
 	[ "$(denials "$WORK/ev.json" | wc -l)" = 2 ]
 	[ "$(jq -c 'select(.level == "alert")' "$WORK/ev.json" | wc -l)" = 2 ]
-	grep -q 'syscalls seccomp refused via tp_btf/sys_exit (errno) and tp_btf/signal_generate (kill)' "$WORK/ev.json"
+	grep -q "syscalls seccomp refused (errno) via $(hook_for sys_exit)" "$WORK/ev.json"
+	grep -q "syscalls seccomp refused (kill) via $(hook_for signal_generate)" "$WORK/ev.json"
 	# and eunomia denials says it, one line each
 	run "$EUNOMIA" denials -e "$WORK/ev.json"
 	[ "$status" -eq 0 ]
@@ -343,14 +344,17 @@ bpf EPERM" ]
 
 @test "--no-denials: no sys_exit program; an earlier monitor's are detached; the next monitor attaches them again" {
 	daemon "$WORK/ev1.json"
-	ls /sys/fs/bpf/eunomia/monitor/link_mon_sys_exit_btf /sys/fs/bpf/eunomia/monitor/link_mon_signal_btf
+	local exit_link=link_mon_sys_exit_btf signal_link=link_mon_signal_btf
+	refused tp_btf/sys_exit && exit_link=link_mon_sys_exit_raw
+	refused tp_btf/signal_generate && signal_link=link_mon_signal_raw
+	ls "/sys/fs/bpf/eunomia/monitor/$exit_link" "/sys/fs/bpf/eunomia/monitor/$signal_link"
 	kill -9 "$DAEMON"
 	wait_gone "$DAEMON"
 	daemon "$WORK/ev2.json" --no-denials
-	grep -q 'syscalls seccomp refused via nothing (--no-denials)' "$WORK/ev2.json"
+	grep -q 'syscalls seccomp refused (errno) off (--no-denials); syscalls seccomp refused (kill) off (--no-denials)' "$WORK/ev2.json"
 	grep -q "an earlier monitor's denial programs detached" "$WORK/ev2.json"
-	[ ! -e /sys/fs/bpf/eunomia/monitor/link_mon_sys_exit_btf ]
-	[ ! -e /sys/fs/bpf/eunomia/monitor/link_mon_signal_btf ]
+	[ ! -e "/sys/fs/bpf/eunomia/monitor/$exit_link" ]
+	[ ! -e "/sys/fs/bpf/eunomia/monitor/$signal_link" ]
 	enforced "$WORK/a" "$P" "$(script 'getppid reboot' 1.5)"
 	run_ct "denials-off-$$" "$WORK/a"
 	grep -qx 'reboot EPERM' "$WORK/a/shared/probe.out"
@@ -360,7 +364,7 @@ bpf EPERM" ]
 	kill "$DAEMON"
 	wait_gone "$DAEMON"
 	daemon "$WORK/ev3.json"
-	grep -q 'syscalls seccomp refused via tp_btf/sys_exit' "$WORK/ev3.json"
+	grep -q "syscalls seccomp refused (errno) via $(hook_for sys_exit)" "$WORK/ev3.json"
 	run_ct "denials-on-$$" "$WORK/a"
 	wait_for '"by":"seccomp"' "$WORK/ev3.json"
 	[ "$(denials "$WORK/ev3.json" | jq -r '.container.id + " " + .syscall.name')" = "denials-on-$$ reboot" ]

@@ -20,6 +20,46 @@ STORM=$TEST_BIN/storm
 SYSPROBE=$TEST_BIN/sysprobe
 CHURN=$TEST_BIN/churn
 
+# make test runs the monitor's and learn's suites again with mechanisms refused
+# on purpose (EUNOMIA_REFUSE: KIND or KIND/TARGET words), so that each fallback
+# is tested on a kernel that has the real thing. refused KIND/TARGET: is it?
+refused() {
+	local w
+	for w in ${EUNOMIA_REFUSE//,/ }; do
+		[ "$w" = "$1" ] || [ "$w" = "${1%%/*}" ] && return 0
+	done
+	return 1
+}
+
+# The mechanism the monitor and learn take for a tracepoint: tp_btf/TP, or raw_tp/TP.
+hook_for() {
+	if refused "tp_btf/$1"; then echo "raw_tp/$1"; else echo "tp_btf/$1"; fi
+}
+
+# The name of the sys_enter program that APP (mon, learn) loads: APP_sys_enter_btf or _raw.
+sys_enter_prog() {
+	if refused tp_btf/sys_enter; then echo "$1_sys_enter_raw"; else echo "$1_sys_enter_btf"; fi
+}
+
+# Capability checks are traced here only through the cap_capable tracepoint (this
+# kernel refuses fexit and has no kprobe PMU): refused, capabilities are not learned.
+require_cap_tracing() {
+	if refused tp_btf/cap_capable; then
+		skip "capability checks cannot be traced with tp_btf/cap_capable refused (EUNOMIA_REFUSE)"
+	fi
+}
+
+# caps_traced PROFILE: were its capabilities learned? With cap_capable refused they
+# were not, and the profile must say so (capabilities.learned: false) and list none.
+caps_traced() {
+	refused tp_btf/cap_capable || return 0
+	if ! grep -q '^  learned: false$' "$1" || [ -n "$(profile_caps "$1" used)" ]; then
+		echo "$1 was learned without capability tracing but does not say so" >&2
+		exit 1
+	fi
+	return 1
+}
+
 # Skip only when the thing is truly missing, and say which.
 require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (BPF and runc)"
