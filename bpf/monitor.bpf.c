@@ -281,11 +281,22 @@ static __always_inline bool pending_take(struct mon_task *mt)
 	return true;
 }
 
-/* A task user space registered, in a context where `t` is trusted: count it as a member. */
+/*
+ * A task user space registered, in a context where `t` is trusted: count it as
+ * a member, unless its slot went to another container meanwhile.
+ */
 static __always_inline void task_complete(struct task_struct *t, struct mon_task *mt)
 {
-	if (pending_take(mt) && !(mt->flags & MON_T_DEAD))
-		task_register(t, mt->ct);
+	__u32 ct = mt->ct;
+	struct mon_policy *p;
+
+	if (!pending_take(mt) || (mt->flags & MON_T_DEAD))
+		return;
+	p = bpf_map_lookup_elem(&mon_policies, &ct);
+	if (p && (p->flags & MON_P_ACTIVE) && p->generation == mt->generation)
+		task_register(t, ct);
+	else
+		__sync_fetch_and_or(&mt->flags, MON_T_DEAD);
 }
 
 /* The current task's entry, when it is a member (registered, alive). */
@@ -337,8 +348,8 @@ static __always_inline __u64 interval_ns(void)
  * leaves the count to the next event: nothing is claimed that was not written.
  * `alone`: a violation the rate table had no room for, accounted by itself.
  */
-static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u64 gen,
-				 const char *path, bool summary, bool alone)
+static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, const char *path,
+				 bool summary, bool alone)
 {
 	struct mon_stats *st = stats();
 	struct mon_event *e;
@@ -367,7 +378,7 @@ static __always_inline void emit(struct mon_rate_key *k, struct mon_rate *r, __u
 	}
 	e->ts_ns = bpf_ktime_get_ns();
 	e->total = alone ? 0 : total;
-	e->generation = gen;
+	e->generation = k->generation;
 	e->path_hash = k->path_hash;
 	e->kind = k->kind;
 	e->ct = k->ct;
@@ -402,7 +413,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 				      const char *path, const __u64 *args, __u32 action)
 {
 	struct mon_rate_key k = { .ct = ct, .kind = kind, .arch = arch, .what = what,
-				  .path_hash = path_hash };
+				  .path_hash = path_hash, .generation = p->generation };
 	struct mon_rate fresh = {}, *r;
 	struct mon_stats *st = stats();
 	__u64 now = bpf_ktime_get_ns(), last, id;
@@ -432,7 +443,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 		bpf_get_current_comm(r->comm, sizeof(r->comm));
 		if (args)
 			__builtin_memcpy(r->args, args, sizeof(r->args));
-		emit(&k, r, p->generation, path, false, true);
+		emit(&k, r, path, false, true);
 		return;
 	}
 	__sync_fetch_and_add(&r->total, 1);
@@ -452,7 +463,7 @@ static __always_inline void violation(__u32 ct, struct mon_policy *p, __u32 kind
 	bpf_get_current_comm(r->comm, sizeof(r->comm));
 	if (args)
 		__builtin_memcpy(r->args, args, sizeof(r->args));
-	emit(&k, r, p->generation, path, false, false);
+	emit(&k, r, path, false, false);
 }
 
 /* ---- syscalls (tracepoint: alert or kill) ------------------------------------------- */
@@ -1038,19 +1049,15 @@ int mon_flush(struct bpf_iter__bpf_map_elem *ctx)
 {
 	struct mon_rate_key *k = ctx->key;
 	struct mon_rate *r = ctx->value;
-	struct mon_policy *p;
 	__u64 now = bpf_ktime_get_ns(), last;
-	__u32 ct;
 
 	if (!k || !r || r->total == r->emitted)
 		return 0;
-	ct = k->ct;
 	last = r->last_ns;
 	if ((__s64)(now - last) < (__s64)interval_ns())
 		return 0;
 	if (__sync_val_compare_and_swap(&r->last_ns, last, now) != last)
 		return 0;
-	p = bpf_map_lookup_elem(&mon_policies, &ct);
-	emit(k, r, p ? p->generation : 0, 0, true, false);
+	emit(k, r, 0, true, false);
 	return 0;
 }

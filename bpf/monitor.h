@@ -87,6 +87,12 @@ struct mon_task {
 	 * fail and knows that it ran, so seccomp did not refuse it.
 	 */
 	__u32 entered;
+	/*
+	 * MON_T_PENDING: the generation of the slot user space stored it for. The
+	 * slot may be given to another container before the task's next syscall:
+	 * then the task is not held.
+	 */
+	__u64 generation;
 };
 
 /*
@@ -132,13 +138,18 @@ enum mon_action {
 	MON_ACT_KILLED = 2, /* SIGKILL sent (MON_EV_DENIAL: seccomp's SIGSYS) */
 };
 
-/* Rate limiting: one entry per distinct violation. */
+/*
+ * Rate limiting: one entry per distinct violation of one registration of a
+ * slot (its generation), so that a slot given to another container starts
+ * afresh while the daemon still writes what the last one left unreported.
+ */
 struct mon_rate_key {
 	__u32 ct;
 	__u32 kind;
 	__u32 arch;
 	__s32 what;	 /* syscall number, capability */
 	__u64 path_hash; /* MON_EV_EXEC: FNV-1a of the path */
+	__u64 generation; /* of the slot's registration */
 };
 
 struct mon_rate {

@@ -38,7 +38,7 @@ struct mon {
 };
 
 /* Every event, from the ring buffer or the sweep, is counted before the daemon sees it. */
-static void deliver(void *ctx, struct mon_event *e)
+static void deliver(void *ctx, const struct mon_event *e)
 {
 	struct mon *m = ctx;
 
@@ -92,8 +92,8 @@ static int attach(struct mon *m, struct eu_err *err)
 	struct bpf_program *prog;
 	char path[256];
 
-	for (int j = 0; j < MON_JOBS; j++)
-		m->info.links_reused += m->plan.c[j].pinned && j != MON_JOB_EXECS;
+	for (int j = 0; j < MON_JOBS; j++) /* executions without BPF-LSM: a process program */
+		m->info.links_reused += m->plan.c[j].pinned && !(j == MON_JOB_EXECS && m->plan.c[j].way == 1);
 	m->info.links_reused += m->plan.base_pinned ? 3 : 0;
 	bpf_object__for_each_program(prog, m->skel->obj) {
 		const char *name = bpf_program__name(prog);
@@ -314,8 +314,6 @@ static struct eu_mon_maps maps_of(const struct mon *m)
 		.containers = bpf_map__fd(m->skel->maps.mon_containers),
 		.mntns = bpf_map__fd(m->skel->maps.mon_mntns),
 		.execs = bpf_map__fd(m->skel->maps.mon_execs),
-		.rates = bpf_map__fd(m->skel->maps.mon_rates),
-		.acct = bpf_map__fd(m->skel->maps.mon_acct),
 	};
 }
 
@@ -329,6 +327,7 @@ bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out)
 struct seed_ctx {
 	struct mon *m;
 	uint32_t slot;
+	uint64_t generation;
 };
 
 /*
@@ -339,7 +338,7 @@ struct seed_ctx {
 static int seed_task(void *ctx, const struct eu_task_ref *t, struct eu_err *err)
 {
 	struct seed_ctx *sc = ctx;
-	struct mon_task v = { .ct = sc->slot, .flags = MON_T_PENDING };
+	struct mon_task v = { .ct = sc->slot, .flags = MON_T_PENDING, .generation = sc->generation };
 	int fd = bpf_map__fd(sc->m->skel->maps.mon_tasks);
 
 	__atomic_fetch_add(sc->m->pending, 1, __ATOMIC_SEQ_CST);
@@ -358,7 +357,7 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	struct monitor_bpf *s = m->skel;
 	struct mon_container info;
 	uint32_t own_mntns = 0;
-	struct seed_ctx sc = { m, 0 };
+	struct seed_ctx sc = { .m = m };
 
 	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err) ||
 	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, slot, &info, err))
@@ -369,6 +368,7 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	 * is found by the second.
 	 */
 	sc.slot = *slot;
+	sc.generation = info.generation;
 	s->bss->seed_ct = *slot;
 	s->bss->seed_tgid = (__u32)ct->pid;
 	s->bss->seed_mntns = info.mntns;
@@ -379,24 +379,34 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	return 0;
 }
 
+static uint64_t now_ns(void)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC, &now); /* bpf_ktime_get_ns()'s clock */
+	return (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+}
+
 int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)
 {
 	struct eu_mon_maps maps = maps_of(m);
 
-	return eu_mon_release(&maps, slot, err);
+	if (eu_mon_release(&maps, slot, err))
+		return -1;
+	/* What the rate limit held back of it, while the daemon still knows the container. */
+	ring_buffer__consume(m->rb);
+	return mon_rates_retire(&m->rates, now_ns(), deliver, m, err);
 }
 
 int mon_flush(struct mon *m, struct eu_err *err)
 {
-	struct timespec now;
-
-	if (m->flush_link)
-		return run_iter(m->flush_link, "flush", err);
-	/* What the kernel wrote first: the sweep counts on what it accounted for. */
+	if (m->flush_link && run_iter(m->flush_link, "flush", err))
+		return -1;
+	/* What the kernel wrote first: the sweep and the retiring count on what it accounted for. */
 	ring_buffer__consume(m->rb);
-	clock_gettime(CLOCK_MONOTONIC, &now); /* bpf_ktime_get_ns()'s clock */
-	return mon_rates_sweep(&m->rates, (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec,
-			       MON_INTERVAL_NS, deliver, m, err);
+	if (m->flush_link) /* ended registrations (released by the OCI hook, say) */
+		return mon_rates_retire(&m->rates, now_ns(), deliver, m, err);
+	return mon_rates_sweep(&m->rates, now_ns(), MON_INTERVAL_NS, deliver, m, err);
 }
 
 int mon_epoll_fd(const struct mon *m)

@@ -21,8 +21,6 @@ static const struct {
 	{ "mon_containers", offsetof(struct eu_mon_maps, containers) },
 	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns) },
 	{ "mon_execs", offsetof(struct eu_mon_maps, execs) },
-	{ "mon_rates", offsetof(struct eu_mon_maps, rates) },
-	{ "mon_acct", offsetof(struct eu_mon_maps, acct) },
 };
 
 #define FD(m, i) (*(int *)((char *)(m) + pinned[i].off))
@@ -147,30 +145,6 @@ static int drop_execs(const struct eu_mon_maps *m, uint32_t slot, struct eu_err 
 	return 0;
 }
 
-/* The slot's entries of a map keyed by rate entry (mon_rates, mon_acct). */
-static void drop_rate_keys(int fd, uint32_t slot)
-{
-	struct mon_rate_key key, next;
-	void *prev = NULL;
-
-	while (bpf_map_get_next_key(fd, prev, &next) == 0) {
-		key = next;
-		if (key.ct == slot) {
-			bpf_map_delete_elem(fd, &key);
-			prev = NULL;
-			continue;
-		}
-		prev = &key;
-	}
-}
-
-/* The slot's rate entries: counts of a container that is gone must not go to the next. */
-static void drop_rates(const struct eu_mon_maps *m, uint32_t slot)
-{
-	drop_rate_keys(m->rates, slot);
-	drop_rate_keys(m->acct, slot);
-}
-
 static int release_locked(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err)
 {
 	struct mon_container info;
@@ -187,7 +161,11 @@ static int release_locked(const struct eu_mon_maps *m, uint32_t slot, struct eu_
 	memset(&info, 0, sizeof(info));
 	if (bpf_map_update_elem(m->containers, &slot, &info, BPF_ANY))
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot clear a container");
-	drop_rates(m, slot);
+	/*
+	 * Its rate entries stay: keyed by this registration, they count for no
+	 * other, and the daemon writes what they hold unreported before it drops
+	 * them (lib/monitor_rates.c).
+	 */
 	return drop_execs(m, slot, err);
 }
 

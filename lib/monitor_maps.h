@@ -17,7 +17,7 @@
 #include "profile.h"
 
 struct eu_mon_maps {
-	int policies, containers, mntns, execs, rates, acct;
+	int policies, containers, mntns, execs;
 };
 
 /*
@@ -56,7 +56,10 @@ int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
 		 uint32_t *slot, struct mon_container *info, struct eu_err *err);
 
-/* Make a slot inactive and forget its executables, mount namespace and rate entries. */
+/*
+ * Make a slot inactive and forget its executables and mount namespace; its
+ * rate entries are the daemon's to retire (lib/monitor_rates.h).
+ */
 int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *err);
 
 /*

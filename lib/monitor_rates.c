@@ -14,7 +14,8 @@
 static struct mon_rate_key key_of(const struct mon_event *e)
 {
 	return (struct mon_rate_key){ .ct = e->ct, .kind = e->kind, .arch = e->arch,
-				      .what = e->what, .path_hash = e->path_hash };
+				      .what = e->what, .path_hash = e->path_hash,
+				      .generation = e->generation };
 }
 
 uint64_t mon_rates_account(const struct mon_rate_maps *m, const struct mon_event *e)
@@ -36,16 +37,13 @@ uint64_t mon_rates_account(const struct mon_rate_maps *m, const struct mon_event
 }
 
 /* The summary of suppressed violations the flush iterator would write for (k, r). */
-static void summary_of(const struct mon_rate_maps *m, const struct mon_rate_key *k,
-		       const struct mon_rate *r, uint64_t now_ns, struct mon_event *e)
+static void summary_of(const struct mon_rate_key *k, const struct mon_rate *r, uint64_t now_ns,
+		       struct mon_event *e)
 {
-	struct mon_policy p;
-	__u32 ct = k->ct;
-
 	memset(e, 0, sizeof(*e));
 	e->ts_ns = now_ns;
 	e->total = r->total;
-	e->generation = bpf_map_lookup_elem(m->policies, &ct, &p) ? 0 : p.generation;
+	e->generation = k->generation;
 	e->path_hash = k->path_hash;
 	e->kind = k->kind;
 	e->ct = k->ct;
@@ -85,14 +83,43 @@ static void sweep_one(const struct mon_rate_maps *m, const struct mon_rate_key *
 	}
 	if ((int64_t)(now_ns - r->last_ns) < (int64_t)interval_ns) /* signed: stamped after now */
 		return;
-	summary_of(m, k, r, now_ns, &e);
+	summary_of(k, r, now_ns, &e);
 	e.count = mon_rates_account(m, &e);
 	if (e.count)
 		fn(ctx, &e);
 }
 
-int mon_rates_sweep(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interval_ns,
-		    mon_rates_fn fn, void *ctx, struct eu_err *err)
+/* Is (k) of a registration that is no longer its slot's (released, or given to another)? */
+static bool retired(const struct mon_rate_maps *m, const struct mon_rate_key *k)
+{
+	struct mon_policy p;
+	__u32 ct = k->ct;
+
+	return bpf_map_lookup_elem(m->policies, &ct, &p) || !(p.flags & MON_P_ACTIVE) ||
+	       p.generation != k->generation;
+}
+
+/*
+ * An entry of a registration that ended: no violation can come (its tasks are
+ * gone, or held by another registration's entries), so what no event accounted
+ * for is written now, whatever the interval, and the entry goes.
+ */
+static void retire_one(const struct mon_rate_maps *m, const struct mon_rate_key *k,
+		       const struct mon_rate *r, uint64_t now_ns, mon_rates_fn fn, void *ctx)
+{
+	struct mon_event e;
+
+	summary_of(k, r, now_ns, &e);
+	e.count = mon_rates_account(m, &e);
+	if (e.count)
+		fn(ctx, &e);
+	bpf_map_delete_elem(m->rates, k);
+	bpf_map_delete_elem(m->acct, k);
+}
+
+/* Each entry of mon_rates, in batches: retired ones always, the others when `sweep`. */
+static int walk(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interval_ns, bool sweep,
+		mon_rates_fn fn, void *ctx, struct eu_err *err)
 {
 	_cleanup_free_ struct mon_rate_key *keys = calloc(BATCH, sizeof(*keys));
 	_cleanup_free_ struct mon_rate *vals = calloc(BATCH, sizeof(*vals));
@@ -108,12 +135,28 @@ int mon_rates_sweep(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t int
 					      &n, &opts);
 		int e = errno;
 
-		for (__u32 i = 0; i < n && (rc == 0 || e == ENOENT); i++)
-			sweep_one(m, &keys[i], &vals[i], now_ns, interval_ns, fn, ctx);
+		for (__u32 i = 0; i < n && (rc == 0 || e == ENOENT); i++) {
+			if (retired(m, &keys[i]))
+				retire_one(m, &keys[i], &vals[i], now_ns, fn, ctx);
+			else if (sweep)
+				sweep_one(m, &keys[i], &vals[i], now_ns, interval_ns, fn, ctx);
+		}
 		if (rc && e == ENOENT)
 			return 0; /* the end */
 		if (rc)
 			return eu_fail(err, EU_E_KERNEL, e, "cannot read the monitor's rate table");
 		first = false;
 	}
+}
+
+int mon_rates_sweep(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interval_ns,
+		    mon_rates_fn fn, void *ctx, struct eu_err *err)
+{
+	return walk(m, now_ns, interval_ns, true, fn, ctx, err);
+}
+
+int mon_rates_retire(const struct mon_rate_maps *m, uint64_t now_ns, mon_rates_fn fn, void *ctx,
+		     struct eu_err *err)
+{
+	return walk(m, now_ns, 0, false, fn, ctx, err);
 }

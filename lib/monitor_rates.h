@@ -9,6 +9,10 @@
  * The sweep stands in for the flush iterator on kernels that refuse map
  * iterators: it reads mon_rates in batches and writes, for each entry whose
  * count has stood still for a whole sweep, the events the kernel suppressed.
+ *
+ * Entries are keyed by the registration of their slot (its generation): those
+ * of a registration that ended are retired, with whatever they hold that no
+ * event has said yet, however recent, by the sweep or by mon_rates_retire().
  */
 #ifndef EUNOMIA_MONITOR_RATES_H
 #define EUNOMIA_MONITOR_RATES_H
@@ -28,7 +32,7 @@ struct mon_rate_maps {
  */
 uint64_t mon_rates_account(const struct mon_rate_maps *m, const struct mon_event *e);
 
-typedef void (*mon_rates_fn)(void *ctx, struct mon_event *e);
+typedef void (*mon_rates_fn)(void *ctx, const struct mon_event *e);
 
 /*
  * One sweep at CLOCK_MONOTONIC `now_ns`: a summary event, through fn, for
@@ -37,5 +41,13 @@ typedef void (*mon_rates_fn)(void *ctx, struct mon_event *e);
  */
 int mon_rates_sweep(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interval_ns,
 		    mon_rates_fn fn, void *ctx, struct eu_err *err);
+
+/*
+ * Only the entries of registrations that ended (released, or their slot given
+ * to another container): a last summary of what no event accounted for, then
+ * the entry and its accounting go.
+ */
+int mon_rates_retire(const struct mon_rate_maps *m, uint64_t now_ns, mon_rates_fn fn, void *ctx,
+		     struct eu_err *err);
 
 #endif

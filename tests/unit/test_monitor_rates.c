@@ -3,7 +3,8 @@
  * Tests for lib/monitor_rates.c on real BPF maps of the monitor's shapes: every
  * violation is counted in exactly one event, whoever wrote it (the kernel, its
  * flush iterator, the sweep from user space) and in whatever order they arrive;
- * the sweep writes an entry's summary only once its count has stood still.
+ * the sweep writes an entry's summary only once its count has stood still; the
+ * entries of a registration that ended are written out at once, then dropped.
  * Creating BPF maps needs root (CAP_BPF): without it the tests skip.
  */
 #include <bpf/bpf.h>
@@ -20,6 +21,7 @@
 #include "monitor_rates.h"
 
 #define SEC_NS 1000000000ULL
+#define GEN 77 /* the generation of slot 3's registration */
 
 struct maps {
 	struct mon_rate_maps m;
@@ -38,6 +40,12 @@ static int setup(void **state)
 				   sizeof(struct mon_acct), MON_RATE_KEYS, NULL);
 	mp.m.policies = bpf_map_create(BPF_MAP_TYPE_ARRAY, "policies", sizeof(__u32),
 				       sizeof(struct mon_policy), MON_MAX_CTS, NULL);
+	if (mp.m.policies >= 0) {
+		struct mon_policy p = { .flags = MON_P_ACTIVE, .generation = GEN };
+		__u32 slot = 3;
+
+		bpf_map_update_elem(mp.m.policies, &slot, &p, BPF_ANY);
+	}
 	*state = &mp;
 	return 0;
 }
@@ -68,7 +76,7 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * SEC_NS + (uint64_t)t.tv_nsec;
 }
 
-static void collect(void *ctx, struct mon_event *e)
+static void collect(void *ctx, const struct mon_event *e)
 {
 	struct maps *mp = ctx;
 
@@ -90,12 +98,12 @@ static int sweep(struct maps *mp, uint64_t at)
 static struct mon_event kernel_event(int nr, uint64_t count, uint64_t total)
 {
 	return (struct mon_event){ .ct = 3, .kind = MON_EV_SYSCALL, .what = nr, .count = count,
-				   .total = total };
+				   .total = total, .generation = GEN };
 }
 
 static void put_rate(const struct maps *mp, int nr, uint64_t total, uint64_t last_ns)
 {
-	struct mon_rate_key k = { .ct = 3, .kind = MON_EV_SYSCALL, .what = nr };
+	struct mon_rate_key k = { .ct = 3, .kind = MON_EV_SYSCALL, .what = nr, .generation = GEN };
 	struct mon_rate r = { .total = total, .last_ns = last_ns, .pid = 42, .tgid = 42 };
 
 	memcpy(r.comm, "storm", 6);
@@ -124,12 +132,9 @@ static void test_the_sweep_writes_a_summary_once_the_count_stands_still(void **s
 {
 	struct maps *mp = *state;
 	struct mon_event e = kernel_event(50, 4, 4);
-	struct mon_policy p = { .flags = MON_P_ACTIVE, .generation = 77 };
-	__u32 slot = 3;
 	uint64_t now = now_ns();
 
 	need_maps(mp);
-	assert_int_equal(bpf_map_update_elem(mp->m.policies, &slot, &p, BPF_ANY), 0);
 	assert_int_equal(mon_rates_account(&mp->m, &e), 4); /* the kernel's event, 4 so far */
 	put_rate(mp, 50, 10, now - 2 * SEC_NS);
 	/* first sweep: the count moved since the last one (none yet): the kernel may still write */
@@ -141,7 +146,7 @@ static void test_the_sweep_writes_a_summary_once_the_count_stands_still(void **s
 	assert_int_equal(mp->got[0].count, 6);
 	assert_int_equal(mp->got[0].total, 10);
 	assert_int_equal(mp->got[0].summary, 1);
-	assert_int_equal(mp->got[0].generation, 77);
+	assert_int_equal(mp->got[0].generation, GEN);
 	assert_int_equal(mp->got[0].what, 50);
 	assert_int_equal(mp->got[0].pid, 42);
 	assert_string_equal(mp->got[0].comm, "storm");
@@ -194,6 +199,40 @@ static void test_the_sweep_reads_a_table_larger_than_one_batch(void **state)
 	assert_int_equal(sum, 500 * 501 / 2);
 }
 
+static void test_a_registration_that_ended_is_written_out_at_once_then_dropped(void **state)
+{
+	struct maps *mp = *state;
+	struct mon_policy next = { .flags = MON_P_ACTIVE, .generation = GEN + 1 };
+	struct mon_rate_key k = { .ct = 3, .kind = MON_EV_SYSCALL, .what = 70, .generation = GEN };
+	struct mon_event e = kernel_event(70, 1, 1);
+	struct eu_err err = { 0 };
+	struct mon_rate r;
+	struct mon_acct a;
+	__u32 slot = 3;
+	uint64_t now = now_ns();
+
+	need_maps(mp);
+	assert_int_equal(mon_rates_account(&mp->m, &e), 1);
+	put_rate(mp, 70, 40, now); /* 39 held back, the interval not over */
+	assert_int_equal(mon_rates_retire(&mp->m, now, collect, mp, &err), 0);
+	assert_int_equal(mp->n, 0); /* still its slot's registration */
+	/* the slot goes to another container: the entry is written out, however recent */
+	assert_int_equal(bpf_map_update_elem(mp->m.policies, &slot, &next, BPF_ANY), 0);
+	assert_int_equal(mon_rates_retire(&mp->m, now, collect, mp, &err), 0);
+	assert_int_equal(mp->n, 1);
+	assert_int_equal(mp->got[0].count, 39);
+	assert_int_equal(mp->got[0].generation, GEN);
+	assert_int_not_equal(bpf_map_lookup_elem(mp->m.rates, &k, &r), 0);
+	assert_int_not_equal(bpf_map_lookup_elem(mp->m.acct, &k, &a), 0);
+	/* and the sweep does the same for a released slot */
+	put_rate(mp, 71, 5, now);
+	next.flags = 0;
+	assert_int_equal(bpf_map_update_elem(mp->m.policies, &slot, &next, BPF_ANY), 0);
+	assert_int_equal(sweep(mp, now), 0);
+	assert_int_equal(mp->n, 2);
+	assert_int_equal(mp->got[1].count, 5);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -205,6 +244,9 @@ int main(void)
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(test_the_sweep_reads_a_table_larger_than_one_batch,
 						setup, teardown),
+		cmocka_unit_test_setup_teardown(
+			test_a_registration_that_ended_is_written_out_at_once_then_dropped, setup,
+			teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -5,6 +5,7 @@
  * mount namespace; each handed over as a working pidfd; nothing else.
  */
 #include <pthread.h>
+#include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -77,7 +78,7 @@ static pid_t family(pid_t out[3])
 		if (pthread_create(&t, NULL, idle, &ids[1]))
 			_exit(1);
 		while (!__atomic_load_n(&ids[1], __ATOMIC_SEQ_CST))
-			usleep(1000);
+			sched_yield();
 		ids[2] = fork();
 		if (ids[2] == 0) {
 			pause();

@@ -6,9 +6,16 @@
 # that stays inside its profile makes no event; an unregistered one is never touched.
 . /tests/lib.sh
 
-# work.sh NAME ACTION: wait for /tmp/go.NAME, then do ACTION, then say done.
+# work.sh NAME ACTION: wait for /tmp/go.NAME, then do ACTION, then say done. Learned as
+# NAME learn, it says go itself after ten rounds of its loop, however slowly the
+# learner started (a timer started beside it could go off before its first round).
 cat > /tmp/work.sh <<'SCRIPT'
-while [ ! -e /tmp/go.$1 ]; do sleep 0.05; done
+n=0
+while [ ! -e /tmp/go.$1 ]; do
+	sleep 0.05
+	n=$((n + 1))
+	if [ "$1" = learn ] && [ "$n" -ge 10 ]; then : > /tmp/go.learn; fi
+done
 ls /tmp > /dev/null
 eval "$2"
 echo "rc=$?" > /tmp/done.$1
@@ -21,10 +28,8 @@ touch /tmp/f-alert /tmp/f-block /tmp/f-host
 # The profile: the script as it runs when it does nothing else (no chown, no other
 # program), twice, so that what its wait loop does only now and then (a signal
 # handler's return) is in it.
-(sleep 1.5; touch /tmp/go.learn) &
 learn monitor-profile -- sh /tmp/work.sh learn true
 rm -f /tmp/go.learn
-(sleep 1.5; touch /tmp/go.learn) &
 learn monitor-profile2 --merge /tmp/monitor-profile.yaml -- sh /tmp/work.sh learn true
 learned profile-learned || finish
 profile=$last_out
