@@ -4,7 +4,9 @@
 #   make deps      install the Debian packages needed to build and test (root)
 #   make           build ./build/eunomia
 #   make test      unit tests (cmocka), fuzzing corpora and regressions, integration tests
-#                  (bats, root), VM tests, then unit and integration again under ASan+UBSan
+#                  (bats, root), the monitor's and learn's suites again with each fallback
+#                  forced (test-fallbacks), VM tests, then unit and integration again
+#                  under ASan+UBSan
 #   make fuzz      libFuzzer on each parser of outside input, FUZZ_SECONDS (60) each
 #   make lint      clang-tidy, cppcheck and a -Werror build of the user-space C
 #   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
@@ -69,7 +71,7 @@ Q = @
 msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
 endif
 
-.PHONY: FORCE all clean deps test test-unit test-integration test-vm test-sanitizers bench install uninstall check-deps
+.PHONY: FORCE all clean deps test test-unit test-integration test-fallbacks test-vm test-sanitizers bench install uninstall check-deps
 
 all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 
@@ -150,15 +152,37 @@ $(OUTPUT)/tests/%: tests/integration/%.c | $(OUTPUT)/tests
 test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
+INTEGRATION_ENV = EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia HOOK=$(CURDIR)/$(OUTPUT)/eunomia-oci-hook \
+	EUNOMIA_DATADIR=$(CURDIR)/policies TEST_BIN=$(CURDIR)/$(OUTPUT)/tests
+
 test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
-	$(Q)EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia HOOK=$(CURDIR)/$(OUTPUT)/eunomia-oci-hook \
-		EUNOMIA_DATADIR=$(CURDIR)/policies \
-		TEST_BIN=$(CURDIR)/$(OUTPUT)/tests bats tests/integration
+	$(Q)$(INTEGRATION_ENV) bats tests/integration
+
+# The monitor's and learn's suites again with each fallback forced (EUNOMIA_REFUSE, see
+# lib/bpf_probe.h), so that each is tested on a kernel that has the real thing: every
+# leg runs the suites whose mechanism it replaces.
+#   no map iterator        the rate limit's flush: a sweep from user space
+#   no tp_btf on syscalls  raw_tp for sys_enter, sys_exit and signal_generate
+#   no task iterator       a running container's tasks from /proc and pidfds
+#   no cap_capable         capabilities not learned nor checked (this kernel has no other way)
+FALLBACK_LEGS := \
+	'iter/bpf_map_elem monitor denials faults' \
+	'tp_btf/sys_enter,tp_btf/sys_exit,tp_btf/signal_generate learn monitor denials tracking' \
+	'iter/task learn monitor tracking hook serve' \
+	'tp_btf/cap_capable learn monitor'
+
+test-fallbacks: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
+	$(Q)for leg in $(FALLBACK_LEGS); do \
+		set -- $$leg; refuse=$$1; shift; \
+		echo "== EUNOMIA_REFUSE=$$refuse: $$*"; \
+		$(INTEGRATION_ENV) EUNOMIA_REFUSE=$$refuse bats $$(printf 'tests/integration/%s.bats ' "$$@") \
+			|| exit 1; \
+	done
 
 test-vm: $(OUTPUT)/eunomia
 	$(Q)tests/vm/run.sh $(OUTPUT)
 
-test: test-unit test-fuzz test-integration test-vm test-sanitizers
+test: test-unit test-fuzz test-integration test-fallbacks test-vm test-sanitizers
 
 # ---- sanitizers --------------------------------------------------------------
 #
