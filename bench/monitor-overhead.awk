@@ -10,20 +10,22 @@ function verdict(ok) { return ok ? "**met**" : "**missed**" }
 $1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$3] += $5; nal[$3] += $6; if ($2 > nrounds) nrounds = $2 }
 END {
-	split("none floor floor_exit held held_nodenials outside", cfg, " ")
+	split("none floor floor_exit held held_nodenials outside held_raw outside_raw", cfg, " ")
 	label["none"] = "no monitor"
 	label["floor"] = "floor: a no-op tp_btf/sys_enter program"
 	label["floor_exit"] = "floor: no-op tp_btf/sys_enter and sys_exit programs"
 	label["held"] = "held by the monitor (getppid allowed)"
 	label["held_nodenials"] = "held by the monitor with --no-denials (no sys_exit program)"
 	label["outside"] = "not held, while the monitor holds another process"
+	label["held_raw"] = "held, tp_btf refused (the raw_tp fallback)"
+	label["outside_raw"] = "not held, tp_btf refused (the raw_tp fallback)"
 
 	print "getppid: median ns/call; added: median over the rounds of (configuration − that"
 	print "round's run without a monitor)."
 	print ""
 	print "| configuration | ns/call | added | 95% CI of added | alerts |"
 	print "|---|---:|---:|---|---:|"
-	for (k = 1; k <= 6; k++) {
+	for (k = 1; k <= 8; k++) {
 		c = cfg[k]
 		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
 		med[c] = stats(v, n)
@@ -81,6 +83,11 @@ END {
 			errs["held"] || nal["held"] ? verdict(0) : nverdict
 	printf "| (no target) ns added per allowed syscall: held / not held | %+.1f / %+.1f ns " \
 		"(the floor of any sys_enter program: %+.1f) | — |\n", add["held"], add["outside"], add["floor"]
+	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "outside_raw"] - ns[r, "outside"]
+	draw = stats(v, n)
+	rawci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
+	printf "| (no target) ns the raw_tp fallback adds to every syscall of a process not held " \
+		"(not held, raw_tp − tp_btf, within each round) | %+.1f ns (%s) | — |\n", draw, rawci
 	printf "| (no target) ns the sys_exit program adds to an allowed syscall of a held process " \
 		"(held − held with --no-denials, within each round) | %+.1f ns (%s); any no-op sys_exit " \
 		"program adds %+.1f ns (%s) | — |\n", dexit, dci, fexit, fci

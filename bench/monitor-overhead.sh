@@ -5,7 +5,8 @@
 # signal_generate programs: the difference is what seeing seccomp's refusals costs an
 # allowed syscall), for a process it does not hold while it holds another, beside no
 # monitor, the floor of any sys_enter tracer (a no-op tp_btf program) and that of any
-# tracer on sys_enter and sys_exit (two no-op programs); then requests
+# tracer on sys_enter and sys_exit (two no-op programs), and, held and not held, with
+# tp_btf refused on the syscall path (the raw_tp fallback: EUNOMIA_REFUSE); then requests
 # per second of nginx under wrk on loopback, held by the monitor to its learned profile
 # (with and without --no-denials) or not. Configurations take turns within each round;
 # figures are medians over the rounds. Writes bench/results/monitor-overhead.{md,raw}.
@@ -13,8 +14,8 @@
 #   bench/monitor-overhead.sh [OUTPUT]     OUTPUT: the build directory (default: build)
 #
 # Environment: ROUNDS (default 21), N (getppid calls per measurement, default 300000),
-# NGINX_ROUNDS (default 15), WRK_SECONDS (default 3), PIN (the CPU of the loop and wrk,
-# default 1; nginx gets CPU 0).
+# NGINX_ROUNDS (default 15; 0: no nginx), WRK_SECONDS (default 3), PIN (the CPU of the
+# loop and wrk, default 1; nginx gets CPU 0).
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
@@ -41,9 +42,10 @@ die() {
 [[ -x $EUNOMIA ]] || die "$EUNOMIA is missing; run 'make' first"
 command -v nginx >/dev/null || die "nginx is missing ('make deps')"
 command -v wrk >/dev/null || die "wrk is missing ('make deps')"
-for v in ROUNDS N NGINX_ROUNDS WRK_SECONDS; do
+for v in ROUNDS N WRK_SECONDS; do
 	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer"
 done
+[[ $NGINX_ROUNDS =~ ^[0-9]+$ ]] || die "NGINX_ROUNDS must be a number"
 ((N >= 1000)) || die "N must be at least 1000"
 taskset -c "$PIN" true 2>/dev/null || die "cannot pin to CPU $PIN (set PIN)"
 [[ -e /run/eunomia/monitor.lock ]] && flock -n /run/eunomia/monitor.lock true 2>/dev/null ||
@@ -65,12 +67,15 @@ trap 'exit 143' TERM
 "$EUNOMIA" monitor --reset -q
 
 # monitor_hold PID PROFILE [OPTIONS...]: a monitor daemon holding PID to PROFILE, until
-# monitor_stop.
+# monitor_stop; $REFUSE is its EUNOMIA_REFUSE.
+REFUSE=
+RAW_TP=tp_btf/sys_enter,tp_btf/sys_exit,tp_btf/signal_generate
 monitor_hold() {
 	local i pid=$1 profile=$2
 	shift 2
 	: >"$TMP/events.json"
-	"$EUNOMIA" monitor -q -e "$TMP/events.json" --attach "pid:$pid" --profile "$profile" "$@" &
+	EUNOMIA_REFUSE=$REFUSE "$EUNOMIA" monitor -q -e "$TMP/events.json" --attach "pid:$pid" \
+		--profile "$profile" "$@" &
 	MON_PID=$!
 	for ((i = 0; i < 200; i++)); do
 		grep -q '"held to' "$TMP/events.json" && return 0
@@ -117,12 +122,15 @@ mkfifo "$TMP/go"
 "$EUNOMIA" learn -q -o "$TMP/loop.yaml" -- sh -c "read x <$TMP/go; exec ${loop[*]}" >/dev/null
 "$EUNOMIA" learn -q -o "$TMP/sleep.yaml" -- sleep 0.1
 
-CONFIGS=(none floor floor_exit held held_nodenials outside)
+CONFIGS=(none floor floor_exit held held_nodenials outside held_raw outside_raw)
 
 # measure CONFIG: ns per call into $ns, the monitor's alerts into $alerts.
 measure() {
 	alerts=0
-	case $1 in
+	local c=${1%_raw}
+	REFUSE=
+	[[ $1 == *_raw ]] && REFUSE=$RAW_TP
+	case $c in
 	none) ns=$("${loop[@]}") ;;
 	floor | floor_exit)
 		if [[ $1 == floor ]]; then floor_start; else floor_start --sys-exit; fi
@@ -132,7 +140,7 @@ measure() {
 	held | held_nodenials)
 		sh -c "read x <$TMP/go; exec ${loop[*]}" >"$TMP/held.out" &
 		BG_PID=$!
-		if [[ $1 == held ]]; then
+		if [[ $c == held ]]; then
 			monitor_hold "$BG_PID" "$TMP/loop.yaml"
 		else
 			monitor_hold "$BG_PID" "$TMP/loop.yaml" --no-denials

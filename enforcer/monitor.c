@@ -111,6 +111,9 @@ static void usage(FILE *f)
 		"  -v, --verbose            libbpf's messages too\n"
 		"  -h, --help               show this help\n"
 		"\n"
+		"Each BPF mechanism is probed at start-up, with a fallback where the kernel\n"
+		"refuses it; EUNOMIA_REFUSE=KIND[/TARGET],... refuses some on purpose.\n"
+		"\n"
 		"Exit status: 0 done; 2 usage; 3 bad profile; 4 I/O error; 5 container not\n"
 		"found; 6 the kernel lacks what is needed; 7 another monitor runs. See\n"
 		"eunomia-monitor(8).\n");

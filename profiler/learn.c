@@ -125,6 +125,9 @@ static void usage(FILE *f)
 		"                           seen; twice: also libbpf's debug output\n"
 		"  -h, --help               show this help\n"
 		"\n"
+		"Each BPF mechanism is probed at start-up, with a fallback where the kernel\n"
+		"refuses it; EUNOMIA_REFUSE=KIND[/TARGET],... refuses some on purpose.\n"
+		"\n"
 		"Exit status: 0 profile written; 2 usage; 3 bad profile (--merge); 4 I/O error;\n"
 		"5 container not found; 6 kernel lacks BPF support; 7 runtime error; 8 COMMAND\n"
 		"could not be started. See eunomia-learn(8).\n");
