@@ -259,6 +259,13 @@ static __always_inline void task_retire(struct task_struct *t, struct mon_task *
 		__sync_fetch_and_sub(&st->live[mt->ct & (MON_MAX_CTS - 1)], 1);
 }
 
+static __always_inline struct mon_policy *policy_of(__u32 ct)
+{
+	struct mon_policy *p = bpf_map_lookup_elem(&mon_policies, &ct);
+
+	return p && (p->flags & MON_P_ACTIVE) ? p : 0;
+}
+
 /* Are tasks that user space registered waiting for their next syscall? */
 static __always_inline bool seeds_pending(void)
 {
@@ -283,17 +290,18 @@ static __always_inline bool pending_take(struct mon_task *mt)
 
 /*
  * A task user space registered, in a context where `t` is trusted: count it as
- * a member, unless its slot went to another container meanwhile.
+ * a member, unless its slot went to another container meanwhile. (Registered
+ * by another way meanwhile, a fork or an iterator, it is held already.)
  */
 static __always_inline void task_complete(struct task_struct *t, struct mon_task *mt)
 {
 	__u32 ct = mt->ct;
-	struct mon_policy *p;
+	struct mon_container *c;
 
-	if (!pending_take(mt) || (mt->flags & MON_T_DEAD))
+	if (!pending_take(mt) || (mt->flags & (MON_T_DEAD | MON_T_REGISTERED)))
 		return;
-	p = bpf_map_lookup_elem(&mon_policies, &ct);
-	if (p && (p->flags & MON_P_ACTIVE) && p->generation == mt->generation)
+	c = bpf_map_lookup_elem(&mon_containers, &ct);
+	if (policy_of(ct) && c && c->pid == mt->owner)
 		task_register(t, ct);
 	else
 		__sync_fetch_and_or(&mt->flags, MON_T_DEAD);
@@ -311,12 +319,6 @@ static __always_inline struct mon_task *current_member(struct task_struct **task
 	return mt;
 }
 
-static __always_inline struct mon_policy *policy_of(__u32 ct)
-{
-	struct mon_policy *p = bpf_map_lookup_elem(&mon_policies, &ct);
-
-	return p && (p->flags & MON_P_ACTIVE) ? p : 0;
-}
 
 /* ---- violations ------------------------------------------------------------------- */
 

@@ -88,11 +88,13 @@ struct mon_task {
 	 */
 	__u32 entered;
 	/*
-	 * MON_T_PENDING: the generation of the slot user space stored it for. The
-	 * slot may be given to another container before the task's next syscall:
-	 * then the task is not held.
+	 * MON_T_PENDING: the init pid of the container user space stored it for.
+	 * The slot may be given to another container before the task's next
+	 * syscall: then the task is not held (the same container registered
+	 * again keeps its init, and its tasks).
 	 */
-	__u64 generation;
+	__u32 owner;
+	__u32 pad;
 };
 
 /*
@@ -195,6 +197,7 @@ struct mon_event {
 struct mon_acct {
 	__u64 accounted; /* the rate entry's total up to which events were written */
 	__u64 swept;	 /* its total at the last sweep (no flush iterator): quiet since? */
+	__u64 retiring;	 /* its registration ended: written out once; dropped the next time */
 };
 
 /* Key of the executables a container may run: zero-padded path. */

@@ -389,10 +389,12 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 	}
 	/*
 	 * Complain mode changes no privilege: it only watches. A profile that
-	 * does not know the capabilities keeps the ones eunomia runs with.
+	 * does not know the capabilities leaves them as they are (and as a
+	 * change of user makes them: none for a user other than root).
 	 */
 	if (!o->filter.complain &&
-	    eu_privs_apply(p->caps_unknown ? eu_caps_current() : p->caps_used, &o->user, err))
+	    (p->caps_unknown ? eu_privs_unchanged(&o->user, err)
+			     : eu_privs_apply(p->caps_used, &o->user, err)))
 		goto fail;
 	rc = seccomp_load(ctx);
 	if (rc) {

@@ -86,30 +86,50 @@ static int unpin_links(const char *dir, bool (*which)(const char *prog), unsigne
 	return 0;
 }
 
-/* Attach and pin what this daemon does; what an earlier daemon pinned keeps running. */
-static int attach(struct mon *m, struct eu_err *err)
+/* Unpin the links this daemon pinned (attach failed half-way: none is left to a next one). */
+static void unpin_created(struct mon *m)
 {
 	struct bpf_program *prog;
 	char path[256];
 
+	bpf_object__for_each_program(prog, m->skel->obj) {
+		if (!mon_plan_attaches(&m->plan, bpf_program__name(prog)))
+			continue;
+		link_path(bpf_program__name(prog), path, sizeof(path));
+		unlink(path);
+	}
+}
+
+static int attach_one(struct bpf_program *prog, struct eu_err *err)
+{
+	const char *name = bpf_program__name(prog);
+	struct bpf_link *link = bpf_program__attach(prog);
+	char path[256];
+	int rc;
+
+	if (!link)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s", name);
+	link_path(name, path, sizeof(path));
+	rc = bpf_link__pin(link, path);
+	bpf_link__destroy(link); /* the pin holds it */
+	return rc ? eu_fail(err, EU_E_KERNEL, -rc, "cannot pin %s", path) : 0;
+}
+
+/* Attach and pin what this daemon does; what an earlier daemon pinned keeps running. */
+static int attach(struct mon *m, struct eu_err *err)
+{
+	struct bpf_program *prog;
+
 	for (int j = 0; j < MON_JOBS; j++) /* executions without BPF-LSM: a process program */
 		m->info.links_reused += m->plan.c[j].pinned && !(j == MON_JOB_EXECS && m->plan.c[j].way == 1);
-	m->info.links_reused += m->plan.base_pinned ? 3 : 0;
+	m->info.links_reused += m->plan.base_pinned;
 	bpf_object__for_each_program(prog, m->skel->obj) {
-		const char *name = bpf_program__name(prog);
-		struct bpf_link *link;
-		int rc;
-
-		if (!mon_plan_attaches(&m->plan, name))
+		if (!mon_plan_attaches(&m->plan, bpf_program__name(prog)))
 			continue;
-		link_path(name, path, sizeof(path));
-		link = bpf_program__attach(prog);
-		if (!link)
-			return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s", name);
-		rc = bpf_link__pin(link, path);
-		bpf_link__destroy(link); /* the pin holds it */
-		if (rc)
-			return eu_fail(err, EU_E_KERNEL, -rc, "cannot pin %s", path);
+		if (attach_one(prog, err)) {
+			unpin_created(m);
+			return -1;
+		}
 		m->info.links_created++;
 	}
 	return 0;
@@ -327,27 +347,33 @@ bool mon_container(struct mon *m, uint32_t slot, struct mon_container *out)
 struct seed_ctx {
 	struct mon *m;
 	uint32_t slot;
-	uint64_t generation;
+	uint32_t owner; /* the container's init */
 };
 
 /*
  * One task found in /proc: held from its next syscall (MON_T_PENDING). The
  * count goes up first, so that the kernel never sees an entry it does not
- * count; one already there (inherited at fork meanwhile) is left alone.
+ * count; one already there (inherited at fork meanwhile) is left alone. A
+ * task that exited meanwhile will make no syscall, and its exit has passed
+ * the BPF programs by: its entry is taken back here.
  */
 static int seed_task(void *ctx, const struct eu_task_ref *t, struct eu_err *err)
 {
 	struct seed_ctx *sc = ctx;
-	struct mon_task v = { .ct = sc->slot, .flags = MON_T_PENDING, .generation = sc->generation };
+	struct mon_task v = { .ct = sc->slot, .flags = MON_T_PENDING, .owner = sc->owner };
 	int fd = bpf_map__fd(sc->m->skel->maps.mon_tasks);
 
 	__atomic_fetch_add(sc->m->pending, 1, __ATOMIC_SEQ_CST);
-	if (bpf_map_update_elem(fd, &t->pidfd, &v, BPF_NOEXIST) == 0)
-		return 0;
-	__atomic_fetch_sub(sc->m->pending, 1, __ATOMIC_SEQ_CST);
-	if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
-		return 0; /* already held, or gone */
-	return eu_fail(err, EU_E_KERNEL, errno, "cannot hold task %d", (int)t->tid);
+	if (bpf_map_update_elem(fd, &t->pidfd, &v, BPF_NOEXIST)) {
+		__atomic_fetch_sub(sc->m->pending, 1, __ATOMIC_SEQ_CST);
+		if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
+			return 0; /* already held, or gone */
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot hold task %d", (int)t->tid);
+	}
+	if (eu_task_exited(t->pidfd) && bpf_map_lookup_elem(fd, &t->pidfd, &v) == 0 &&
+	    (v.flags & MON_T_PENDING) && bpf_map_delete_elem(fd, &t->pidfd) == 0)
+		__atomic_fetch_sub(sc->m->pending, 1, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
@@ -358,6 +384,7 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	struct mon_container info;
 	uint32_t own_mntns = 0;
 	struct seed_ctx sc = { .m = m };
+	unsigned int missed = 0;
 
 	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err) ||
 	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, slot, &info, err))
@@ -368,14 +395,19 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	 * is found by the second.
 	 */
 	sc.slot = *slot;
-	sc.generation = info.generation;
+	sc.owner = info.pid;
 	s->bss->seed_ct = *slot;
 	s->bss->seed_tgid = (__u32)ct->pid;
 	s->bss->seed_mntns = info.mntns;
 	for (int walk = 0; walk < 2; walk++)
 		if (m->seed_link ? run_iter(m->seed_link, "task", err)
-				 : eu_task_walk(ct->pid, info.mntns, seed_task, &sc, NULL, err))
+				 : eu_task_walk(ct->pid, info.mntns, seed_task, &sc, &missed, err))
 			return -1;
+	if (missed)
+		fprintf(stderr,
+			"eunomia monitor: warning: %u threads of %s that were there before are not "
+			"held (pidfds of threads need Linux 6.9)\n",
+			missed, info.id);
 	return 0;
 }
 

@@ -262,7 +262,9 @@ void mon_plan_pickup(struct mon_plan *pl)
 {
 	int w, v;
 
-	pl->base_pinned = pinned(base[0].prog);
+	pl->base_pinned = 0;
+	for (size_t i = 0; i < EU_ARRAY_SIZE(base); i++)
+		pl->base_pinned += pinned(base[i].prog);
 	for (int j = 0; j < MON_JOBS; j++) {
 		struct mon_choice *c = &pl->c[j];
 
@@ -272,7 +274,7 @@ void mon_plan_pickup(struct mon_plan *pl)
 			c->way = w;
 			c->variant = v;
 			c->pinned = true;
-		} else if (j == MON_JOB_EXECS && pl->base_pinned) {
+		} else if (j == MON_JOB_EXECS && pinned("mon_exec")) {
 			/* the earlier daemon's mon_exec judges executions (it had no BPF-LSM) */
 			c->way = 1;
 			c->pinned = true;
@@ -300,13 +302,19 @@ int mon_plan_refuse(struct mon_plan *pl, const char *prog, const char *why, stru
 
 		if (!w || !w->progs[c->variant] || strcmp(w->progs[c->variant], prog))
 			continue;
+		if (c->variant == 0 && w->progs[1]) { /* the same hook, without the fast path */
+			pl->c[j].variant = 1;
+			note(pl, (enum mon_job_id)j, "%s: %s", prog, why);
+			describe(pl, (enum mon_job_id)j);
+			return 0;
+		}
 		p = eu_probes_new();
 		if (!p)
 			return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
-		if (w->lsm) { /* BPF-LSM goes as a whole */
+		if (w->lsm) { /* BPF-LSM goes as a whole, but for what an earlier daemon keeps */
 			snprintf(lsm_why, sizeof(lsm_why), "%s: %s", w->how, why);
 			for (int k = MON_JOB_CAPS; k <= MON_JOB_FAMILIES; k++)
-				if (pl->c[k].way >= 0 && ways[k][pl->c[k].way].lsm)
+				if (pl->c[k].way >= 0 && !pl->c[k].pinned && ways[k][pl->c[k].way].lsm)
 					choose(pl, p, (enum mon_job_id)k, 0, lsm_why);
 		} else {
 			note(pl, (enum mon_job_id)j, "%s: %s", w->how, why);
@@ -327,7 +335,7 @@ bool mon_plan_loads(const struct mon_plan *pl, const char *prog, bool register_o
 {
 	for (size_t i = 0; i < EU_ARRAY_SIZE(base); i++)
 		if (!strcmp(prog, base[i].prog))
-			return !register_only && !pl->base_pinned;
+			return !register_only && !(pl->base_pinned && pinned(prog));
 	for (int j = 0; j < MON_JOBS; j++) {
 		const struct mon_choice *c = &pl->c[j];
 		const char *mine = c->way >= 0 ? ways[j][c->way].progs[c->variant] : NULL;

@@ -22,7 +22,7 @@ struct mon_choice {
 struct mon_plan {
 	struct mon_choice c[MON_JOBS];
 	bool fast;	     /* the kernel has bpf_rdonly_cast */
-	bool base_pinned;    /* the process programs are an earlier daemon's */
+	unsigned int base_pinned; /* how many of the process programs are an earlier daemon's */
 	struct mon_info *info; /* each job's how and why, kept up to date */
 };
 

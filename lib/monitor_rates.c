@@ -89,30 +89,40 @@ static void sweep_one(const struct mon_rate_maps *m, const struct mon_rate_key *
 		fn(ctx, &e);
 }
 
-/* Is (k) of a registration that is no longer its slot's (released, or given to another)? */
-static bool retired(const struct mon_rate_maps *m, const struct mon_rate_key *k)
+/* The registration each slot holds now: 0 for none (generations are never 0). */
+static void current_generations(const struct mon_rate_maps *m, uint64_t gen[MON_MAX_CTS])
 {
 	struct mon_policy p;
-	__u32 ct = k->ct;
 
-	return bpf_map_lookup_elem(m->policies, &ct, &p) || !(p.flags & MON_P_ACTIVE) ||
-	       p.generation != k->generation;
+	for (__u32 ct = 0; ct < MON_MAX_CTS; ct++)
+		gen[ct] = bpf_map_lookup_elem(m->policies, &ct, &p) == 0 && (p.flags & MON_P_ACTIVE)
+				  ? p.generation
+				  : 0;
 }
 
 /*
- * An entry of a registration that ended: no violation can come (its tasks are
- * gone, or held by another registration's entries), so what no event accounted
- * for is written now, whatever the interval, and the entry goes.
+ * An entry of a registration that ended: no violation comes any more (its
+ * tasks are gone, or counted in another registration's entries), so what no
+ * event accounted for is written now, whatever the interval. The entry and its
+ * accounting go the next time round: an event the kernel wrote meanwhile (in
+ * the ring buffer, not read yet) is still counted against them, not from 0.
  */
 static void retire_one(const struct mon_rate_maps *m, const struct mon_rate_key *k,
 		       const struct mon_rate *r, uint64_t now_ns, mon_rates_fn fn, void *ctx)
 {
+	struct mon_acct a = { 0 };
 	struct mon_event e;
 
 	summary_of(k, r, now_ns, &e);
 	e.count = mon_rates_account(m, &e);
 	if (e.count)
 		fn(ctx, &e);
+	bpf_map_lookup_elem(m->acct, k, &a);
+	if (!a.retiring) {
+		a.retiring = 1;
+		bpf_map_update_elem(m->acct, k, &a, BPF_ANY);
+		return;
+	}
 	bpf_map_delete_elem(m->rates, k);
 	bpf_map_delete_elem(m->acct, k);
 }
@@ -125,10 +135,12 @@ static int walk(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interva
 	_cleanup_free_ struct mon_rate *vals = calloc(BATCH, sizeof(*vals));
 	LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	__u64 token = 0; /* a hash map's batch position (a bucket index) */
+	uint64_t gen[MON_MAX_CTS];
 	bool first = true;
 
 	if (!keys || !vals)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "sweeping the monitor's rate table");
+	current_generations(m, gen);
 	for (;;) {
 		__u32 n = BATCH;
 		int rc = bpf_map_lookup_batch(m->rates, first ? NULL : &token, &token, keys, vals,
@@ -136,10 +148,12 @@ static int walk(const struct mon_rate_maps *m, uint64_t now_ns, uint64_t interva
 		int e = errno;
 
 		for (__u32 i = 0; i < n && (rc == 0 || e == ENOENT); i++) {
-			if (retired(m, &keys[i]))
-				retire_one(m, &keys[i], &vals[i], now_ns, fn, ctx);
+			const struct mon_rate_key *k = &keys[i];
+
+			if (k->ct >= MON_MAX_CTS || gen[k->ct] != k->generation)
+				retire_one(m, k, &vals[i], now_ns, fn, ctx);
 			else if (sweep)
-				sweep_one(m, &keys[i], &vals[i], now_ns, interval_ns, fn, ctx);
+				sweep_one(m, k, &vals[i], now_ns, interval_ns, fn, ctx);
 		}
 		if (rc && e == ENOENT)
 			return 0; /* the end */

@@ -100,18 +100,18 @@ int eu_privs_apply(uint64_t keep, const struct eu_user *u, struct eu_err *err)
 	return 0;
 }
 
-uint64_t eu_caps_current(void)
+int eu_privs_unchanged(const struct eu_user *u, struct eu_err *err)
 {
-	cap_t c = cap_get_proc();
-	cap_value_t last = cap_max_bits();
-	cap_flag_value_t v;
-	uint64_t mask = 0;
-
-	if (!c)
-		return 0;
-	for (cap_value_t i = 0; i < last && i < 64; i++)
-		if (cap_get_flag(c, i, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
-			mask |= 1ULL << i;
-	cap_free(c);
-	return mask;
+	/*
+	 * No PR_SET_KEEPCAPS: a change to another user drops the capabilities
+	 * as the kernel drops them at any setuid from root, and no capability is
+	 * raised in the ambient set for it.
+	 */
+	if (u && u->set &&
+	    (setgroups(0, NULL) < 0 || setresgid(u->gid, u->gid, u->gid) < 0 ||
+	     setresuid(u->uid, u->uid, u->uid) < 0))
+		return eu_fail(err, EU_E_USAGE, errno, "cannot change to user %u:%u", u->uid, u->gid);
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot set no_new_privs");
+	return 0;
 }

@@ -26,7 +26,11 @@ int eu_user_parse(const char *s, struct eu_user *u, struct eu_err *err);
 /* Keep exactly the capabilities in mask `keep` (bit n = capability n); see above. */
 int eu_privs_apply(uint64_t keep, const struct eu_user *u, struct eu_err *err);
 
-/* The calling process's permitted capabilities, as a mask (0 if unreadable). */
-uint64_t eu_caps_current(void);
+/*
+ * For a profile that does not know the capabilities: change user (if asked)
+ * the ordinary way, with no capability kept across it, and set no_new_privs;
+ * the capability sets are what the kernel makes of that.
+ */
+int eu_privs_unchanged(const struct eu_user *u, struct eu_err *err);
 
 #endif

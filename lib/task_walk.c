@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -22,6 +23,7 @@
 
 struct proc {
 	pid_t pid, ppid;
+	unsigned long long start; /* since boot, in clock ticks: with pid, names a process */
 };
 
 static int by_pid(const void *a, const void *b)
@@ -39,24 +41,29 @@ static pid_t numeric(const char *name)
 	return *name && !*end && v > 0 && v < (1L << 30) ? (pid_t)v : 0;
 }
 
-/* The parent of process `pid` from /proc/PID/stat (its 4th field, after the name), or -1. */
-static pid_t parent_of(pid_t pid)
+/*
+ * Task `tid` of process `pid` from /proc/PID/task/TID/stat: its state, parent
+ * (4th field) and start time (22nd); -1 when it is gone.
+ */
+static int read_stat(pid_t pid, pid_t tid, char *state, pid_t *ppid, unsigned long long *start)
 {
-	char path[64], buf[512];
+	char path[80], buf[1024];
 	_cleanup_close_ int fd = -1;
 	const char *p;
 	ssize_t n;
-	int ppid;
+	int pp;
 
-	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	snprintf(path, sizeof(path), "/proc/%d/task/%d/stat", (int)pid, (int)tid);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0 || (n = read(fd, buf, sizeof(buf) - 1)) <= 0)
 		return -1; /* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 	buf[n] = '\0';
 	p = strrchr(buf, ')'); /* the name may hold anything, ')' too */
-	if (!p || sscanf(p + 1, " %*c %d", &ppid) != 1)
+	if (!p || sscanf(p + 1, " %c %d %*d %*d %*d %*d %*u %*u %*u %*u %*u %*u %*u %*d %*d %*d "
+				"%*d %*d %*d %llu", state, &pp, start) != 3)
 		return -1; /* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
-	return (pid_t)ppid; /* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
+	*ppid = (pid_t)pp;
+	return 0; /* cppcheck-suppress resourceLeak ; _cleanup_close_ closes fd */
 }
 
 /* Every process now, sorted by pid; *n of them. */
@@ -73,8 +80,10 @@ static int list_procs(struct proc **out, size_t *n, struct eu_err *err)
 		return eu_fail(err, EU_E_IO, errno, "cannot read /proc");
 	while ((de = readdir(d))) {
 		pid_t pid = numeric(de->d_name), ppid;
+		unsigned long long start;
+		char state;
 
-		if (!pid || (ppid = parent_of(pid)) < 0)
+		if (!pid || read_stat(pid, pid, &state, &ppid, &start))
 			continue; /* not a process, or gone */
 		if (*n == cap) {
 			struct proc *nv = reallocarray(v, cap ? cap * 2 : 256, sizeof(*v));
@@ -87,6 +96,7 @@ static int list_procs(struct proc **out, size_t *n, struct eu_err *err)
 			cap = cap ? cap * 2 : 256;
 		}
 		v[*n].pid = pid;
+		v[*n].start = start;
 		v[(*n)++].ppid = ppid;
 	}
 	if (v)
@@ -122,10 +132,29 @@ static bool in_mntns(pid_t pid, pid_t tid, uint32_t mntns)
 	return stat(path, &st) == 0 && (uint32_t)st.st_ino == mntns;
 }
 
-/* Each thread of process `pid` (all, or those in `mntns`), to fn. */
-static int walk_threads(pid_t pid, bool all, uint32_t mntns, eu_task_fn fn, void *ctx,
+/*
+ * Is the pidfd just opened for task `tid` of process `p` still that task of
+ * that process, alive (not a zombie)? Its pid may have been reused since the
+ * snapshot: the process's start time says.
+ */
+static bool still_ours(const struct proc *p, pid_t tid)
+{
+	unsigned long long start;
+	pid_t ppid;
+	char state;
+
+	if (read_stat(p->pid, tid, &state, &ppid, &start) || state == 'Z' || state == 'X')
+		return false;
+	if (tid != p->pid && read_stat(p->pid, p->pid, &state, &ppid, &start))
+		return false;
+	return start == p->start;
+}
+
+/* Each thread of process `p` (all, or those in `mntns`), to fn. */
+static int walk_threads(const struct proc *p, bool all, uint32_t mntns, eu_task_fn fn, void *ctx,
 			unsigned int *missed, struct eu_err *err)
 {
+	pid_t pid = p->pid;
 	char path[64];
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *de;
@@ -147,6 +176,8 @@ static int walk_threads(pid_t pid, bool all, uint32_t mntns, eu_task_fn fn, void
 				(*missed)++; /* a kernel without thread pidfds */
 			continue;	   /* else gone */
 		}
+		if (!still_ours(p, tid))
+			continue; /* gone, a zombie, or its pid given to another since the snapshot */
 		t.pidfd = fd;
 		if (fn(ctx, &t, err))
 			return -1;
@@ -168,9 +199,15 @@ int eu_task_walk(pid_t tgid, uint32_t mntns, eu_task_fn fn, void *ctx, unsigned 
 	for (size_t i = 0; i < n; i++) {
 		bool all = every || (tgid && descends(v, n, v[i].pid, tgid));
 
-		if ((all || mntns) &&
-		    walk_threads(v[i].pid, all, mntns, fn, ctx, threads_missed, err))
+		if ((all || mntns) && walk_threads(&v[i], all, mntns, fn, ctx, threads_missed, err))
 			return -1;
 	}
 	return 0;
+}
+
+bool eu_task_exited(int pidfd)
+{
+	struct pollfd p = { .fd = pidfd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & (POLLIN | POLLHUP));
 }

@@ -8,6 +8,7 @@
 #ifndef EUNOMIA_TASK_WALK_H
 #define EUNOMIA_TASK_WALK_H
 
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -32,5 +33,12 @@ typedef int (*eu_task_fn)(void *ctx, const struct eu_task_ref *t, struct eu_err 
  */
 int eu_task_walk(pid_t tgid, uint32_t mntns, eu_task_fn fn, void *ctx, unsigned int *threads_missed,
 		 struct eu_err *err);
+
+/*
+ * Has the task of this pidfd exited (a pidfd polls readable once it has,
+ * after the kernel's sched_process_exit)? A task stored for BPF after that
+ * point is never seen to exit by the BPF programs: the caller takes it back.
+ */
+bool eu_task_exited(int pidfd);
 
 #endif

@@ -199,6 +199,13 @@ static int refuse(struct tracer *t, const char *prog, const char *why, struct eu
 
 	if (!p)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
+	if (!strcmp(prog, "learn_sys_enter_btf") && t->fast) {
+		/* the same tracepoint without the helper-free path */
+		snprintf(t->sys_why + strlen(t->sys_why), sizeof(t->sys_why) - strlen(t->sys_why),
+			 "%s%s: %s", t->sys_why[0] ? "; " : "", prog, why);
+		t->fast = false;
+		return 0;
+	}
 	if (!strncmp(prog, "learn_sys_enter", 15)) {
 		size_t next = (size_t)(t->sys - sys_choices) + 1;
 
@@ -381,22 +388,28 @@ struct seed_ctx {
 /*
  * A task found in /proc, stored pending for the kernel to register at its
  * next syscall. The count goes up first, so that the kernel never sees an
- * entry it does not count; one already there (inherited meanwhile) stays.
+ * entry it does not count; one already there (inherited meanwhile) stays. A
+ * task that exited meanwhile makes no syscall, and its exit has passed the
+ * BPF programs by: its entry is taken back here.
  */
 static int seed_task(void *ctx, const struct eu_task_ref *task, struct eu_err *err)
 {
 	struct seed_ctx *sc = ctx;
 	struct learn_task v = { .flags = LEARN_T_PENDING | sc->flags, .pending_cap = -1 };
 	__u64 *pending = &sc->t->skel->bss->seed_pending; /* .bss is mapped: shared with the kernel */
+	int fd = bpf_map__fd(sc->t->skel->maps.tasks);
 
 	__atomic_fetch_add(pending, 1, __ATOMIC_SEQ_CST);
-	if (bpf_map_update_elem(bpf_map__fd(sc->t->skel->maps.tasks), &task->pidfd, &v,
-				BPF_NOEXIST) == 0)
-		return 0;
-	__atomic_fetch_sub(pending, 1, __ATOMIC_SEQ_CST);
-	if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
-		return 0; /* already followed, or gone */
-	return eu_fail(err, EU_E_KERNEL, errno, "cannot follow task %d", (int)task->tid);
+	if (bpf_map_update_elem(fd, &task->pidfd, &v, BPF_NOEXIST)) {
+		__atomic_fetch_sub(pending, 1, __ATOMIC_SEQ_CST);
+		if (errno == EEXIST || errno == ESRCH || errno == ENOENT)
+			return 0; /* already followed, or gone */
+		return eu_fail(err, EU_E_KERNEL, errno, "cannot follow task %d", (int)task->tid);
+	}
+	if (eu_task_exited(task->pidfd) && bpf_map_lookup_elem(fd, &task->pidfd, &v) == 0 &&
+	    (v.flags & LEARN_T_PENDING) && bpf_map_delete_elem(fd, &task->pidfd) == 0)
+		__atomic_fetch_sub(pending, 1, __ATOMIC_SEQ_CST);
+	return 0;
 }
 
 /* A registered (or pending) task that has not exited, for tracer_count_live without the iterator. */
@@ -422,6 +435,8 @@ int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_p
 	};
 	struct learn_bpf__bss *bss = t->skel->bss;
 	struct seed_ctx sc = { .t = t, .flags = flags[phase] };
+	unsigned int missed = 0;
+	int rc = 0;
 
 	bss->seed_mode = LEARN_SEED_REGISTER;
 	bss->seed_tgid = (__u32)tgid;
@@ -432,11 +447,28 @@ int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_p
 	 * forked by a parent the walk had not reached yet may sit behind the
 	 * walk's position: a second walk finds it.
 	 */
-	for (int walk = 0; walk < 2; walk++)
-		if (t->iter ? run_iter(t, err) : eu_task_walk(tgid, mntns, seed_task, &sc, NULL, err))
-			return -1;
+	if (t->iter) {
+		for (int walk = 0; walk < 2 && !rc; walk++)
+			rc = run_iter(t, err);
+		bss->seed_tgid = 0;
+		return rc;
+	}
+	/*
+	 * From /proc: one pending more for the walks' whole length, so that the
+	 * tasks stored first cannot make the container look empty while the
+	 * walks have not reached the others (learn's tick counts the rest).
+	 */
+	__atomic_fetch_add(&bss->seed_pending, 1, __ATOMIC_SEQ_CST);
+	for (int walk = 0; walk < 2 && !rc; walk++)
+		rc = eu_task_walk(tgid, mntns, seed_task, &sc, &missed, err);
+	__atomic_fetch_sub(&bss->seed_pending, 1, __ATOMIC_SEQ_CST);
 	bss->seed_tgid = 0;
-	return 0;
+	if (missed)
+		fprintf(stderr,
+			"eunomia learn: warning: %u threads that were there before are not followed "
+			"(pidfds of threads need Linux 6.9)\n",
+			missed);
+	return rc;
 }
 
 int tracer_count_live(struct tracer *t, uint64_t *n, struct eu_err *err)

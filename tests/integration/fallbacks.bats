@@ -249,6 +249,11 @@ pinned_run() {
 	[ "$status" -eq 0 ]
 	[[ "$output" == *"capabilities unchanged (the profile does not know them)"* ]]
 	[[ "$output" == *"CapEff:	$(awk '/^CapEff:/ { print $2 }' /proc/self/status)"* ]]
+	# another user gets none, as any change of user from root gives none: nothing is raised
+	run "$EUNOMIA" enforce -q --user 1000 --profile "$WORK/nocaps.yaml" -- "$BUSYBOX" sh -c \
+		'grep -e ^CapEff: -e ^CapAmb: -e ^CapPrm: /proc/self/status'
+	[ "$status" -eq 0 ]
+	[ "$(grep -c '	0000000000000000$' <<<"$output")" = 3 ]
 	# a bundle: process.capabilities stays as runc spec wrote it
 	mkdir -p "$WORK/b" && (cd "$WORK/b" && runc spec)
 	cp "$WORK/b/config.json" "$WORK/before.json"

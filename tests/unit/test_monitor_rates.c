@@ -4,7 +4,8 @@
  * violation is counted in exactly one event, whoever wrote it (the kernel, its
  * flush iterator, the sweep from user space) and in whatever order they arrive;
  * the sweep writes an entry's summary only once its count has stood still; the
- * entries of a registration that ended are written out at once, then dropped.
+ * entries of a registration that ended are written out at once, then dropped
+ * the next time round.
  * Creating BPF maps needs root (CAP_BPF): without it the tests skip.
  */
 #include <bpf/bpf.h>
@@ -199,7 +200,7 @@ static void test_the_sweep_reads_a_table_larger_than_one_batch(void **state)
 	assert_int_equal(sum, 500 * 501 / 2);
 }
 
-static void test_a_registration_that_ended_is_written_out_at_once_then_dropped(void **state)
+static void test_a_registration_that_ended_is_written_out_at_once_then_dropped_next_time(void **state)
 {
 	struct maps *mp = *state;
 	struct mon_policy next = { .flags = MON_P_ACTIVE, .generation = GEN + 1 };
@@ -222,6 +223,13 @@ static void test_a_registration_that_ended_is_written_out_at_once_then_dropped(v
 	assert_int_equal(mp->n, 1);
 	assert_int_equal(mp->got[0].count, 39);
 	assert_int_equal(mp->got[0].generation, GEN);
+	/* a kernel event still in the ring buffer is counted against the entry, not anew */
+	e = kernel_event(70, 39, 40);
+	assert_int_equal(mon_rates_account(&mp->m, &e), 0);
+	/* the next time round, the entry and its accounting go */
+	assert_int_equal(bpf_map_lookup_elem(mp->m.rates, &k, &r), 0);
+	assert_int_equal(mon_rates_retire(&mp->m, now, collect, mp, &err), 0);
+	assert_int_equal(mp->n, 1);
 	assert_int_not_equal(bpf_map_lookup_elem(mp->m.rates, &k, &r), 0);
 	assert_int_not_equal(bpf_map_lookup_elem(mp->m.acct, &k, &a), 0);
 	/* and the sweep does the same for a released slot */
@@ -245,7 +253,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_the_sweep_reads_a_table_larger_than_one_batch,
 						setup, teardown),
 		cmocka_unit_test_setup_teardown(
-			test_a_registration_that_ended_is_written_out_at_once_then_dropped, setup,
+			test_a_registration_that_ended_is_written_out_at_once_then_dropped_next_time, setup,
 			teardown),
 	};
 
