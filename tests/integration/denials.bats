@@ -24,23 +24,14 @@ setup_file() {
 }
 
 setup() {
-	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-denials.XXXXXX)
+	monitor_setup denials
 	P=$BATS_FILE_TMPDIR/profiles/p.yaml
 	[ -s "$P" ] # learned by setup_file
 	write_hook_conf
-	CONTAINERS=()
-	DAEMONS=()
-	"$EUNOMIA" monitor --reset -q
 }
 
 teardown() {
-	local c
-	for c in "${DAEMONS[@]}"; do kill "$c" 2>/dev/null || true; done
-	for c in "${DAEMONS[@]}"; do wait_gone "$c" 10 || kill -9 "$c" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
-	"$EUNOMIA" monitor --reset -q || true
-	rm -rf "$WORK"
+	monitor_teardown
 }
 
 write_hook_conf() {
@@ -78,16 +69,6 @@ run_ct() {
 	CONTAINERS+=("$1")
 	run timeout 60 runc run --bundle "$2" "$1" </dev/null
 	echo "runc run $1: status $status: $output"
-}
-
-# daemon EVENTS ARGS...: the monitor in the background, once it runs.
-daemon() {
-	local events=$1
-	shift
-	"$EUNOMIA" monitor -e "$events" "$@" 2>>"$WORK/daemon.err" &
-	DAEMONS+=($!)
-	DAEMON=$!
-	wait_for '"kind":"monitor"' "$events"
 }
 
 # denials FILE: the events seccomp's refusals made, one JSON object a line.

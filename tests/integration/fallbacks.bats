@@ -18,21 +18,12 @@ LEGS=(
 )
 
 setup() {
-	require_runc
 	[ -z "${EUNOMIA_REFUSE:-}" ] || skip "this suite sets EUNOMIA_REFUSE itself"
-	WORK=$(mktemp -d /tmp/eunomia-fallbacks.XXXXXX)
-	CONTAINERS=()
-	DAEMONS=()
-	"$EUNOMIA" monitor --reset -q
+	monitor_setup fallbacks
 }
 
 teardown() {
-	local c
-	for c in "${DAEMONS[@]}"; do kill "$c" 2>/dev/null || true; done
-	for c in "${DAEMONS[@]}"; do wait_gone "$c" 10 || kill -9 "$c" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
-	"$EUNOMIA" monitor --reset -q || true
-	rm -rf "$WORK"
+	monitor_teardown
 }
 
 # A busybox bundle with storm and sysprobe: its script waits for /shared/go, then does WORK.

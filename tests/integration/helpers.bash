@@ -60,6 +60,36 @@ caps_traced() {
 	return 1
 }
 
+# The suites that run the monitor (its state is global, pinned under
+# /sys/fs/bpf/eunomia/monitor): each test starts from nothing pinned, in its own WORK
+# (/tmp/eunomia-NAME.*), and ends its daemons (DAEMONS) and containers (CONTAINERS).
+monitor_setup() {
+	require_runc
+	WORK=$(mktemp -d "/tmp/eunomia-$1.XXXXXX")
+	CONTAINERS=()
+	DAEMONS=()
+	"$EUNOMIA" monitor --reset -q
+}
+
+monitor_teardown() {
+	local c
+	for c in "${DAEMONS[@]}"; do kill "$c" 2>/dev/null || true; done
+	for c in "${DAEMONS[@]}"; do wait_gone "$c" 10 || kill -9 "$c" 2>/dev/null || true; done
+	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	"$EUNOMIA" monitor --reset -q || true
+	rm -rf "$WORK"
+}
+
+# daemon EVENTS ARGS...: the monitor in the background (its pid in DAEMON), once it runs.
+daemon() {
+	local events=$1
+	shift
+	"$EUNOMIA" monitor -e "$events" "$@" 2>>"$WORK/daemon.err" &
+	DAEMONS+=($!)
+	DAEMON=$!
+	wait_for '"kind":"monitor"' "$events"
+}
+
 # Skip only when the thing is truly missing, and say which.
 require_root() {
 	[ "$(id -u)" = 0 ] || skip "needs root (BPF and runc)"

@@ -7,20 +7,11 @@
 load helpers
 
 setup() {
-	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-monitor.XXXXXX)
-	CONTAINERS=()
-	DAEMONS=()
-	"$EUNOMIA" monitor --reset -q
+	monitor_setup monitor
 }
 
 teardown() {
-	local c
-	for c in "${DAEMONS[@]}"; do kill "$c" 2>/dev/null || true; done
-	for c in "${DAEMONS[@]}"; do wait_gone "$c" 10 || kill -9 "$c" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
-	"$EUNOMIA" monitor --reset -q || true
-	rm -rf "$WORK"
+	monitor_teardown
 }
 
 # The container's script: benign work, then, once /shared/go exists, what ACTION says.
@@ -48,16 +39,6 @@ learned() {
 	(sleep 1; touch "$WORK/learn/shared/go") &
 	runc run --bundle "$WORK/learn" "monitor-learn-$$" </dev/null >/dev/null
 	[ -s "$1" ]
-}
-
-# daemon EVENTS ARGS...: start the monitor in the background; wait until it runs.
-daemon() {
-	local events=$1
-	shift
-	"$EUNOMIA" monitor -e "$events" "$@" 2>>"$WORK/daemon.err" &
-	DAEMONS+=($!)
-	DAEMON=$!
-	wait_for '"kind":"monitor"' "$events"
 }
 
 # events_of FILE KIND: the alert events of that kind, one JSON object per line.
