@@ -498,7 +498,7 @@ static __always_inline void check_syscall(struct task_struct *task, __u32 ct, lo
 	long id;
 	bool block;
 
-	if (!p)
+	if (!p || (p->flags & MON_P_FILTERED))
 		return;
 	id = syscall_abi(task, raw, &arch);
 	if (policy_allows(p, arch, id))
@@ -632,7 +632,7 @@ static __always_inline void check_exit(struct task_struct *task, __u32 ct, struc
 	long id;
 
 	/* -1: no syscall (rt_sigreturn sets it, and restores a return value that may be an error) */
-	if (!p || raw < 0)
+	if (!p || raw < 0 || (p->flags & MON_P_FILTERED))
 		return;
 	id = syscall_abi(task, raw, &arch);
 	if (policy_allows(p, arch, id))
@@ -721,7 +721,7 @@ static __always_inline int seccomp_killed(int nr, __u32 audit_arch)
 	    task->seccomp.mode != SECCOMP_MODE_DEAD)
 		return 0;
 	p = policy_of(mt->ct);
-	if (!p)
+	if (!p || (p->flags & MON_P_FILTERED))
 		return 0;
 	if (audit_arch == AUDIT_ARCH_I386) {
 		arch = EU_ARCH_I386;

@@ -10,7 +10,7 @@
 
 #include "common.h"
 
-#define MON_ABI 9
+#define MON_ABI 10
 
 /* Where the daemon pins its programs' links and maps. */
 #define MON_PIN_DIR "/sys/fs/bpf/eunomia/monitor"
@@ -27,6 +27,12 @@
 #define MON_P_EXECS (1u << 1)  /* the profile lists executables: others are violations */
 #define MON_P_FAMILIES (1u << 2) /* the profile lists socket families: others are violations */
 #define MON_P_CAPS (1u << 3)	 /* the profile knows the capabilities: others are violations */
+/*
+ * The container runs under eunomia's filter, which hands what it refuses to
+ * the monitor's seccomp agent: the syscall programs leave it alone (they run
+ * only while a container without such a filter is held).
+ */
+#define MON_P_FILTERED (1u << 4)
 
 /* What a container may do: its profile, as the kernel side checks it. */
 struct mon_policy {

@@ -7,9 +7,11 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "allowance.h"
@@ -18,6 +20,8 @@
 #include "commands.h"
 #include "file.h"
 #include "filter.h"
+#include "handoff.h"
+#include "listener.h"
 #include "privs.h"
 #include "profile_yaml.h"
 #include "json.h"
@@ -36,6 +40,7 @@ struct enforce_opts {
 	struct eu_user user;
 	bool quiet;
 	bool no_allowance; /* --no-runtime-allowance */
+	bool monitor;	   /* --monitor: refused calls go to the monitor's seccomp agent */
 	char **command;
 };
 
@@ -67,6 +72,10 @@ static void usage(FILE *f)
 		"                           with the runtime allowance: what runc's own init may\n"
 		"                           do after it loads the filter\n"
 		"      --no-runtime-allowance  with --oci-bundle: the profile's syscalls only\n"
+		"      --monitor            hand every call the profile does not allow to eunomia\n"
+		"                           monitor, which answers it as --deny and --mode say and\n"
+		"                           reports it (seccomp user notification; the monitor\n"
+		"                           must run, or the command or container does not start)\n"
 		"  -q, --quiet              print only errors\n"
 		"  -h, --help               show this help\n"
 		"\n"
@@ -76,7 +85,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE, OPT_ENOSYS_NEW,
-       OPT_NO_ALLOWANCE };
+       OPT_NO_ALLOWANCE, OPT_MONITOR };
 
 static int parse_errno(const char *s, int *out, struct eu_err *err)
 {
@@ -104,6 +113,7 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		{ "enosys-new", no_argument, NULL, OPT_ENOSYS_NEW },
 		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "no-runtime-allowance", no_argument, NULL, OPT_NO_ALLOWANCE },
+		{ "monitor", no_argument, NULL, OPT_MONITOR },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
@@ -153,6 +163,9 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case OPT_ENOSYS_NEW:
 			o->filter.enosys_new = true;
 			break;
+		case OPT_MONITOR:
+			o->monitor = true;
+			break;
 		case 'q':
 			o->quiet = true;
 			break;
@@ -185,6 +198,26 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		return eu_fail(err, EU_E_USAGE, 0, "give the command to run after '--' (see --help)");
 	o->command = argv + optind;
 	return 0;
+}
+
+/*
+ * --monitor: what the filter's listener says of how the monitor answers (as
+ * --deny and --mode say) and of which profile, named by its absolute path.
+ */
+static int monitor_metadata(const struct enforce_opts *o, bool exec_go, char *buf, size_t size,
+			    struct eu_err *err)
+{
+	_cleanup_free_ char *abs = realpath(o->profile, NULL);
+	struct eu_listener_meta m = { .errnum = o->filter.deny_errno ? o->filter.deny_errno : EPERM,
+				      .exec_go = exec_go, .profile = abs };
+
+	if (!abs)
+		return eu_fail(err, EU_E_IO, errno, "cannot resolve %s", o->profile);
+	if (o->filter.complain || o->filter.deny == EU_DENY_LOG)
+		m.mode = EU_LISTEN_COMPLAIN;
+	else if (o->filter.deny == EU_DENY_KILL_PROCESS)
+		m.mode = EU_LISTEN_KILL;
+	return eu_listener_meta_format(&m, buf, size, err);
 }
 
 /* A command that cannot be executed under the profile would fail at once, and silently. */
@@ -294,10 +327,28 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 				     "after loading the filter (%s)\n",
 				added, from);
 	}
+	if (o->monitor) {
+		size_t added;
+
+		if (eu_runtime_allowance_handover(p, &added, err))
+			goto out;
+		if (added && !o->quiet)
+			fprintf(stderr,
+				PROG ": added %zu syscalls runc's init makes to hand the filter's "
+				     "listener over (read, close)\n",
+				added);
+	}
 	default_from_options(p, &o->filter);
 	if (eu_seccomp_json(p, EU_JSON_OCI, NULL, &seccomp, err) ||
 	    (!p->caps_unknown && eu_oci_capabilities(p, &caps, err)))
 		goto out;
+	if (o->monitor) {
+		char meta[PATH_MAX + 128];
+
+		if (monitor_metadata(o, false, meta, sizeof(meta), err) ||
+		    eu_seccomp_json_notify(p, EU_JSON_OCI, seccomp, EU_SECCOMP_SOCKET, meta, err))
+			goto out;
+	}
 	linux_ = eu_json_get(cfg, "linux", json_type_object);
 	process = eu_json_get(cfg, "process", json_type_object);
 	if (!linux_) {
@@ -339,6 +390,12 @@ static int write_bundle(struct enforce_opts *o, struct eu_profile *p, struct eu_
 			     "checks (capabilities.learned: false): the bundle's capabilities are left "
 			     "as they were\n",
 			o->profile);
+	if (o->monitor && !o->quiet)
+		fprintf(stderr,
+			PROG ": the container hands what its profile refuses to eunomia monitor "
+			     "(linux.seccomp.listenerPath %s): the monitor must run when it starts, or "
+			     "runc refuses to start it\n",
+			EU_SECCOMP_SOCKET);
 	if (nnp)
 		fprintf(stderr,
 			PROG ": warning: %s sets noNewPrivileges to false, and it stays so: the "
@@ -380,9 +437,25 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 		return rc;
 	}
 	eu_filter_default_from(&o->filter, p);
+	o->filter.notify = o->filter.notify_exec = o->monitor;
 	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
 	    eu_find_program(o->command[0], &path, err))
 		goto fail;
+	if (o->monitor) {
+		char meta[PATH_MAX + 128];
+		struct stat st;
+
+		/* one line now rather than a command killed by the helper later */
+		if (stat(EU_SECCOMP_SOCKET, &st) < 0 || !S_ISSOCK(st.st_mode)) {
+			eu_fail(err, EU_E_RUNTIME, 0,
+				"--monitor: no eunomia monitor listens on " EU_SECCOMP_SOCKET
+				" (start 'eunomia monitor', or leave out --monitor)");
+			goto fail;
+		}
+		if (monitor_metadata(o, true, meta, sizeof(meta), err) ||
+		    eu_handoff_start(meta, err))
+			goto fail;
+	}
 	if (!o->quiet) {
 		describe(p, o, path);
 		warn_unknown_to_kernel(p, o);

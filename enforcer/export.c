@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* eunomia export: a profile as OCI, Docker/podman or Kubernetes seccomp JSON. */
+#include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -9,6 +11,7 @@
 #include "commands.h"
 #include "json.h"
 #include "allowance.h"
+#include "listener.h"
 #include "profile_yaml.h"
 #include "seccomp_json.h"
 
@@ -35,6 +38,10 @@ static void usage(FILE *f)
 		"      --learning        instead of a profile, a filter that allows everything:\n"
 		"                        give it to a container being learned, so that its\n"
 		"                        runtime loads a filter and learning counts from there\n"
+		"      --monitor         the calls the profile does not allow go to eunomia monitor,\n"
+		"                        which refuses each (the profile's default errno) and\n"
+		"                        reports it: oci and docker (runc, crun, podman), with\n"
+		"                        the monitor running when the container starts\n"
 		"      --name NAME       metadata.name of the k8s manifest, a Kubernetes name\n"
 		"                        (default: the profile's container name made one,\n"
 		"                        else \"eunomia\"; with --learning, \"eunomia-learning\")\n"
@@ -42,6 +49,27 @@ static void usage(FILE *f)
 		"\n"
 		"Exit status: 0 written; 2 usage; 3 bad profile; 4 I/O error. See\n"
 		"eunomia-export(8).\n");
+}
+
+/* --monitor: refused calls to the monitor, answered with the profile's default errno. */
+static int to_monitor(const struct eu_profile *p, const char *path, enum eu_json_form form,
+		      struct json_object *doc, struct eu_err *err)
+{
+	_cleanup_free_ char *abs = realpath(path, NULL);
+	struct eu_listener_meta m = { .mode = EU_LISTEN_ENFORCE, .profile = abs };
+	char meta[PATH_MAX + 128];
+
+	if (!abs)
+		return eu_fail(err, EU_E_IO, errno, "cannot resolve %s", path);
+	m.errnum = p->has_default && p->default_deny == EU_DENY_ERRNO && p->default_errno
+			   ? (int)p->default_errno
+			   : EPERM;
+	if (p->has_default && p->default_deny == EU_DENY_KILL_PROCESS)
+		m.mode = EU_LISTEN_KILL;
+	else if (p->has_default && p->default_deny == EU_DENY_LOG)
+		m.mode = EU_LISTEN_COMPLAIN;
+	return eu_listener_meta_format(&m, meta, sizeof(meta), err) ||
+	       eu_seccomp_json_notify(p, form, doc, EU_SECCOMP_SOCKET, meta, err);
 }
 
 int cmd_export(int argc, char **argv)
@@ -52,6 +80,7 @@ int cmd_export(int argc, char **argv)
 		{ "name", required_argument, NULL, 'n' },
 		{ "learning", no_argument, NULL, 'L' },
 		{ "no-runtime-allowance", no_argument, NULL, 'A' },
+		{ "monitor", no_argument, NULL, 'M' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -60,7 +89,7 @@ int cmd_export(int argc, char **argv)
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
-	bool learning = false, allowance = true;
+	bool learning = false, allowance = true, monitor = false;
 	int c, form = -1;
 
 	optind = 1;
@@ -86,6 +115,9 @@ int cmd_export(int argc, char **argv)
 			break;
 		case 'A':
 			allowance = false;
+			break;
+		case 'M':
+			monitor = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -133,7 +165,21 @@ int cmd_export(int argc, char **argv)
 			     "loading the filter (%s)\n",
 			added, from);
 	}
+	if (monitor) {
+		size_t added;
+
+		if (eu_runtime_allowance_handover(p, &added, &err)) {
+			eu_profile_free(p);
+			return eu_report(&err, PROG);
+		}
+		if (added)
+			fprintf(stderr,
+				PROG ": added %zu syscalls runc's init makes to hand the filter's "
+				     "listener over (read, close)\n",
+				added);
+	}
 	if (eu_seccomp_json(p, (enum eu_json_form)form, name, &doc, &err) ||
+	    (monitor && to_monitor(p, argv[optind], (enum eu_json_form)form, doc, &err)) ||
 	    eu_json_save(doc, output, &err)) {
 		json_object_put(doc);
 		eu_profile_free(p);

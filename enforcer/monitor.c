@@ -31,6 +31,8 @@
 #include "ctable.h"
 #include "events.h"
 #include "families.h"
+#include "agent.h"
+#include "monitor_agent.h"
 #include "monitor_bpf.h"
 #include "monitor_maps.h"
 #include "monitor_metrics.h"
@@ -48,7 +50,7 @@ struct monitor_opts {
 	const char *profiles; /* --profiles DIR */
 	const char *metrics;  /* --metrics ADDR */
 	double duration;
-	bool kill, block, reset, list, quiet, no_denials;
+	bool kill, block, reset, list, quiet, no_denials, agent;
 	int verbose;
 };
 
@@ -69,6 +71,7 @@ struct monitor {
 	struct mon_counts *counts;	   /* for the metrics */
 	struct eu_metrics_server *metrics; /* --metrics */
 	int stats_fd;			   /* keeps the kernel's BPF run-time statistics on */
+	struct mon_agent *agent;	   /* the seccomp agent; NULL while it is gone */
 };
 
 static void usage(FILE *f)
@@ -98,6 +101,8 @@ static void usage(FILE *f)
 		"                           (capabilities, executions; needs BPF-LSM)\n"
 		"      --no-denials         do not watch for syscalls seccomp refused (no\n"
 		"                           sys_exit and signal_generate programs)\n"
+		"      --agent              be the monitor's seccomp agent, which the monitor\n"
+		"                           starts itself (see eunomia-monitor(8))\n"
 		"  -e, --events FILE        append events to FILE, reopened on SIGHUP (default:\n"
 		"                           standard output)\n"
 		"      --metrics ADDR       serve Prometheus metrics on http://ADDR/metrics\n"
@@ -120,7 +125,7 @@ static void usage(FILE *f)
 }
 
 enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES,
-       OPT_METRICS, OPT_NO_DENIALS };
+       OPT_METRICS, OPT_NO_DENIALS, OPT_AGENT };
 
 static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
@@ -132,6 +137,7 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 		{ "kill", no_argument, NULL, OPT_KILL },
 		{ "block", no_argument, NULL, OPT_BLOCK },
 		{ "no-denials", no_argument, NULL, OPT_NO_DENIALS },
+		{ "agent", no_argument, NULL, OPT_AGENT },
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "profiles", required_argument, NULL, OPT_PROFILES },
@@ -169,6 +175,9 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			break;
 		case OPT_NO_DENIALS:
 			o->no_denials = true;
+			break;
+		case OPT_AGENT:
+			o->agent = true;
 			break;
 		case OPT_RESET:
 			o->reset = true;
@@ -212,11 +221,11 @@ static int parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_e
 			       argv[optind]);
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
-	if ((o->reset || o->list) && (o->attach || o->kill || o->block || o->events || o->profiles ||
-				      o->metrics || o->no_denials ||
-				      (o->reset && o->list)))
+	if ((o->reset || o->list || o->agent) &&
+	    (o->attach || o->kill || o->block || o->events || o->profiles || o->metrics ||
+	     o->no_denials || o->reset + o->list + o->agent > 1))
 		return eu_fail(err, EU_E_USAGE, 0, "--%s takes no other option",
-			       o->reset ? "reset" : "list");
+			       o->reset ? "reset" : o->list ? "list" : "agent");
 	return 0;
 }
 
@@ -449,7 +458,7 @@ static int attach_container(struct monitor *d, const struct eu_container *ct,
 	const struct eu_container *held_ct;
 	uint32_t slot;
 
-	if (mon_register(d->mon, ct, p, path, &slot, err))
+	if (mon_register(d->mon, ct, p, path, false, &slot, err))
 		return -1;
 	if (announce && (held_ct = track(d, slot, NULL)))
 		say(d, EU_LEVEL_INFO, "container", held_ct,
@@ -493,12 +502,15 @@ static void scan_containers(struct monitor *d)
 {
 	struct mon_stats st;
 	struct sweep_ctx sc = { d, &st };
+	struct eu_err err = { 0 };
 
 	if (mon_stats(d->mon, &st))
 		return;
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
 		track(d, i, "held to");
 	eu_ctable_sweep(d->cts, slot_alive, slot_gone, &sc);
+	if (mon_watch_syscalls(d->mon, &err))
+		say(d, EU_LEVEL_WARNING, "monitor", NULL, "%s", err.msg);
 	if (st.events_dropped > d->dropped_seen) {
 		say(d, EU_LEVEL_WARNING, "monitor", NULL,
 		    "%" PRIu64 " events could not be written (ring buffer full); their violations "
@@ -541,8 +553,48 @@ static double elapsed(const struct timespec *t0)
 	return (double)(now.tv_sec - t0->tv_sec) + (double)(now.tv_nsec - t0->tv_nsec) / 1e9;
 }
 
+static void agent_warn(void *ctx, const char *msg)
+{
+	say(ctx, EU_LEVEL_WARNING, "monitor", NULL, "%s", msg);
+}
+
+/*
+ * The seccomp agent, started when none runs: the containers under eunomia's
+ * filter hand it their refusals. Without it the monitor goes on, and says so;
+ * it tries again now and then.
+ */
+static void agent_up(struct monitor *d, int ep, unsigned int *tries)
+{
+	struct mon_agent_opts ao = { .mon = d->mon, .on_event = on_event, .warn = agent_warn,
+				     .ctx = d };
+	struct epoll_event ev = { .events = EPOLLIN };
+	struct eu_err err = { 0 };
+
+	if (d->agent || (*tries)++ % 10)
+		return;
+	if (mon_agent_open(&d->agent, &ao, &err)) {
+		say(d, EU_LEVEL_WARNING, "monitor", NULL,
+		    "%s: containers under eunomia's filter cannot hand it what they refuse", err.msg);
+		return;
+	}
+	ev.data.fd = mon_agent_fd(d->agent);
+	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
+		mon_agent_close(d->agent, false, false);
+		d->agent = NULL;
+	}
+}
+
+static void agent_down(struct monitor *d, int ep, const struct eu_err *why)
+{
+	say(d, EU_LEVEL_WARNING, "monitor", NULL, "%s", why->msg);
+	epoll_ctl(ep, EPOLL_CTL_DEL, mon_agent_fd(d->agent), NULL);
+	mon_agent_close(d->agent, false, false);
+	d->agent = NULL;
+}
+
 static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 {
+	unsigned int agent_tries = 0;
 	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
 	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
 	_cleanup_close_ int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
@@ -557,6 +609,7 @@ static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
 			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
 	}
+	agent_up(d, ep, &agent_tries);
 	for (;;) {
 		struct epoll_event evs[4];
 		int n = epoll_wait(ep, evs, EU_ARRAY_SIZE(evs), -1);
@@ -588,8 +641,14 @@ static int loop(struct monitor *d, int sigfd, struct eu_err *err)
 					eu_metrics_server_run(d->metrics); /* its timeouts */
 				mon_consume(d->mon);
 				scan_containers(d);
+				agent_up(d, ep, &agent_tries);
 				if (d->o->duration > 0 && elapsed(&d->mono0) >= d->o->duration)
 					return 0;
+			} else if (d->agent && fd == mon_agent_fd(d->agent)) {
+				struct eu_err aerr = { 0 };
+
+				if (mon_agent_read(d->agent, &aerr))
+					agent_down(d, ep, &aerr);
 			} else if (d->metrics && fd == fds[3]) {
 				mon_consume(d->mon); /* counts up to date before they are served */
 				eu_metrics_server_run(d->metrics);
@@ -650,9 +709,11 @@ static void stop(struct monitor *d, struct eu_err *err)
 	if (held) {
 		eu_mon_unlock(lock);
 		say(d, EU_LEVEL_INFO, "monitor", NULL,
-		    "stopped; the kernel keeps holding %u containers", held);
+		    "stopped; the kernel and the seccomp agent keep holding %u containers", held);
 		return;
 	}
+	mon_agent_close(d->agent, true, false); /* it goes too, holding nothing */
+	d->agent = NULL;
 	mon_close(d->mon);
 	d->mon = NULL;
 	rc = mon_reset(err);
@@ -736,6 +797,7 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 		stop(&d, err);
 	}
 out:
+	mon_agent_close(d.agent, false, false);
 	eu_metrics_server_stop(d.metrics);
 	if (d.stats_fd >= 0)
 		close(d.stats_fd);
@@ -786,7 +848,14 @@ int cmd_monitor(int argc, char **argv)
 			return eu_report(&err, PROG);
 		return 0;
 	}
+	if (o.agent) {
+		if (eu_agent_run(&err))
+			return eu_report(&err, PROG " agent");
+		return 0;
+	}
 	if (o.reset) {
+		/* the agent too: what it holds fails with ENOSYS from now */
+		mon_agent_stop_running();
 		if (mon_reset(&err))
 			return eu_report(&err, PROG);
 		if (!o.quiet)

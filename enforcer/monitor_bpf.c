@@ -66,7 +66,10 @@ static void link_path(const char *prog, char *buf, size_t size)
 	snprintf(buf, size, MON_PIN_DIR "/link_%s", prog);
 }
 
-/* Unpin the links under `dir` of the programs `which` names (--no-denials: the denial programs). */
+/*
+ * Unpin the links and programs under `dir` of the programs `which` names
+ * (--no-denials: the denial programs); *removed counts them.
+ */
 static int unpin_links(const char *dir, bool (*which)(const char *prog), unsigned int *removed,
 		       struct eu_err *err)
 {
@@ -76,7 +79,8 @@ static int unpin_links(const char *dir, bool (*which)(const char *prog), unsigne
 	if (!d)
 		return errno == ENOENT ? 0 : eu_fail(err, EU_E_IO, errno, "cannot read %s", dir);
 	while ((de = readdir(d))) {
-		if (strncmp(de->d_name, "link_", 5) || !which(de->d_name + 5))
+		if ((strncmp(de->d_name, "link_", 5) && strncmp(de->d_name, "prog_", 5)) ||
+		    !which(de->d_name + 5))
 			continue;
 		if (unlinkat(dirfd(d), de->d_name, 0) < 0)
 			return eu_fail(err, EU_E_KERNEL, errno, "cannot remove %s/%s", dir,
@@ -86,7 +90,13 @@ static int unpin_links(const char *dir, bool (*which)(const char *prog), unsigne
 	return 0;
 }
 
-/* Unpin the links this daemon pinned (attach failed half-way: none is left to a next one). */
+/* Pin path of a program (the syscall programs: attached from there, when needed). */
+static void prog_path(const char *prog, char *buf, size_t size)
+{
+	snprintf(buf, size, MON_PIN_DIR "/prog_%s", prog);
+}
+
+/* Unpin what this daemon pinned (attach failed half-way: nothing is left to a next one). */
 static void unpin_created(struct mon *m)
 {
 	struct bpf_program *prog;
@@ -97,16 +107,26 @@ static void unpin_created(struct mon *m)
 			continue;
 		link_path(bpf_program__name(prog), path, sizeof(path));
 		unlink(path);
+		prog_path(bpf_program__name(prog), path, sizeof(path));
+		unlink(path);
 	}
 }
 
+/* A program on an event: attached, its link pinned. One on every syscall: only pinned. */
 static int attach_one(struct bpf_program *prog, struct eu_err *err)
 {
 	const char *name = bpf_program__name(prog);
-	struct bpf_link *link = bpf_program__attach(prog);
+	struct bpf_link *link;
 	char path[256];
 	int rc;
 
+	if (mon_plan_is_syscall(name)) {
+		prog_path(name, path, sizeof(path));
+		unlink(path); /* an earlier daemon's: this one's takes its place */
+		rc = bpf_program__pin(prog, path);
+		return rc ? eu_fail(err, EU_E_KERNEL, -rc, "cannot pin %s", path) : 0;
+	}
+	link = bpf_program__attach(prog);
 	if (!link)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot attach %s", name);
 	link_path(name, path, sizeof(path));
@@ -130,7 +150,7 @@ static int attach(struct mon *m, struct eu_err *err)
 			unpin_created(m);
 			return -1;
 		}
-		m->info.links_created++;
+		m->info.links_created += !mon_plan_is_syscall(bpf_program__name(prog));
 	}
 	return 0;
 }
@@ -377,7 +397,7 @@ static int seed_task(void *ctx, const struct eu_task_ref *t, struct eu_err *err)
 }
 
 int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
-		 const char *profile_path, uint32_t *slot, struct eu_err *err)
+		 const char *profile_path, bool filtered, uint32_t *slot, struct eu_err *err)
 {
 	struct eu_mon_maps maps = maps_of(m);
 	struct monitor_bpf *s = m->skel;
@@ -387,7 +407,7 @@ int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_p
 	unsigned int missed = 0;
 
 	if (eu_ns_inode(getpid(), "mnt", &own_mntns, err) ||
-	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, slot, &info, err))
+	    eu_mon_store(&maps, ct, p, profile_path, own_mntns, filtered, slot, &info, err))
 		return -1;
 	/*
 	 * Its processes: the init, its descendants, and whatever lives in its
@@ -417,6 +437,13 @@ static uint64_t now_ns(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &now); /* bpf_ktime_get_ns()'s clock */
 	return (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
+}
+
+int mon_watch_syscalls(struct mon *m, struct eu_err *err)
+{
+	struct eu_mon_maps maps = maps_of(m);
+
+	return eu_mon_watch_syscalls(&maps, false, err);
 }
 
 int mon_release(struct mon *m, uint32_t slot, struct eu_err *err)

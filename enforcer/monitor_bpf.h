@@ -74,7 +74,13 @@ void mon_info(const struct mon *m, struct mon_info *info);
  * already registered (same id) gets the new profile in its slot.
  */
 int mon_register(struct mon *m, const struct eu_container *ct, const struct eu_profile *p,
-		 const char *profile_path, uint32_t *slot, struct eu_err *err);
+		 const char *profile_path, bool filtered, uint32_t *slot, struct eu_err *err);
+
+/*
+ * The syscall programs attached while a held container runs without eunomia's
+ * filter, and only then (lib/monitor_maps.h).
+ */
+int mon_watch_syscalls(struct mon *m, struct eu_err *err);
 
 /* Forget slot `slot`: its policy, executables and mount namespace. */
 int mon_release(struct mon *m, uint32_t slot, struct eu_err *err);

@@ -357,6 +357,16 @@ bool mon_plan_best(const struct mon_plan *pl, enum mon_job_id job)
 	return pl->c[job].way == 0;
 }
 
+bool mon_plan_is_syscall(const char *prog)
+{
+	for (int j = MON_JOB_SYSCALLS; j <= MON_JOB_KILL; j++)
+		for (int w = 0; w < MAX_WAYS; w++)
+			for (int v = 0; v < 2; v++)
+				if (ways[j][w].progs[v] && !strcmp(ways[j][w].progs[v], prog))
+					return true;
+	return false;
+}
+
 bool mon_plan_is_denial(const char *prog)
 {
 	for (int j = MON_JOB_ERRNO; j <= MON_JOB_KILL; j++)
@@ -385,6 +395,11 @@ void mon_describe(const struct mon_info *in, char *buf, size_t size)
 			off += (size_t)snprintf(buf + off, size - off, "%s%s off (%s)", j ? "; " : "",
 						job_names[j], job->why[0] ? job->why : "not asked for");
 	}
+	if (off < size)
+		off += (size_t)snprintf(buf + off, size - off,
+					"; the syscall programs run only while a container without "
+					"eunomia's filter is held; what eunomia's filters refuse comes "
+					"through the seccomp agent");
 	if (off >= size)
 		return;
 	if (in->lsm)

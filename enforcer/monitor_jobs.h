@@ -55,4 +55,11 @@ bool mon_plan_best(const struct mon_plan *pl, enum mon_job_id job);
 /* The denial programs, which --no-denials detaches. */
 bool mon_plan_is_denial(const char *prog);
 
+/*
+ * The programs on every syscall (sys_enter, sys_exit, signal_generate): pinned
+ * as programs, attached only while a container is held without eunomia's
+ * filter (lib/monitor_maps.h, eu_mon_watch_syscalls).
+ */
+bool mon_plan_is_syscall(const char *prog);
+
 #endif

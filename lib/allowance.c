@@ -114,3 +114,20 @@ out:
 	eu_profile_free(a);
 	return rc;
 }
+
+int eu_runtime_allowance_handover(struct eu_profile *p, size_t *added, struct eu_err *err)
+{
+	static const char *const names[] = { "read", "close" };
+	size_t before = eu_profile_syscall_total(p, -1);
+
+	for (int arch = 0; arch < EU_ARCH_COUNT; arch++)
+		for (size_t i = 0; p->arch[arch].present && i < EU_ARRAY_SIZE(names); i++) {
+			int nr = eu_syscall_nr(arch, names[i]);
+
+			if (nr >= 0 && !eu_profile_has_syscall(p, arch, nr) &&
+			    eu_profile_add_syscall(p, arch, nr, 0, err))
+				return -1;
+		}
+	*added = eu_profile_syscall_total(p, -1) - before;
+	return 0;
+}

@@ -24,4 +24,13 @@
 int eu_runtime_allowance_add(struct eu_profile *p, size_t *added, char **path,
 			     struct eu_err *err);
 
+/*
+ * Under a filter that hands its refusals to the monitor (listenerPath), runc's
+ * init hands the listener to its parent and waits for the go-ahead (runc 1.1:
+ * a read, then a close) before the monitor holds it: a refusal then would be
+ * answered by nobody, and the container would not start. These are added to
+ * each architecture of p whatever else is; *added counts the new ones.
+ */
+int eu_runtime_allowance_handover(struct eu_profile *p, size_t *added, struct eu_err *err);
+
 #endif

@@ -185,6 +185,42 @@ static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int a
 	return 0;
 }
 
+bool eu_filter_never_notified(const char *name)
+{
+	return !strcmp(name, "write");
+}
+
+static bool is_exec(const char *name)
+{
+	return !strcmp(name, "execve") || !strcmp(name, "execveat");
+}
+
+/* SCMP_ACT_NOTIFY for every syscall libseccomp knows on this ABI that nothing else decides. */
+static int add_notify(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
+		      const struct eu_filter_opts *o, struct eu_err *err)
+{
+	if (!o->notify)
+		return 0;
+	for (int nr = 0; nr < EU_NR_MAX; nr++) {
+		_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+		bool allowed = eu_profile_has_syscall(p, arch, nr);
+		int snr, rc;
+
+		if (!name || eu_filter_never_notified(name) || eu_profile_has_rules(p, arch, nr) ||
+		    (allowed && !(o->notify_exec && is_exec(name))))
+			continue;
+		snr = resolve_nr(arch, nr, name);
+		if (snr == __NR_SCMP_ERROR)
+			continue;
+		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, snr, 0);
+		if (rc && rc != -EEXIST) /* EEXIST: decided already (ENOSYS above the newest) */
+			return eu_fail(err, EU_E_PROFILE, -rc,
+				       "libseccomp: cannot send %s of %s to the monitor", name,
+				       eu_arch_name(arch));
+	}
+	return 0;
+}
+
 /* The filter for one architecture of the profile. */
 static int arch_filter(const struct eu_profile *p, int arch, const struct eu_filter_opts *o,
 		       scmp_filter_ctx *out, struct eu_err *err)
@@ -212,6 +248,12 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 
 		if (!eu_profile_has_syscall(p, arch, nr))
 			continue;
+		if (o->notify && o->notify_exec) { /* the monitor answers these: add_notify() */
+			_cleanup_free_ char *name = eu_syscall_name(arch, nr);
+
+			if (name && is_exec(name))
+				continue;
+		}
 		snr = scmp_nr(arch, nr, err);
 		if (snr == __NR_SCMP_ERROR)
 			goto fail;
@@ -227,7 +269,8 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 			goto fail;
 		}
 	}
-	if (add_rules(ctx, p, arch, o, err) || add_enosys_new(ctx, p, arch, o, err))
+	if (add_rules(ctx, p, arch, o, err) || add_enosys_new(ctx, p, arch, o, err) ||
+	    add_notify(ctx, p, arch, o, err))
 		goto fail;
 	*out = ctx;
 	return 0;
@@ -246,6 +289,11 @@ static int check_actions(const struct eu_filter_opts *o, struct eu_err *err)
 			       "%s needs seccomp's log and kill-process actions (Linux 4.14 or "
 			       "later with libseccomp 2.4); this system has API level %u",
 			       o->complain ? "complain mode" : eu_deny_name(o->deny),
+			       seccomp_api_get());
+	if (o->notify && seccomp_api_get() < 6)
+		return eu_fail(err, EU_E_KERNEL, 0,
+			       "handing refused calls to the monitor needs seccomp user notification "
+			       "(Linux 5.7 or later with libseccomp 2.5); this system has API level %u",
 			       seccomp_api_get());
 	if (o->deny == EU_DENY_ERRNO && (o->deny_errno < 0 || o->deny_errno > 4095))
 		return eu_fail(err, EU_E_USAGE, 0, "errno %d is out of range (1 to 4095)",

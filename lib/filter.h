@@ -27,7 +27,21 @@ struct eu_filter_opts {
 	 * older call it learned with (clone3 to clone), on a newer kernel too.
 	 */
 	bool enosys_new;
+	/*
+	 * Every syscall libseccomp knows that the profile does not allow goes to
+	 * the monitor (SCMP_ACT_NOTIFY), named one by one; the deny action stays
+	 * for numbers libseccomp does not know. Not write: runc's own init
+	 * writes under the filter before the monitor has its listener. With
+	 * `notify_exec`, execve and execveat go to the monitor even where the
+	 * profile allows them, so that eunomia enforce's command waits in its
+	 * execve until the monitor holds the listener (it answers: go on).
+	 */
+	bool notify;
+	bool notify_exec;
 };
+
+/* Does a notify filter leave this syscall to the deny action (runc writes under it)? */
+bool eu_filter_never_notified(const char *name);
 
 /* Take the profile's default action (when it has one) unless the options name one. */
 void eu_filter_default_from(struct eu_filter_opts *o, const struct eu_profile *p);

@@ -7,20 +7,14 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fdpass.h"
 #include "learn_request.h"
 
 #define MAGIC_LEN (sizeof(EU_LEARN_MAGIC)) /* with its NUL */
 
 int eu_learn_request_send(int fd, char *const *args, size_t n, int log_fd, struct eu_err *err)
 {
-	union {
-		char buf[CMSG_SPACE(sizeof(int))];
-		struct cmsghdr align;
-	} ctl = { 0 };
 	size_t len = MAGIC_LEN, off;
-	struct msghdr msg = { 0 };
-	struct cmsghdr *cm;
-	struct iovec iov;
 	char *buf;
 	ssize_t r;
 
@@ -42,19 +36,7 @@ int eu_learn_request_send(int fd, char *const *args, size_t n, int log_fd, struc
 		memcpy(buf + off, args[i], l);
 		off += l;
 	}
-	iov = (struct iovec){ .iov_base = buf, .iov_len = len };
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof(ctl.buf);
-	cm = CMSG_FIRSTHDR(&msg);
-	cm->cmsg_level = SOL_SOCKET;
-	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &log_fd, sizeof(int));
-	do
-		r = sendmsg(fd, &msg, MSG_NOSIGNAL);
-	while (r < 0 && errno == EINTR);
+	r = eu_fd_send(fd, buf, len, log_fd);
 	free(buf);
 	if (r < 0)
 		return eu_fail(err, EU_E_IO, errno, "sending the request to the resident learner");
@@ -101,15 +83,9 @@ int eu_learn_request_parse(const char *buf, size_t len, char ***args, size_t *n,
 int eu_learn_request_recv(int fd, int timeout_ms, char ***args, size_t *n, int *log_fd,
 			  struct eu_err *err)
 {
-	union {
-		char buf[CMSG_SPACE(4 * sizeof(int))];
-		struct cmsghdr align;
-	} ctl;
 	struct pollfd p = { .fd = fd, .events = POLLIN };
-	struct msghdr msg = { 0 };
-	struct cmsghdr *cm;
-	struct iovec iov;
-	int got = -1, extra = 0, pr;
+	struct eu_fd_recv got;
+	int pr;
 	char *buf;
 	ssize_t r;
 
@@ -121,55 +97,29 @@ int eu_learn_request_recv(int fd, int timeout_ms, char ***args, size_t *n, int *
 	buf = malloc(EU_LEARN_REQUEST_MAX + 1);
 	if (!buf)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "a learner request");
-	iov = (struct iovec){ .iov_base = buf, .iov_len = EU_LEARN_REQUEST_MAX + 1 };
-	msg.msg_iov = &iov;
-	msg.msg_iovlen = 1;
-	msg.msg_control = ctl.buf;
-	msg.msg_controllen = sizeof(ctl.buf);
-	do
-		r = recvmsg(fd, &msg, MSG_CMSG_CLOEXEC | MSG_DONTWAIT);
-	while (r < 0 && errno == EINTR);
+	r = eu_fd_recv(fd, buf, EU_LEARN_REQUEST_MAX + 1, &got);
 	if (r < 0) {
 		free(buf);
 		return eu_fail(err, EU_E_IO, errno, "receiving a learner request");
 	}
-	/* every descriptor that came is ours to close, whatever else is wrong */
-	for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm)) {
-		if (cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
-			continue;
-		for (size_t i = 0; i < (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int); i++) {
-			int d;
-
-			memcpy(&d, CMSG_DATA(cm) + i * sizeof(int), sizeof(int));
-			if (got < 0) {
-				got = d;
-			} else {
-				close(d);
-				extra++;
-			}
-		}
-	}
-	if (extra || (msg.msg_flags & MSG_CTRUNC)) {
-		if (got >= 0)
-			close(got);
+	if (got.extra || got.fd < 0 || got.truncated || (size_t)r > EU_LEARN_REQUEST_MAX) {
+		if (got.fd >= 0)
+			close(got.fd);
 		free(buf);
-		return eu_fail(err, EU_E_PROFILE, 0, "a learner request must carry one descriptor");
-	}
-	if (got < 0 || (msg.msg_flags & MSG_TRUNC) || (size_t)r > EU_LEARN_REQUEST_MAX) {
-		if (got >= 0)
-			close(got);
-		free(buf);
+		if (got.extra)
+			return eu_fail(err, EU_E_PROFILE, 0,
+				       "a learner request must carry one descriptor");
 		return eu_fail(err, EU_E_PROFILE, 0,
-			       got < 0 ? "a learner request without its log descriptor"
-				       : "a learner request of more than %u bytes",
+			       got.fd < 0 ? "a learner request without its log descriptor"
+					  : "a learner request of more than %u bytes",
 			       EU_LEARN_REQUEST_MAX);
 	}
 	r = eu_learn_request_parse(buf, (size_t)r, args, n, err);
 	free(buf);
 	if (r) {
-		close(got);
+		close(got.fd);
 		return -1;
 	}
-	*log_fd = got;
+	*log_fd = got.fd;
 	return 0;
 }

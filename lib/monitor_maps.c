@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cleanup.h"
 #include "monitor_maps.h"
 
 static const struct {
@@ -180,11 +181,12 @@ int eu_mon_release(const struct eu_mon_maps *m, uint32_t slot, struct eu_err *er
 	return rc;
 }
 
-static void policy_from_profile(const struct eu_profile *p, struct mon_policy *pol)
+static void policy_from_profile(const struct eu_profile *p, bool filtered, struct mon_policy *pol)
 {
 	memset(pol, 0, sizeof(*pol));
 	pol->flags = MON_P_ACTIVE | (p->execs.n ? MON_P_EXECS : 0) |
-		     (p->has_families ? MON_P_FAMILIES : 0) | (p->caps_unknown ? 0 : MON_P_CAPS);
+		     (p->has_families ? MON_P_FAMILIES : 0) | (p->caps_unknown ? 0 : MON_P_CAPS) |
+		     (filtered ? MON_P_FILTERED : 0);
 	pol->families = p->families;
 	pol->caps = p->caps_used;
 	pol->caps_denied = p->caps_denied;
@@ -204,9 +206,79 @@ static void policy_from_profile(const struct eu_profile *p, struct mon_policy *p
 	}
 }
 
+/* The syscall programs, and the tracepoint each raw_tp form attaches to. */
+static const struct {
+	const char *prog, *raw_tp; /* raw_tp: NULL for a tp_btf program (its BTF names it) */
+} syscall_progs[] = {
+	{ "mon_sys_enter_btf", NULL },	     { "mon_sys_enter_btf_nocast", NULL },
+	{ "mon_sys_enter_raw", "sys_enter" }, { "mon_sys_exit_btf", NULL },
+	{ "mon_sys_exit_btf_nocast", NULL },  { "mon_sys_exit_raw", "sys_exit" },
+	{ "mon_signal_btf", NULL },	     { "mon_signal_raw", "signal_generate" },
+};
+
+static int pin_path(char *buf, size_t size, const char *kind, const char *prog)
+{
+	return snprintf(buf, size, MON_PIN_DIR "/%s_%s", kind, prog);
+}
+
+/* Attach (need) or detach the syscall programs; under the slots lock. */
+static int watch_locked(bool need, struct eu_err *err)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(syscall_progs); i++) {
+		char prog_pin[256], link_pin[256];
+		struct stat st;
+		int prog, link, rc;
+
+		pin_path(link_pin, sizeof(link_pin), "link", syscall_progs[i].prog);
+		if (!need) {
+			if (unlink(link_pin) < 0 && errno != ENOENT)
+				return eu_fail(err, EU_E_KERNEL, errno, "cannot unpin %s", link_pin);
+			continue;
+		}
+		pin_path(prog_pin, sizeof(prog_pin), "prog", syscall_progs[i].prog);
+		if (stat(link_pin, &st) == 0 || stat(prog_pin, &st) < 0)
+			continue; /* attached, or not this kernel's way */
+		prog = bpf_obj_get(prog_pin);
+		if (prog < 0)
+			return eu_fail(err, EU_E_KERNEL, errno, "cannot open %s", prog_pin);
+		link = bpf_raw_tracepoint_open(syscall_progs[i].raw_tp, prog);
+		rc = link < 0 ? -errno : bpf_obj_pin(link, link_pin) < 0 ? -errno : 0;
+		close(prog);
+		if (link >= 0)
+			close(link); /* the pin holds it */
+		if (rc)
+			return eu_fail(err, EU_E_KERNEL, -rc, "cannot attach %s", syscall_progs[i].prog);
+	}
+	return 0;
+}
+
+bool eu_mon_syscalls_needed(const struct eu_mon_maps *m)
+{
+	struct mon_policy p;
+
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (!bpf_map_lookup_elem(m->policies, &i, &p) && (p.flags & MON_P_ACTIVE) &&
+		    !(p.flags & MON_P_FILTERED))
+			return true;
+	return false;
+}
+
+int eu_mon_watch_syscalls(const struct eu_mon_maps *m, bool need, struct eu_err *err)
+{
+	int lock, rc;
+
+	if (eu_mon_lock(&lock, err))
+		return -1;
+	/* decided under the lock: a registration meanwhile is either seen or comes after */
+	rc = watch_locked(need || eu_mon_syscalls_needed(m), err);
+	eu_mon_unlock(lock);
+	return rc;
+}
+
 static int store_locked(const struct eu_mon_maps *m, const struct eu_container *ct,
 			const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
-			uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
+			bool filtered, uint32_t *out_slot, struct mon_container *info,
+			struct eu_err *err)
 {
 	struct mon_exec_key *key;
 	struct mon_policy pol;
@@ -233,7 +305,7 @@ static int store_locked(const struct eu_mon_maps *m, const struct eu_container *
 		return eu_fail(err, EU_E_RUNTIME, 0,
 			       "the monitor already holds %d containers, its most", MON_MAX_CTS);
 	slot = (uint32_t)i;
-	policy_from_profile(p, &pol);
+	policy_from_profile(p, filtered, &pol);
 	clock_gettime(CLOCK_REALTIME, &now);
 	pol.generation = (uint64_t)now.tv_sec * 1000000000ULL + (uint64_t)now.tv_nsec;
 	info->generation = pol.generation;
@@ -269,13 +341,16 @@ static int store_locked(const struct eu_mon_maps *m, const struct eu_container *
 
 int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
-		 uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
+		 bool filtered, uint32_t *out_slot, struct mon_container *info, struct eu_err *err)
 {
 	int lock, rc;
 
 	if (eu_mon_lock(&lock, err))
 		return -1;
-	rc = store_locked(m, ct, p, profile_path, own_mntns, out_slot, info, err);
+	rc = store_locked(m, ct, p, profile_path, own_mntns, filtered, out_slot, info, err);
+	/* one without eunomia's filter is watched from now: before its program runs */
+	if (!rc && !filtered)
+		rc = watch_locked(true, err);
 	eu_mon_unlock(lock);
 	return rc;
 }

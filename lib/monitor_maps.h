@@ -50,11 +50,22 @@ void eu_mon_maps_close(struct eu_mon_maps *m);
  * Write a container's policy into its slot (the slot it has, else a free
  * one): executables, identity, mount namespace (processes that execute there
  * join), then the policy that makes the slot active. `own_mntns` is the
- * caller's mount namespace, which a container never shares.
+ * caller's mount namespace, which a container never shares. `filtered`: it
+ * runs under eunomia's filter, whose refusals the agent hears (MON_P_FILTERED).
  */
 int eu_mon_store(const struct eu_mon_maps *m, const struct eu_container *ct,
 		 const struct eu_profile *p, const char *profile_path, uint32_t own_mntns,
-		 uint32_t *slot, struct mon_container *info, struct eu_err *err);
+		 bool filtered, uint32_t *slot, struct mon_container *info, struct eu_err *err);
+
+/*
+ * The syscall programs (sys_enter, sys_exit, signal_generate) run only while a
+ * container is held without eunomia's filter (MON_P_FILTERED): attach them
+ * from the programs the daemon pinned (prog_NAME) and pin their links, or
+ * unpin the links: attached when `need` or some slot needs them, else not.
+ * eu_mon_store() attaches them for a container it stores without the filter.
+ */
+int eu_mon_watch_syscalls(const struct eu_mon_maps *m, bool need, struct eu_err *err);
+bool eu_mon_syscalls_needed(const struct eu_mon_maps *m);
 
 /*
  * Make a slot inactive and forget its executables and mount namespace; its

@@ -8,6 +8,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "filter.h"
 #include "seccomp_json.h"
 #include "syscalls.h"
 
@@ -395,6 +396,58 @@ int eu_seccomp_json_learning(enum eu_json_form form, const char *name, struct js
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
 	}
 	return wrap(spec, form, name, out, err);
+}
+
+/* Names the profile decides: allowed outright, or with rules, on any architecture. */
+static bool decided(const struct eu_profile *p, const char *name)
+{
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		int nr = p->arch[a].present ? eu_syscall_nr(a, name) : -1;
+
+		if (nr >= 0 && (eu_profile_has_syscall(p, a, nr) || eu_profile_has_rules(p, a, nr)))
+			return true;
+	}
+	return false;
+}
+
+int eu_seccomp_json_notify(const struct eu_profile *p, enum eu_json_form form,
+			   struct json_object *doc, const char *listener, const char *metadata,
+			   struct eu_err *err)
+{
+	struct json_object *calls = NULL, *entry, *arr;
+	struct eu_strv names = { 0 };
+
+	if (form == EU_JSON_K8S)
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "a SeccompProfile cannot name a listener: the monitor hears refused "
+			       "calls from oci and docker profiles only");
+	if (!json_object_object_get_ex(doc, "syscalls", &calls) ||
+	    !json_object_is_type(calls, json_type_array))
+		return eu_fail(err, EU_E_INTERNAL, 0, "a seccomp profile without its syscalls");
+	for (int a = 0; a < EU_ARCH_COUNT; a++)
+		for (int nr = 0; p->arch[a].present && nr < EU_NR_MAX; nr++) {
+			_cleanup_free_ char *name = eu_syscall_name(a, nr);
+
+			if (name && !eu_filter_never_notified(name) && !decided(p, name) &&
+			    eu_strv_add_sorted(&names, name, err))
+				goto fail;
+		}
+	arr = names_array(&names);
+	entry = json_object_new_object();
+	if (!arr || !entry || put(entry, "names", arr) ||
+	    put(entry, "action", json_object_new_string("SCMP_ACT_NOTIFY")) ||
+	    append(calls, entry) || put(doc, "listenerPath", json_object_new_string(listener)) ||
+	    put(doc, "listenerMetadata", json_object_new_string(metadata))) {
+		if (!entry)
+			json_object_put(arr);
+		eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+		goto fail;
+	}
+	eu_strv_free(&names);
+	return 0;
+fail:
+	eu_strv_free(&names);
+	return -1;
 }
 
 int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,

@@ -59,6 +59,17 @@ int eu_seccomp_json(const struct eu_profile *p, enum eu_json_form form, const ch
 int eu_seccomp_json_learning(enum eu_json_form form, const char *name, struct json_object **out,
 			     struct eu_err *err);
 
+/*
+ * Send what the profile does not decide to the monitor: a SCMP_ACT_NOTIFY entry
+ * naming every syscall libseccomp knows on its architectures that it neither
+ * allows nor has rules for (write aside, see lib/filter.h), and the listener's
+ * path and metadata (listenerPath, listenerMetadata: runc 1.1, crun 0.19 and
+ * podman pass them on). `doc` is what eu_seccomp_json() made, oci or docker.
+ */
+int eu_seccomp_json_notify(const struct eu_profile *p, enum eu_json_form form,
+			   struct json_object *doc, const char *listener, const char *metadata,
+			   struct eu_err *err);
+
 /* OCI process.capabilities: the profile's capabilities in all five sets. */
 int eu_oci_capabilities(const struct eu_profile *p, struct json_object **out,
 			struct eu_err *err);

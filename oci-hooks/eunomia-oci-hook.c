@@ -33,7 +33,9 @@
 #include "file.h"
 #include "hook_conf.h"
 #include "learn_request.h"
+#include "listener.h"
 #include "monitor_maps.h"
+#include "oci_config.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
 
@@ -486,6 +488,29 @@ static int stop_learning(const struct eu_hook_conf *conf, const struct eu_oci_st
 }
 
 /*
+ * Does the bundle's filter hand what it refuses to the monitor (eunomia
+ * enforce --monitor wrote it)? Then the monitor's agent hears each refusal,
+ * and the syscall programs need not watch the container.
+ */
+static bool filtered_by_eunomia(const struct eu_oci_state *st)
+{
+	_cleanup_free_ char *path = NULL;
+	struct json_object *cfg = NULL, *seccomp, *lp;
+	struct eu_err ignored = { 0 };
+	bool yes;
+
+	if (!st->bundle || eu_oci_config_load(st->bundle, &path, &cfg, &ignored))
+		return false;
+	yes = json_object_object_get_ex(cfg, "linux", &seccomp) &&
+	      json_object_object_get_ex(seccomp, "seccomp", &seccomp) &&
+	      json_object_object_get_ex(seccomp, "listenerPath", &lp) &&
+	      json_object_is_type(lp, json_type_string) &&
+	      !strcmp(json_object_get_string(lp), EU_SECCOMP_SOCKET);
+	json_object_put(cfg);
+	return yes;
+}
+
+/*
  * io.eunomia.profile=PATH: hold the container to that profile with the running
  * monitor, through its pinned maps (no BPF program is loaded here). Its
  * processes join when they execute in its mount namespace: the container's
@@ -525,7 +550,7 @@ static int start_monitoring(const struct eu_oci_state *st, struct eu_err *err)
 	}
 	if (eu_mon_maps_open(&maps, err))
 		goto out;
-	rc = eu_mon_store(&maps, &ct, p, path, own, &slot, &info, err);
+	rc = eu_mon_store(&maps, &ct, p, path, own, filtered_by_eunomia(st), &slot, &info, err);
 	eu_mon_maps_close(&maps);
 out:
 	eu_profile_free(p);

@@ -37,6 +37,7 @@
 
 #include "cleanup.h"
 #include "learn_request.h"
+#include "usock.h"
 #include "learner.h"
 #include "tracer.h"
 
@@ -297,59 +298,10 @@ static int reap(struct server *srv, struct eu_err *err)
 	return 0;
 }
 
-/*
- * The socket: a stale one (no server behind it) is replaced; a live one, or
- * anything that is not a socket, is left alone.
- */
+/* The socket: a stale one is replaced; a live one, or anything but a socket, left alone. */
 static int open_socket(struct server *srv, struct eu_err *err)
 {
-	struct sockaddr_un a = { .sun_family = AF_UNIX };
-	struct stat st;
-	mode_t old;
-	char *dir;
-	int rc;
-
-	if (strlen(srv->path) >= sizeof(a.sun_path) || srv->path[0] != '/')
-		return eu_fail(err, EU_E_USAGE, 0,
-			       "--socket %s: expected an absolute path of at most %zu bytes", srv->path,
-			       sizeof(a.sun_path) - 1);
-	memcpy(a.sun_path, srv->path, strlen(srv->path) + 1);
-	dir = strdup(srv->path);
-	if (!dir)
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "--socket");
-	rc = mkdir(dirname(dir), 0700) < 0 && errno != EEXIST ? errno : 0;
-	free(dir);
-	if (rc)
-		return eu_fail(err, EU_E_IO, rc, "cannot create the directory of %s", srv->path);
-	if (lstat(srv->path, &st) == 0) {
-		int probe;
-
-		if (!S_ISSOCK(st.st_mode))
-			return eu_fail(err, EU_E_IO, 0, "%s exists and is not a socket; it is left alone",
-				       srv->path);
-		probe = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-		if (probe < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "socket");
-		rc = connect(probe, (struct sockaddr *)&a, sizeof(a));
-		close(probe);
-		if (rc == 0)
-			return eu_fail(err, EU_E_RUNTIME, 0,
-				       "another resident learner serves %s already", srv->path);
-		if (unlink(srv->path) < 0)
-			return eu_fail(err, EU_E_IO, errno, "cannot replace the stale socket %s",
-				       srv->path);
-	}
-	srv->lfd = socket(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0);
-	if (srv->lfd < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "socket");
-	old = umask(0077); /* root's alone: a request names files to write */
-	rc = bind(srv->lfd, (struct sockaddr *)&a, sizeof(a));
-	umask(old);
-	if (rc < 0)
-		return eu_fail(err, EU_E_IO, errno, "cannot bind %s", srv->path);
-	if (listen(srv->lfd, 64) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "listen");
-	return 0;
+	return eu_usock_listen(srv->path, SOCK_SEQPACKET, "resident learner", &srv->lfd, err);
 }
 
 static int loop(struct server *srv, struct eu_err *err)

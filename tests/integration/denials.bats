@@ -7,20 +7,13 @@
 # each test resets it, and the suite runs under flock /tmp/eunomia-monitor.lock.
 
 load helpers
+load seccomp
 
-# The profile most tests share, learned once: a busybox shell that runs sysprobe's
-# getppid (allowed) and acct (allowed by the profile; the kernel refuses it with EPERM,
-# for the container has no CAP_SYS_PACCT).
+# The profile most tests share, learned once (seccomp.bash): a busybox shell that runs
+# sysprobe's getppid (allowed) and acct (allowed by the profile; the kernel refuses it
+# with EPERM, for the container has no CAP_SYS_PACCT).
 setup_file() {
-	[ "$(id -u)" = 0 ] && command -v runc >/dev/null && command -v jq >/dev/null || return 0
-	local dir=$BATS_FILE_TMPDIR/learn
-	WORK=$BATS_FILE_TMPDIR
-	write_hook_conf
-	bundle "$dir" "$(script 'getppid acct')"
-	add_hook "$dir" "io.eunomia.learn=$BATS_FILE_TMPDIR/profiles/p.yaml"
-	learning_filter "$dir"
-	runc run --bundle "$dir" "denials-learn-$$" </dev/null >/dev/null
-	runc delete -f "denials-learn-$$" >/dev/null 2>&1 || true
+	learn_probe_profile denials
 }
 
 setup() {
@@ -32,48 +25,6 @@ setup() {
 
 teardown() {
 	monitor_teardown
-}
-
-write_hook_conf() {
-	mkdir -p "$WORK/profiles" "$WORK/state" "$BATS_FILE_TMPDIR/profiles"
-	printf 'learn_dirs = %s:%s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$BATS_FILE_TMPDIR/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
-}
-
-# script CALLS [SECONDS]: the container's program: sysprobe's CALLS, its answers to
-# /shared; then it lives SECONDS more (0.3: long enough for its events to name it; 1.5:
-# for the monitor's once-a-second scan to announce it when it made none).
-script() {
-	printf '%s' "echo hello >/tmp/f; /bin/sysprobe $1 >/shared/probe.out; echo after >/shared/after; sleep ${2:-0.3}"
-}
-
-# bundle DIR SCRIPT: a busybox bundle with sysprobe and storm, running SCRIPT.
-bundle() {
-	make_bundle "$1" "$2"
-	cp "$SYSPROBE" "$1/rootfs/bin/sysprobe"
-	cp "$STORM" "$1/rootfs/bin/storm"
-}
-
-# enforced DIR PROFILE SCRIPT [ENFORCE OPTIONS...]: a bundle running SCRIPT under
-# PROFILE's filter, held by the monitor to PROFILE through the hook.
-enforced() {
-	local dir=$1 profile=$2 script=$3
-	shift 3
-	bundle "$dir" "$script"
-	"$EUNOMIA" enforce -q --profile "$profile" "$@" --oci-bundle "$dir"
-	add_hook "$dir" "io.eunomia.profile=$profile"
-}
-
-# run_ct ID DIR: run the container to its end (its status in $status).
-run_ct() {
-	CONTAINERS+=("$1")
-	run timeout 60 runc run --bundle "$2" "$1" </dev/null
-	echo "runc run $1: status $status: $output"
-}
-
-# denials FILE: the events seccomp's refusals made, one JSON object a line.
-denials() {
-	jq -c 'select(.level == "alert" and .by == "seccomp")' "$1"
 }
 
 @test "a syscall outside the profile, refused by the container's filter, is reported with its errno and container" {
@@ -324,18 +275,24 @@ bpf EPERM" ]
 }
 
 @test "--no-denials: no sys_exit program; an earlier monitor's are detached; the next monitor attaches them again" {
+	local pins=/sys/fs/bpf/eunomia/monitor exit=mon_sys_exit_btf signal=mon_signal_btf
+	refused tp_btf/sys_exit && exit=mon_sys_exit_raw
+	refused tp_btf/signal_generate && signal=mon_signal_raw
 	daemon "$WORK/ev1.json"
-	local exit_link=link_mon_sys_exit_btf signal_link=link_mon_signal_btf
-	refused tp_btf/sys_exit && exit_link=link_mon_sys_exit_raw
-	refused tp_btf/signal_generate && signal_link=link_mon_signal_raw
-	ls "/sys/fs/bpf/eunomia/monitor/$exit_link" "/sys/fs/bpf/eunomia/monitor/$signal_link"
+	# held without eunomia's filter: the programs are pinned, and attached while it runs
+	bundle "$WORK/w" "while [ ! -e /shared/go ]; do sleep 0.05; done"
+	CONTAINERS+=("denials-watched-$$")
+	run_detached "denials-watched-$$" "$WORK/w"
+	"$EUNOMIA" monitor -q --attach "denials-watched-$$" --profile "$P"
+	ls "$pins/prog_$exit" "$pins/prog_$signal" "$pins/link_$exit" "$pins/link_$signal"
 	kill -9 "$DAEMON"
 	wait_gone "$DAEMON"
 	daemon "$WORK/ev2.json" --no-denials
 	grep -q 'syscalls seccomp refused (errno) off (--no-denials); syscalls seccomp refused (kill) off (--no-denials)' "$WORK/ev2.json"
 	grep -q "an earlier monitor's denial programs detached" "$WORK/ev2.json"
-	[ ! -e "/sys/fs/bpf/eunomia/monitor/$exit_link" ]
-	[ ! -e "/sys/fs/bpf/eunomia/monitor/$signal_link" ]
+	[ ! -e "$pins/link_$exit" ] && [ ! -e "$pins/prog_$exit" ]
+	[ ! -e "$pins/link_$signal" ] && [ ! -e "$pins/prog_$signal" ]
+	touch "$WORK/w/shared/go"
 	enforced "$WORK/a" "$P" "$(script 'getppid reboot' 1.5)"
 	run_ct "denials-off-$$" "$WORK/a"
 	grep -qx 'reboot EPERM' "$WORK/a/shared/probe.out"

@@ -13,12 +13,16 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <poll.h>
+#include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <cmocka.h>
 
 #include "cleanup.h"
+#include "fdpass.h"
 #include "filter.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
@@ -267,9 +271,95 @@ static void test_errno_out_of_range_is_refused(void **state)
 	eu_profile_free(p);
 }
 
+static void allow(struct eu_profile *p, const char *name)
+{
+	struct eu_err err = { 0 };
+
+	assert_int_equal(eu_profile_add_syscall(p, EU_ARCH_X86_64,
+						eu_syscall_nr(EU_ARCH_X86_64, name), 1, &err), 0);
+}
+
+/*
+ * Under a notify filter a refused call waits for the listener's answer, the
+ * profile's calls run, and write, which a notify filter never sends (runc's init
+ * writes under it), gets the deny action at once.
+ */
+static void test_a_notify_filter_hands_refused_calls_to_its_listener(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { .notify = true, .deny_errno = EPERM };
+	struct eu_err err = { 0 };
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	scmp_filter_ctx ctx = NULL;
+	int sv[2], status, listener;
+	char byte = 0;
+	pid_t pid;
+
+	(void)state;
+	if (seccomp_api_get() < 6) {
+		printf("skipped: this system has no seccomp user notification (API level %u)\n",
+		       seccomp_api_get());
+		skip();
+	}
+	for (const char *const *n = (const char *const[]){ "exit_group", "sendmsg", "getpid", NULL };
+	     *n; n++)
+		allow(p, *n);
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	if (pid == 0) {
+		int code = 0;
+		long r;
+
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		if (seccomp_load(ctx))
+			syscall(SYS_exit_group, 100);
+		if (eu_fd_send(sv[1], &byte, 1, seccomp_notify_fd(ctx)) != 1)
+			syscall(SYS_exit_group, 101);
+		r = syscall(SYS_getppid); /* refused: the listener answers EACCES */
+		if (r != -1 || errno != EACCES)
+			code |= 2;
+		r = syscall(SYS_write, -1, &byte, 1); /* never notified: EPERM at once */
+		if (r != -1 || errno != EPERM)
+			code |= 4;
+		if (syscall(SYS_getpid) <= 0) /* the profile's own */
+			code |= 8;
+		syscall(SYS_exit_group, code);
+	}
+	{
+		struct eu_fd_recv got;
+		struct pollfd pfd = { .fd = sv[0], .events = POLLIN };
+
+		assert_int_equal(poll(&pfd, 1, 5000), 1);
+		assert_int_equal(eu_fd_recv(sv[0], &byte, 1, &got), 1);
+		assert_true(got.fd >= 0);
+		listener = got.fd;
+	}
+	assert_int_equal(seccomp_notify_alloc(&req, &resp), 0);
+	memset(req, 0, sizeof(*req));
+	assert_int_equal(seccomp_notify_receive(listener, req), 0);
+	assert_int_equal(req->data.nr, SYS_getppid);
+	assert_int_equal(req->pid, pid);
+	memset(resp, 0, sizeof(*resp));
+	resp->id = req->id;
+	resp->error = -EACCES;
+	assert_int_equal(seccomp_notify_respond(listener, resp), 0);
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	seccomp_notify_free(req, resp);
+	close(listener);
+	close(sv[0]);
+	close(sv[1]);
+	seccomp_release(ctx);
+	eu_profile_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_notify_filter_hands_refused_calls_to_its_listener),
 		cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
 		cmocka_unit_test(test_priority_grows_with_count),
 		cmocka_unit_test(test_deny_names_round_trip),

@@ -1,0 +1,220 @@
+#!/usr/bin/env bats
+# SPDX-License-Identifier: GPL-2.0-only
+# The monitor as seccomp agent, for real: containers whose filter (eunomia enforce
+# --monitor, export --monitor) hands what it refuses to the monitor through seccomp
+# user notification. Their refusals are answered (errno, kill, or go on) and reported
+# like the BPF programs' denials, with no program on the host's syscalls; the listeners
+# outlive the daemon. runc, podman and eunomia enforce -- CMD.
+
+load helpers
+load seccomp
+
+setup_file() {
+	learn_probe_profile notify
+}
+
+setup() {
+	monitor_setup notify
+	P=$BATS_FILE_TMPDIR/profiles/p.yaml
+	[ -s "$P" ] # learned by setup_file
+	write_hook_conf
+}
+
+teardown() {
+	monitor_teardown
+}
+
+# monitored DIR PROFILE SCRIPT [ENFORCE OPTIONS...]: a bundle running SCRIPT under
+# PROFILE's filter, which hands what it refuses to the monitor (no hook).
+monitored() {
+	local dir=$1 profile=$2 script=$3
+	shift 3
+	bundle "$dir" "$script"
+	"$EUNOMIA" enforce -q --profile "$profile" --monitor "$@" --oci-bundle "$dir"
+}
+
+# syscall_links: the per-syscall programs attached now (sys_enter, sys_exit, signal).
+syscall_links() {
+	ls /sys/fs/bpf/eunomia/monitor 2>/dev/null | grep -E '^link_mon_(sys_|signal)' || true
+}
+
+@test "runc under its filter: a refusal is answered with the profile's errno and reported; nothing runs on the host's syscalls" {
+	daemon "$WORK/ev.json"
+	monitored "$WORK/a" "$P" "$(script 'getppid acct reboot bpf' 1.5)"
+	monitored "$WORK/b" "$P" "$(script 'getppid acct' 1.5)"
+	jq -e '.linux.seccomp.listenerPath == "/run/eunomia/seccomp.sock"' "$WORK/a/config.json" >/dev/null
+	CONTAINERS+=("notify-a-$$" "notify-b-$$")
+	runc run -d --bundle "$WORK/a" "notify-a-$$" </dev/null >/dev/null
+	runc run -d --bundle "$WORK/b" "notify-b-$$" </dev/null >/dev/null
+	wait_for after "$WORK/a/shared/after"
+	wait_for after "$WORK/b/shared/after"
+	[ -z "$(syscall_links)" ]
+	# a host process refused by a filter of its own is nobody's business here
+	run "$EUNOMIA" enforce -q --profile "$P" -- "$SYSPROBE" reboot
+	[ "$output" = "reboot EPERM" ]
+	[ "$(cat "$WORK/a/shared/probe.out")" = "getppid ok
+acct EPERM
+reboot EPERM
+bpf EPERM" ]
+	wait_for '"name":"bpf"' "$WORK/ev.json"
+	wait_for "\"id\":\"notify-b-$$\"" "$WORK/ev.json" # held too
+	sleep 1
+	local e
+	e=$(denials "$WORK/ev.json" | jq -c 'select(.syscall.name == "reboot")')
+	[ "$(jq -r .container.id <<<"$e")" = "notify-a-$$" ]
+	[ "$(jq -r .container.runtime <<<"$e")" = runc ]
+	[ "$(jq -r .action <<<"$e")" = denied ]
+	[ "$(jq -r .errno.name <<<"$e")" = EPERM ]
+	[ "$(jq -r .process.comm <<<"$e")" = sysprobe ]
+	[ "$(jq -r .process.ppid <<<"$e")" -gt 1 ]
+	[ "$(jq -r '.syscall.args[0:2] | join(",")' <<<"$e")" = "0xffffffffffffffff,0xffffffffffffffff" ]
+	[ "$(jq -r .count <<<"$e")" = 1 ]
+	# two refusals, both the first container's; the second stayed inside its profile
+	[ "$(denials "$WORK/ev.json" | jq -r '.container.id + " " + .syscall.name' | sort | paste -sd,)" = "notify-a-$$ bpf,notify-a-$$ reboot" ]
+	[ "$(jq -c 'select(.level == "alert")' "$WORK/ev.json" | wc -l)" = 2 ]
+	run "$EUNOMIA" denials -e "$WORK/ev.json" --container "notify-a-$$"
+	[ "$(awk '$2 == "reboot" { print $4, $5, $6 }' <<<"$output")" = "denied EPERM 1" ]
+}
+
+@test "kill-process: the offender is killed and reported so; log: the call runs and is alerted" {
+	daemon "$WORK/ev.json"
+	monitored "$WORK/k" "$P" "$(script 'getppid acct reboot')" --deny kill-process
+	monitored "$WORK/c" "$P" "$(script 'getppid acct reboot')" --deny log
+	run_ct "notify-kill-$$" "$WORK/k"
+	[ "$status" -eq 0 ] # the shell goes on; sysprobe died
+	[ "$(cat "$WORK/k/shared/probe.out")" = "getppid ok
+acct EPERM" ]
+	run_ct "notify-log-$$" "$WORK/c"
+	# it ran: the kernel's own answer to a reboot without CAP_SYS_BOOT
+	grep -qx 'reboot EPERM\|reboot EINVAL' "$WORK/c/shared/probe.out"
+	wait_for '"action":"killed"' "$WORK/ev.json"
+	wait_for '"syscall":{"name":"reboot","nr":169,"arch":"x86_64"},"action":"alerted"' "$WORK/ev.json"
+	local e
+	e=$(denials "$WORK/ev.json")
+	[ "$(jq -s length <<<"$e")" = 1 ]
+	[ "$(jq -r .container.id <<<"$e")" = "notify-kill-$$" ]
+	[ "$(jq -r .signal.name <<<"$e")" = SIGKILL ]
+	# the syscall (which then met the kernel's capability check: an alert of its own)
+	e=$(jq -c 'select(.level == "alert" and .kind == "syscall" and .action == "alerted")' "$WORK/ev.json")
+	[ "$(jq -r .container.id <<<"$e")" = "notify-log-$$" ]
+	[ "$(jq -r .syscall.name <<<"$e")" = reboot ]
+}
+
+@test "eunomia enforce --monitor -- CMD: its refusals are answered and reported; without a monitor it does not start" {
+	local hp=$WORK/host.yaml
+	"$EUNOMIA" learn -q -o "$hp" -- "$SYSPROBE" getppid >/dev/null
+	run "$EUNOMIA" enforce --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot
+	[ "$status" -eq 7 ]
+	[[ "$output" == *"--monitor: no eunomia monitor listens on /run/eunomia/seccomp.sock"* ]]
+	daemon "$WORK/ev.json"
+	run "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
+	[ "$status" -eq 0 ]
+	[ "$output" = "getppid ok
+reboot EPERM
+bpf EPERM" ]
+	wait_for '"name":"bpf"' "$WORK/ev.json"
+	[ "$(denials "$WORK/ev.json" | jq -r '.syscall.name' | sort | paste -sd,)" = bpf,reboot ]
+	[ "$(denials "$WORK/ev.json" | jq -r '.container.runtime' | sort -u)" = host ]
+	# its execve, which the filter hands over too while the monitor takes the listener, is not news
+	! grep -q '"name":"execve"' "$WORK/ev.json" || false
+}
+
+@test "podman: a profile exported with --monitor hands its refusals to the monitor" {
+	require_cmd podman
+	ensure_busybox_image
+	daemon "$WORK/ev.json"
+	"$EUNOMIA" export --format docker --monitor -o "$WORK/p.json" "$P"
+	mkdir -p "$WORK/ps"
+	cp "$SYSPROBE" "$WORK/ps/sysprobe"
+	podman_run --name "notify-p-$$" --network none --security-opt "seccomp=$WORK/p.json" \
+		--security-opt no-new-privileges -v "$WORK/ps:/shared" localhost/eunomia-busybox:test \
+		/bin/sh -c "/shared/sysprobe getppid reboot >/shared/probe.out; sleep 0.5"
+	podman rm -f "notify-p-$$" >/dev/null 2>&1 || true
+	grep -qx 'reboot EPERM' "$WORK/ps/probe.out"
+	wait_for '"name":"reboot"' "$WORK/ev.json"
+	local e
+	e=$(denials "$WORK/ev.json")
+	[ "$(jq -r '.syscall.name + " " + .action + " " + .errno.name' <<<"$e")" = "reboot denied EPERM" ]
+	# podman hands runc its container id, which names it
+	[ "$(jq -r '.container.id | length' <<<"$e")" = 64 ]
+}
+
+@test "storm: a refused syscall in a tight loop for 10 s: every call counted exactly in a few events; daemon and agent small" {
+	local sp=$WORK/profiles/storm.yaml
+	# storm's own profile, learned through the hook, then getppid taken out
+	bundle "$WORK/learn" true
+	jq_edit "$WORK/learn/config.json" '.process.args = ["/bin/storm", "-t", "1", "1", "2"]'
+	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/full.yaml"
+	learning_filter "$WORK/learn"
+	run_ct "notify-storm-l-$$" "$WORK/learn"
+	[ "$status" -eq 0 ]
+	grep -v '^      getppid: ' "$WORK/profiles/full.yaml" >"$sp"
+	assert_no_syscall "$sp" x86_64 getppid
+
+	daemon "$WORK/ev.json" --metrics "127.0.0.1:$METRICS_PORT"
+	monitored "$WORK/s" "$sp" true
+	jq_edit "$WORK/s/config.json" '.process.args = ["/bin/storm", "-t", "10", "1", "2"]'
+	CONTAINERS+=("notify-storm-$$")
+	run_detached "notify-storm-$$" "$WORK/s"
+	# the daemon's and the agent's resident size through the storm, every 50 ms
+	local agent
+	agent=$(pgrep -f 'eunomia monitor --agent' | head -n1)
+	[ -n "$agent" ]
+	(
+		max=0
+		while [ ! -e "$WORK/sampled" ]; do
+			r=$(awk '/^VmRSS:/ { s += $2 } END { print s }' "/proc/$DAEMON/status" "/proc/$agent/status") || break
+			[ "$r" -gt "$max" ] && max=$r && echo "$max" >"$WORK/rss.max"
+			sleep 0.05
+		done
+	) &
+	local sampler=$!
+	wait_for '^calls ' "$WORK/s/container.log" 30
+	sleep 3 # what the last interval held back
+	touch "$WORK/sampled"
+	wait "$sampler"
+	local calls total events rss
+	calls=$(awk '/^calls / { print $2 }' "$WORK/s/container.log")
+	total=$(denials "$WORK/ev.json" | jq -s 'map(select(.syscall.name == "getppid") | .count) | add')
+	events=$(denials "$WORK/ev.json" | jq -s 'map(select(.syscall.name == "getppid")) | length')
+	rss=$(cat "$WORK/rss.max")
+	echo "storm: $calls refused getppid calls in 10 s, $total counted in $events events;" \
+		"daemon and agent together at most $rss kB"
+	[ "$calls" -gt 10000 ]
+	[ "$total" = "$calls" ]
+	[ "$events" -ge 5 ] && [ "$events" -le 15 ]
+	[ "$(denials "$WORK/ev.json" | jq -s 'map(select(.suppressed != (if .summary then .count else .count - 1 end))) | length')" = 0 ]
+	[ "$rss" -lt $((2 * 16 * 1024)) ]
+	curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/metrics.txt"
+	grep -qx "eunomia_denials_total{container=\"notify-storm-$$\",syscall=\"getppid\",action=\"denied\"} $calls" "$WORK/metrics.txt"
+}
+
+@test "the monitor is killed while a container is held: its refusals are answered meanwhile, and reported after the restart" {
+	daemon "$WORK/ev1.json"
+	monitored "$WORK/r" "$P" "while [ ! -e /shared/go ]; do sleep 0.05; done; /bin/sysprobe reboot >/shared/during.out; while [ ! -e /shared/go2 ]; do sleep 0.05; done; /bin/sysprobe bpf >/shared/after.out; sleep 0.5"
+	CONTAINERS+=("notify-restart-$$")
+	runc run -d --bundle "$WORK/r" "notify-restart-$$" </dev/null >/dev/null
+	wait_for "\"id\":\"notify-restart-$$\"" "$WORK/ev1.json"
+	kill -9 "$DAEMON"
+	wait_gone "$DAEMON"
+	# no daemon: the agent answers, and counts
+	touch "$WORK/r/shared/go"
+	wait_for 'reboot EPERM' "$WORK/r/shared/during.out"
+	daemon "$WORK/ev2.json"
+	wait_for '"name":"reboot"' "$WORK/ev2.json"
+	touch "$WORK/r/shared/go2"
+	wait_for 'bpf EPERM' "$WORK/r/shared/after.out"
+	wait_for '"name":"bpf"' "$WORK/ev2.json"
+	[ "$(denials "$WORK/ev2.json" | jq -r '.container.id + " " + .syscall.name + " " + (.count | tostring)' | sort | paste -sd,)" = "notify-restart-$$ bpf 1,notify-restart-$$ reboot 1" ]
+	[ -z "$(denials "$WORK/ev1.json")" ]
+}
+
+@test "with no monitor, runc does not start a container whose filter hands its refusals to it" {
+	monitored "$WORK/n" "$P" "$(script 'reboot')"
+	run timeout 30 runc run --bundle "$WORK/n" "notify-none-$$" </dev/null
+	CONTAINERS+=("notify-none-$$")
+	echo "$output"
+	[ "$status" -ne 0 ]
+	[[ "$output" == *"/run/eunomia/seccomp.sock"* ]]
+	[ ! -e "$WORK/n/shared/probe.out" ]
+}
