@@ -18,6 +18,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -33,6 +34,14 @@
 #include "notify_rates.h"
 #include "syscalls.h"
 #include "usock.h"
+
+/* Linux 6.6; the headers of older distributions do not name them. */
+#ifndef SECCOMP_IOCTL_NOTIF_SET_FLAGS
+#define SECCOMP_IOCTL_NOTIF_SET_FLAGS SECCOMP_IOW(4, __u64)
+#endif
+#ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
+#define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
+#endif
 
 #ifndef AUDIT_ARCH_X86_64
 #define AUDIT_ARCH_X86_64 0xc000003eU
@@ -56,7 +65,18 @@ struct held {
 	char *state;
 	uint32_t slot; /* EU_AGENT_UNBOUND until a daemon binds it */
 	uint64_t generation;
+	/*
+	 * Its filter's last user is gone before a daemon bound it: the descriptor is
+	 * closed, and the record kept (what it counted, with it) for a daemon to bind.
+	 */
+	bool closing;
+	/* exec=go: the command's execve waits for the binding (until exec_since + EXEC_WAIT_NS) */
+	bool exec_waiting;
+	uint64_t exec_id, exec_since;
 };
+
+/* How long a command's execve waits for a daemon to hold it, at most. */
+#define EXEC_WAIT_NS (2 * 1000000000ULL)
 
 struct agent {
 	int seccomp_sock, ctl_sock, daemon, ep;
@@ -79,13 +99,27 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
+/* The listeners held (a closing record holds none: it waits only to be told). */
 static size_t held_count(const struct agent *a)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->cap; i++)
-		n += a->v[i].used;
+		n += a->v[i].used && !a->v[i].closing;
 	return n;
+}
+
+/* Let a command's execve that waited for the binding go on. */
+static void release_exec(struct agent *a, struct held *h)
+{
+	if (!h->exec_waiting)
+		return;
+	memset(a->resp, 0, a->sizes.seccomp_notif_resp);
+	a->resp->id = h->exec_id;
+	a->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+	if (h->fd >= 0)
+		seccomp_notify_respond(h->fd, a->resp);
+	h->exec_waiting = false;
 }
 
 static struct held *held_by_id(struct agent *a, uint32_t id)
@@ -102,6 +136,9 @@ static void daemon_gone(struct agent *a)
 {
 	if (a->daemon < 0)
 		return;
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->v[i].used)
+			release_exec(a, &a->v[i]);
 	epoll_ctl(a->ep, EPOLL_CTL_DEL, a->daemon, NULL);
 	close(a->daemon);
 	a->daemon = -1;
@@ -132,12 +169,23 @@ static bool deliverable(void *ctx, uint32_t id)
 	return a->daemon >= 0 && h && h->slot != EU_AGENT_UNBOUND;
 }
 
-static void deliver(void *ctx, const struct mon_event *e)
+/*
+ * An event of a listener's calls, in the container its daemon bound it to: a
+ * call counted before the binding did not know it.
+ */
+static void deliver(void *ctx, uint32_t listener, const struct mon_event *e)
 {
 	struct eu_agent_msg m = { .type = EU_AG_EVENT, .event = *e };
+	const struct held *h = held_by_id(ctx, listener);
 
+	if (h) {
+		m.event.ct = h->slot;
+		m.event.generation = h->generation;
+	}
 	send_or_drop(ctx, &m);
 }
+
+static void finish(struct agent *a, struct held *h);
 
 static int daemon_message(struct agent *a)
 {
@@ -156,6 +204,9 @@ static int daemon_message(struct agent *a)
 		if (h) {
 			h->slot = m.slot;
 			h->generation = m.generation;
+			release_exec(a, h);
+			if (h->closing)
+				finish(a, h);
 		}
 		break;
 	case EU_AG_STOP:
@@ -189,20 +240,39 @@ static void daemon_connects(struct agent *a)
 
 /* ---- listeners ---------------------------------------------------------------------- */
 
-static void drop(struct agent *a, struct held *h)
+/* A listener's record goes: what it held back is written, the daemon told. */
+static void finish(struct agent *a, struct held *h)
 {
 	struct eu_agent_msg m = { .type = EU_AG_GONE, .id = h->id };
 
 	/* what it held back goes now, while the daemon can still name its container */
 	eu_nrates_flush(a->rates, now_ns(), MON_INTERVAL_NS, h->id, deliverable, deliver, a);
-	if (deliverable(a, h->id))
-		eu_nrates_drop(a->rates, h->id);
+	eu_nrates_drop(a->rates, h->id);
 	send_or_drop(a, &m);
-	epoll_ctl(a->ep, EPOLL_CTL_DEL, h->fd, NULL);
-	close(h->fd);
+	if (h->fd >= 0) {
+		epoll_ctl(a->ep, EPOLL_CTL_DEL, h->fd, NULL);
+		close(h->fd);
+	}
 	free(h->state);
 	free(h->meta.profile);
 	memset(h, 0, sizeof(*h));
+}
+
+/*
+ * Its filter's last user is gone. Unless a daemon can take what it counted
+ * now, the record waits for one to bind it (the next daemon is told of it).
+ */
+static void drop(struct agent *a, struct held *h)
+{
+	release_exec(a, h);
+	if (deliverable(a, h->id)) {
+		finish(a, h);
+		return;
+	}
+	epoll_ctl(a->ep, EPOLL_CTL_DEL, h->fd, NULL);
+	close(h->fd);
+	h->fd = -1;
+	h->closing = true;
 }
 
 static void listener_arrives(struct agent *a)
@@ -237,9 +307,15 @@ static void listener_arrives(struct agent *a)
 	}
 	*h = (struct held){ .used = true, .id = ++a->next_id, .fd = l.fd, .pid = l.pid,
 			    .meta = l.meta, .state = l.state, .slot = EU_AGENT_UNBOUND };
+	/*
+	 * The caller, stopped in its call, wakes the agent on its own CPU and the
+	 * answer wakes it back there: a switch, no cross-CPU wake-up each way. Before
+	 * 6.6 the kernel does not know the flag (EINVAL), and the calls still work.
+	 */
+	ioctl(h->fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
 	ev.data.u64 = h->id;
 	if (epoll_ctl(a->ep, EPOLL_CTL_ADD, h->fd, &ev) < 0) {
-		drop(a, h);
+		finish(a, h);
 		return;
 	}
 	tell_listener(a, h);
@@ -294,6 +370,8 @@ static void answer(struct agent *a, struct held *h)
 	struct seccomp_notif_resp *resp = a->resp;
 	struct mon_event e = { 0 };
 	struct eu_nrate_key k;
+	uint64_t now;
+	bool daemon_up, details;
 
 	memset(req, 0, a->sizes.seccomp_notif); /* the kernel refuses a request with data in it */
 	if (seccomp_notify_receive(h->fd, req))
@@ -301,30 +379,51 @@ static void answer(struct agent *a, struct held *h)
 	abi_of(&req->data, &e);
 	memset(resp, 0, a->sizes.seccomp_notif_resp);
 	resp->id = req->id;
-	/* eunomia enforce's command waits in its execve until the agent holds its listener */
+	/*
+	 * eunomia enforce's command waits in its execve until the agent holds its
+	 * listener, and then until a daemon holds its container, if one runs: it is
+	 * watched from its first instruction.
+	 */
 	if (h->meta.exec_go && is_exec_call(&e)) {
+		if (h->slot == EU_AGENT_UNBOUND && a->daemon >= 0 && !h->exec_waiting) {
+			h->exec_waiting = true;
+			h->exec_id = req->id;
+			h->exec_since = now_ns();
+			return;
+		}
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		seccomp_notify_respond(h->fd, resp);
 		return;
 	}
-	who((pid_t)req->pid, &e);
-	/* what was read of /proc names that task only if it still waits on this call */
-	if (seccomp_notify_id_valid(h->fd, req->id))
-		return;
+	e.kind = h->meta.mode == EU_LISTEN_COMPLAIN ? MON_EV_SYSCALL : MON_EV_DENIAL;
+	k = (struct eu_nrate_key){ .listener = h->id, .kind = e.kind, .arch = e.arch, .nr = e.what };
+	now = now_ns();
+	daemon_up = deliverable(a, h->id);
+	/*
+	 * A call only counted needs no details: /proc is read for those that make an
+	 * event, and for a kill (whose signal goes to the thread group).
+	 */
+	details = h->meta.mode == EU_LISTEN_KILL ||
+		  eu_nrates_wants_info(a->rates, &k, now, MON_INTERVAL_NS, daemon_up);
+	e.pid = e.tgid = req->pid;
+	if (details) {
+		who((pid_t)req->pid, &e);
+		/* what was read of /proc names that task only if it still waits on this call */
+		if (seccomp_notify_id_valid(h->fd, req->id))
+			return;
+	}
 	for (int i = 0; i < 6; i++)
 		e.args[i] = req->data.args[i];
 	e.ct = h->slot;
 	e.generation = h->generation;
 	switch (h->meta.mode) {
 	case EU_LISTEN_COMPLAIN:
-		e.kind = MON_EV_SYSCALL;
 		e.action = MON_ACT_ALERTED;
 		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
 		break;
 	case EU_LISTEN_KILL: {
 		_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, (pid_t)e.tgid, 0);
 
-		e.kind = MON_EV_DENIAL;
 		e.action = MON_ACT_KILLED;
 		e.ret = SIGKILL_NR;
 		if (pfd >= 0)
@@ -333,18 +432,27 @@ static void answer(struct agent *a, struct held *h)
 		break;
 	}
 	default:
-		e.kind = MON_EV_DENIAL;
 		e.action = MON_ACT_DENIED;
 		e.ret = h->meta.errnum;
 		resp->error = -h->meta.errnum;
 	}
 	seccomp_notify_respond(h->fd, resp); /* ENOENT: killed meanwhile; it is counted all the same */
-	k = (struct eu_nrate_key){ .listener = h->id, .kind = e.kind, .arch = e.arch, .nr = e.what };
-	eu_nrates_hit(a->rates, &k, &e, now_ns(), MON_INTERVAL_NS, deliverable(a, h->id), deliver,
-		      a);
+	eu_nrates_hit(a->rates, &k, details ? &e : NULL, now, MON_INTERVAL_NS, daemon_up,
+		      deliver, a);
 }
 
 /* ---- the loop -------------------------------------------------------------------------- */
+
+/* Once a second: what the interval held back is written; an execve waits no longer than it should. */
+static void each_second(struct agent *a)
+{
+	uint64_t now = now_ns();
+
+	eu_nrates_flush(a->rates, now, MON_INTERVAL_NS, -1, deliverable, deliver, a);
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->v[i].used && a->v[i].exec_waiting && now - a->v[i].exec_since >= EXEC_WAIT_NS)
+			release_exec(a, &a->v[i]);
+}
 
 
 static int add(int ep, int fd, uint64_t key, struct eu_err *err)
@@ -382,8 +490,7 @@ static int loop(struct agent *a, int tfd, int sigfd, struct eu_err *err)
 
 				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
 					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
-				eu_nrates_flush(a->rates, now_ns(), MON_INTERVAL_NS, -1, deliverable,
-						deliver, a);
+				each_second(a);
 			} else if (key == KEY_SIGNAL) {
 				struct signalfd_siginfo si;
 
@@ -445,7 +552,8 @@ int eu_agent_run(struct eu_err *err)
 out:
 	for (size_t i = 0; i < a.cap; i++)
 		if (a.v[i].used) {
-			close(a.v[i].fd);
+			if (a.v[i].fd >= 0)
+				close(a.v[i].fd);
 			free(a.v[i].state);
 			free(a.v[i].meta.profile);
 		}

@@ -475,12 +475,17 @@ struct sweep_ctx {
 	struct mon_stats *st;
 };
 
-/* Alive while the kernel counts tasks of it, or (registered, none counted yet) its init lives. */
+/*
+ * Alive while the kernel counts tasks of it, or (registered, none counted yet)
+ * its init lives, or the agent holds its filter's listener (what its calls
+ * made is still to come).
+ */
 static bool slot_alive(void *ctx, uint32_t slot, const struct eu_container *ct)
 {
 	struct sweep_ctx *s = ctx;
 
-	return s->st->live[slot] > 0 || eu_container_alive(ct);
+	return s->st->live[slot] > 0 || eu_container_alive(ct) ||
+	       mon_agent_holds(s->d->agent, slot);
 }
 
 static void slot_gone(void *ctx, uint32_t slot, const struct eu_container *ct)

@@ -20,10 +20,17 @@
 #include "profile_yaml.h"
 #include "usock.h"
 
+/* A listener the agent holds, and the slot of its container. */
+struct bound {
+	uint32_t id, slot;
+};
+
 struct mon_agent {
 	int fd;
 	char *buf;
 	struct mon_agent_opts o;
+	struct bound *bound; /* nbound of them */
+	size_t nbound;
 };
 
 /*
@@ -141,6 +148,40 @@ static int container_of(const struct eu_agent_msg *m, struct eu_container *ct, s
 	return rc;
 }
 
+/* Listener id is bound to slot (again, after a restart of the agent's daemon). */
+static void remember(struct mon_agent *a, uint32_t id, uint32_t slot)
+{
+	struct bound *v;
+
+	for (size_t i = 0; i < a->nbound; i++)
+		if (a->bound[i].id == id) {
+			a->bound[i].slot = slot;
+			return;
+		}
+	v = reallocarray(a->bound, a->nbound + 1, sizeof(*v));
+	if (!v)
+		return; /* the container then ends with its processes, as one --attach held */
+	a->bound = v;
+	a->bound[a->nbound++] = (struct bound){ .id = id, .slot = slot };
+}
+
+static void forget(struct mon_agent *a, uint32_t id)
+{
+	for (size_t i = 0; i < a->nbound; i++)
+		if (a->bound[i].id == id) {
+			a->bound[i] = a->bound[--a->nbound];
+			return;
+		}
+}
+
+bool mon_agent_holds(const struct mon_agent *a, uint32_t slot)
+{
+	for (size_t i = 0; a && i < a->nbound; i++)
+		if (a->bound[i].slot == slot)
+			return true;
+	return false;
+}
+
 /*
  * Hold the container of a listener: in the slot a daemon gave it already,
  * when that registration is still there (a daemon restarted); else anew.
@@ -167,6 +208,8 @@ static void hold_listener(struct mon_agent *a, const struct eu_agent_msg *m)
 		reply.slot = slot;
 		reply.generation = info.generation;
 	}
+	if (reply.slot < MON_MAX_CTS)
+		remember(a, m->id, reply.slot);
 	eu_profile_free(p);
 	eu_container_free(&ct);
 	if (eu_agent_msg_send(a->fd, &reply, &err))
@@ -189,6 +232,8 @@ int mon_agent_read(struct mon_agent *a, struct eu_err *err)
 		hold_listener(a, &m);
 	else if (m.type == EU_AG_EVENT && a->o.on_event)
 		a->o.on_event(a->o.ctx, &m.event);
+	else if (m.type == EU_AG_GONE)
+		forget(a, m.id);
 	return 0;
 }
 
@@ -202,6 +247,7 @@ void mon_agent_close(struct mon_agent *a, bool stop, bool force)
 	if (stop)
 		eu_agent_msg_send(a->fd, &m, &ignored);
 	close(a->fd);
+	free(a->bound);
 	free(a->buf);
 	free(a);
 }

@@ -11,7 +11,8 @@ struct entry {
 	uint64_t total;	  /* calls counted */
 	uint64_t written; /* calls events have stood for */
 	uint64_t last_ns; /* when the last event was written; 0: none yet */
-	struct mon_event info; /* the latest call: who made it, with what */
+	bool has_info;
+	struct mon_event info; /* the last call whose details were read: who made it, with what */
 };
 
 struct eu_nrates {
@@ -93,7 +94,28 @@ static void write_out(struct entry *e, uint64_t now_ns, bool summary, eu_nrates_
 		ev.path[0] = '\0';
 	e->written = e->total;
 	e->last_ns = now_ns;
-	fn(ctx, &ev);
+	fn(ctx, e->key.listener, &ev);
+}
+
+/* The entry of k, or NULL. */
+static const struct entry *find(const struct eu_nrates *r, const struct eu_nrate_key *k)
+{
+	const struct entry *e = slot(r->v, r->cap, k);
+
+	return e->used ? e : NULL;
+}
+
+static bool due(const struct entry *e, uint64_t now_ns, uint64_t interval_ns, bool deliver)
+{
+	return deliver && (!e->last_ns || now_ns - e->last_ns >= interval_ns);
+}
+
+bool eu_nrates_wants_info(const struct eu_nrates *r, const struct eu_nrate_key *k,
+			  uint64_t now_ns, uint64_t interval_ns, bool deliver)
+{
+	const struct entry *e = find(r, k);
+
+	return !e || !e->has_info || due(e, now_ns, interval_ns, deliver);
 }
 
 bool eu_nrates_hit(struct eu_nrates *r, const struct eu_nrate_key *k, const struct mon_event *info,
@@ -111,8 +133,11 @@ bool eu_nrates_hit(struct eu_nrates *r, const struct eu_nrate_key *k, const stru
 		r->n++;
 	}
 	e->total++;
-	e->info = *info;
-	if (deliver && (!e->last_ns || now_ns - e->last_ns >= interval_ns))
+	if (info) {
+		e->info = *info;
+		e->has_info = true;
+	}
+	if (e->has_info && due(e, now_ns, interval_ns, deliver))
 		write_out(e, now_ns, false, fn, ctx);
 	return true;
 }
@@ -123,7 +148,7 @@ void eu_nrates_flush(struct eu_nrates *r, uint64_t now_ns, uint64_t interval_ns,
 	for (size_t i = 0; i < r->cap; i++) {
 		struct entry *e = &r->v[i];
 
-		if (!e->used || e->total == e->written ||
+		if (!e->used || e->total == e->written || !e->has_info ||
 		    (listener >= 0 && e->key.listener != (uint64_t)listener) ||
 		    (listener < 0 && e->last_ns && now_ns - e->last_ns < interval_ns) ||
 		    (deliverable && !deliverable(ctx, e->key.listener)))

@@ -29,13 +29,23 @@ struct eu_nrate_key {
 struct eu_nrates *eu_nrates_new(void);
 void eu_nrates_free(struct eu_nrates *r);
 
-typedef void (*eu_nrates_fn)(void *ctx, const struct mon_event *e);
+/* An event to write, for `listener`'s calls (the caller names its container). */
+typedef void (*eu_nrates_fn)(void *ctx, uint32_t listener, const struct mon_event *e);
 
 /*
- * Count one call (`info` describes it: process, arguments, action). When the
- * entry's interval is over and `deliver`, fn gets an event standing for every
- * call not written yet (a summary when the one at hand is not the first). A
- * false return: out of memory (the call is not counted).
+ * Whether the next call of entry k needs its details (who made it, with what):
+ * it makes an event now, or the entry has none yet. Reading them (/proc) costs
+ * more than the rest of a call's answer, so the calls only counted skip it.
+ */
+bool eu_nrates_wants_info(const struct eu_nrates *r, const struct eu_nrate_key *k,
+			  uint64_t now_ns, uint64_t interval_ns, bool deliver);
+
+/*
+ * Count one call; `info` describes it (process, arguments, action), or is NULL
+ * when eu_nrates_wants_info said no. When the entry's interval is over and
+ * `deliver`, fn gets an event standing for every call not written yet. A
+ * summary carries the details of the last call that made an event, as the
+ * BPF monitor's do. A false return: out of memory (the call is not counted).
  */
 bool eu_nrates_hit(struct eu_nrates *r, const struct eu_nrate_key *k, const struct mon_event *info,
 		   uint64_t now_ns, uint64_t interval_ns, bool deliver, eu_nrates_fn fn, void *ctx);

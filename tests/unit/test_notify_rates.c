@@ -25,13 +25,15 @@ struct got {
 	size_t n;
 	uint64_t sum;
 	bool open; /* can events be delivered? */
+	uint32_t listeners[MAX_EVENTS]; /* whose calls each event stands for */
 };
 
-static void collect(void *ctx, const struct mon_event *e)
+static void collect(void *ctx, uint32_t listener, const struct mon_event *e)
 {
 	struct got *g = ctx;
 
 	assert_true(g->n < MAX_EVENTS);
+	g->listeners[g->n] = listener;
 	g->e[g->n++] = *e;
 	g->sum += e->count;
 }
@@ -127,9 +129,67 @@ static void test_a_listener_that_ends_is_written_out_then_forgotten(void **state
 	/* listener 1 ends a moment later: its held-back calls go at once */
 	eu_nrates_flush(r, SEC + 2, SEC, 1, deliverable, collect, &g);
 	assert_int_equal(g.n, 300);
+	for (size_t i = 0; i < g.n; i++)
+		assert_int_equal(g.listeners[i], 1);
 	assert_int_equal(g.sum, 300);
 	eu_nrates_drop(r, 1);
 	assert_int_equal(eu_nrates_pending(r), 300);
+	eu_nrates_free(r);
+	free(g.e);
+}
+
+/*
+ * The agent reads a call's details (/proc) only when eu_nrates_wants_info says
+ * so: once per event, not once per call; a summary names the last call read.
+ */
+static void test_only_the_calls_that_make_an_event_need_their_details(void **state)
+{
+	struct eu_nrates *r = eu_nrates_new();
+	struct eu_nrate_key k = { .listener = 3, .kind = MON_EV_DENIAL, .nr = 39 };
+	struct got g = { .e = calloc(MAX_EVENTS, sizeof(struct mon_event)), .open = true };
+	uint64_t t = 10 * SEC;
+	int asked = 0, last_read = 0;
+
+	(void)state;
+	/* no daemon yet: the first call's details are kept for the event written later */
+	g.open = false;
+	assert_true(eu_nrates_wants_info(r, &k, t, SEC, false));
+	{
+		struct mon_event c = call(100);
+
+		assert_true(eu_nrates_hit(r, &k, &c, t, SEC, false, collect, &g));
+	}
+	assert_false(eu_nrates_wants_info(r, &k, t + 1, SEC, false));
+	assert_true(eu_nrates_hit(r, &k, NULL, t + 1, SEC, false, collect, &g));
+	g.open = true;
+	eu_nrates_flush(r, t + 2, SEC, -1, deliverable, collect, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.e[0].count, 2);
+	assert_int_equal(g.e[0].pid, 100);
+	/* 4,000 calls of as many processes over 4 seconds, a flush every half second */
+	t += 10 * SEC;
+	for (int i = 0; i < 4000; i++) {
+		uint64_t now = t + (uint64_t)i * (4 * SEC / 4000);
+		struct mon_event c = call(1000 + i);
+		bool want = eu_nrates_wants_info(r, &k, now, SEC, true);
+
+		asked += want;
+		if (want)
+			last_read = 1000 + i;
+		assert_true(eu_nrates_hit(r, &k, want ? &c : NULL, now, SEC, true, collect, &g));
+		if (i % 500 == 499) {
+			size_t before = g.n;
+
+			eu_nrates_flush(r, now, SEC, -1, deliverable, collect, &g);
+			for (size_t j = before; j < g.n; j++)
+				assert_int_equal(g.e[j].pid, last_read);
+		}
+	}
+	eu_nrates_flush(r, t + 6 * SEC, SEC, -1, deliverable, collect, &g);
+	assert_int_equal(g.sum, 4002);
+	assert_true(asked >= 4 && asked <= 5);
+	assert_int_equal(g.e[g.n - 1].pid, last_read);
+	assert_int_equal(eu_nrates_pending(r), 0);
 	eu_nrates_free(r);
 	free(g.e);
 }
@@ -138,6 +198,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_storm_is_a_few_events_whose_counts_add_up),
+		cmocka_unit_test(test_only_the_calls_that_make_an_event_need_their_details),
 		cmocka_unit_test(test_nothing_is_lost_while_no_daemon_listens),
 		cmocka_unit_test(test_a_listener_that_ends_is_written_out_then_forgotten),
 	};
