@@ -9,7 +9,8 @@
 #                  under ASan+UBSan
 #   make fuzz      libFuzzer on each parser of outside input, FUZZ_SECONDS (60) each
 #   make lint      clang-tidy, cppcheck and a -Werror build of the user-space C
-#   make bench     benchmarks (learn, enforce, monitor, the OCI hook, profile sizes); writes bench/results/*.md
+#   make bench     benchmarks (learn, enforce, monitor, the monitor as seccomp agent, the OCI hook,
+#                  profile sizes); writes bench/results/*.md
 #   make policies  learn the shipped policies (policies/*.yaml) again from their workloads (root)
 #   make install   PREFIX=/usr/local DESTDIR=
 
@@ -212,7 +213,7 @@ test-sanitizers:
 # A crash found is kept in tests/fuzz/regressions/TARGET/, named for what it shows.
 
 FUZZ_TARGETS := profile_yaml oci_state oci_config seccomp_json hook_conf cgroup denials \
-	learn_request
+	learn_request listener
 FUZZ_SECONDS ?= 60
 FUZZ_DIR := $(OUTPUT)/fuzz
 FUZZ_BINS := $(patsubst %,$(FUZZ_DIR)/fuzz_%,$(FUZZ_TARGETS))
@@ -230,6 +231,7 @@ FUZZ_MAX_LEN_hook_conf := 4096
 FUZZ_MAX_LEN_cgroup := 4096
 FUZZ_MAX_LEN_denials := 8192
 FUZZ_MAX_LEN_learn_request := 4096
+FUZZ_MAX_LEN_listener := 8192
 FUZZ_RUNS := $(foreach t,$(FUZZ_TARGETS),$(t):$(FUZZ_MAX_LEN_$(t)))
 
 .PHONY: fuzz fuzz-build test-fuzz
@@ -285,6 +287,7 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)bench/enforce-overhead.sh $(OUTPUT)
 	$(Q)bench/hook-overhead.sh $(OUTPUT)
 	$(Q)bench/monitor-overhead.sh $(OUTPUT)
+	$(Q)bench/notify-overhead.sh $(OUTPUT)
 	$(Q)bench/profile-size.sh $(OUTPUT)
 
 # ---- shipped policies -------------------------------------------------------

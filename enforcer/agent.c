@@ -27,11 +27,13 @@
 #include <unistd.h>
 
 #include "agent.h"
+#include "agent_int.h"
 #include "agent_proto.h"
 #include "cleanup.h"
 #include "listener.h"
 #include "monitor_maps.h"
 #include "notify_rates.h"
+#include "pktq.h"
 #include "syscalls.h"
 #include "usock.h"
 
@@ -43,12 +45,6 @@
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
 
-#ifndef AUDIT_ARCH_X86_64
-#define AUDIT_ARCH_X86_64 0xc000003eU
-#define AUDIT_ARCH_I386 0x40000003U
-#endif
-#define SIGKILL_NR 9
-
 /* What an epoll event is about: a listener's id (from 1 up), or one of these. */
 #define KEY_SECCOMP (UINT64_MAX - 1)
 #define KEY_CTL (UINT64_MAX - 2)
@@ -56,42 +52,12 @@
 #define KEY_TIMER (UINT64_MAX - 4)
 #define KEY_SIGNAL (UINT64_MAX - 5)
 
-struct held {
-	bool used;
-	uint32_t id;
-	int fd;
-	pid_t pid;
-	struct eu_listener_meta meta;
-	char *state;
-	uint32_t slot; /* EU_AGENT_UNBOUND until a daemon binds it */
-	uint64_t generation;
-	/*
-	 * Its filter's last user is gone before a daemon bound it: the descriptor is
-	 * closed, and the record kept (what it counted, with it) for a daemon to bind.
-	 */
-	bool closing;
-	/* exec=go: the command's execve waits for the binding (until exec_since + EXEC_WAIT_NS) */
-	bool exec_waiting;
-	uint64_t exec_id, exec_since;
-};
+/* How long, with no daemon, a listener that ended keeps what it counted for the next one. */
+#define CLOSING_KEEP_NS (60 * 1000000000ULL)
+/* Messages kept for a daemon that does not read: past that, it is dropped. */
+#define OUT_MAX 4096
 
-/* How long a command's execve waits for a daemon to hold it, at most. */
-#define EXEC_WAIT_NS (2 * 1000000000ULL)
-
-struct agent {
-	int seccomp_sock, ctl_sock, daemon, ep;
-	struct held *v;
-	size_t cap;
-	uint32_t next_id;
-	struct eu_nrates *rates;
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
-	struct seccomp_notif_sizes sizes;
-	char *buf; /* EU_AGENT_MSG_MAX: the daemon's messages */
-	bool stop; /* told to exit once nothing is held */
-};
-
-static uint64_t now_ns(void)
+uint64_t agent_now_ns(void)
 {
 	struct timespec t;
 
@@ -99,27 +65,14 @@ static uint64_t now_ns(void)
 	return (uint64_t)t.tv_sec * 1000000000ULL + (uint64_t)t.tv_nsec;
 }
 
-/* The listeners held (a closing record holds none: it waits only to be told). */
+/* The listeners held, and the records of those that ended, not told yet. */
 static size_t held_count(const struct agent *a)
 {
 	size_t n = 0;
 
 	for (size_t i = 0; i < a->cap; i++)
-		n += a->v[i].used && !a->v[i].closing;
+		n += a->v[i].used;
 	return n;
-}
-
-/* Let a command's execve that waited for the binding go on. */
-static void release_exec(struct agent *a, struct held *h)
-{
-	if (!h->exec_waiting)
-		return;
-	memset(a->resp, 0, a->sizes.seccomp_notif_resp);
-	a->resp->id = h->exec_id;
-	a->resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-	if (h->fd >= 0)
-		seccomp_notify_respond(h->fd, a->resp);
-	h->exec_waiting = false;
 }
 
 static struct held *held_by_id(struct agent *a, uint32_t id)
@@ -138,18 +91,49 @@ static void daemon_gone(struct agent *a)
 		return;
 	for (size_t i = 0; i < a->cap; i++)
 		if (a->v[i].used)
-			release_exec(a, &a->v[i]);
+			agent_release_exec(a, &a->v[i]);
+	eu_pktq_clear(a->out);
 	epoll_ctl(a->ep, EPOLL_CTL_DEL, a->daemon, NULL);
 	close(a->daemon);
 	a->daemon = -1;
 }
 
-static void send_or_drop(struct agent *a, const struct eu_agent_msg *m)
+/* Wait for the daemon's socket to take more, or not. */
+static void want_out(struct agent *a, bool on)
 {
-	struct eu_err err = { 0 };
+	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0), .data.u64 = KEY_DAEMON };
 
-	if (a->daemon >= 0 && eu_agent_msg_send(a->daemon, m, &err))
-		daemon_gone(a); /* the next daemon hears it all again */
+	epoll_ctl(a->ep, EPOLL_CTL_MOD, a->daemon, &ev);
+}
+
+/*
+ * A message for the daemon, never waiting on it: what its socket does not take
+ * now is kept, in order, until it does. A daemon that stops reading altogether
+ * is dropped (the next one is told everything again). False: not delivered.
+ */
+static bool send_or_drop(struct agent *a, const struct eu_agent_msg *m)
+{
+	size_t len;
+
+	if (a->daemon < 0)
+		return false;
+	len = eu_agent_msg_pack(m, a->packed, EU_AGENT_MSG_MAX);
+	if (!len && m->type == EU_AG_LISTENER) {
+		/* a state json-c wrote longer than it came: the daemon finds the container by its pid */
+		struct eu_agent_msg bare = *m;
+
+		bare.state = NULL;
+		len = eu_agent_msg_pack(&bare, a->packed, EU_AGENT_MSG_MAX);
+	}
+	if (!len)
+		return false;
+	if (eu_pktq_send(a->out, a->daemon, a->packed, len)) {
+		daemon_gone(a);
+		return false;
+	}
+	if (eu_pktq_pending(a->out))
+		want_out(a, true);
+	return true;
 }
 
 static void tell_listener(struct agent *a, const struct held *h)
@@ -161,7 +145,7 @@ static void tell_listener(struct agent *a, const struct held *h)
 	send_or_drop(a, &m);
 }
 
-static bool deliverable(void *ctx, uint32_t id)
+bool agent_deliverable(void *ctx, uint32_t id)
 {
 	struct agent *a = ctx;
 	const struct held *h = held_by_id(a, id);
@@ -173,7 +157,7 @@ static bool deliverable(void *ctx, uint32_t id)
  * An event of a listener's calls, in the container its daemon bound it to: a
  * call counted before the binding did not know it.
  */
-static void deliver(void *ctx, uint32_t listener, const struct mon_event *e)
+bool agent_deliver(void *ctx, uint32_t listener, const struct mon_event *e)
 {
 	struct eu_agent_msg m = { .type = EU_AG_EVENT, .event = *e };
 	const struct held *h = held_by_id(ctx, listener);
@@ -182,7 +166,7 @@ static void deliver(void *ctx, uint32_t listener, const struct mon_event *e)
 		m.event.ct = h->slot;
 		m.event.generation = h->generation;
 	}
-	send_or_drop(ctx, &m);
+	return send_or_drop(ctx, &m);
 }
 
 static void finish(struct agent *a, struct held *h);
@@ -204,7 +188,7 @@ static int daemon_message(struct agent *a)
 		if (h) {
 			h->slot = m.slot;
 			h->generation = m.generation;
-			release_exec(a, h);
+			agent_release_exec(a, h);
 			if (h->closing)
 				finish(a, h);
 		}
@@ -221,7 +205,7 @@ static int daemon_message(struct agent *a)
 static void daemon_connects(struct agent *a)
 {
 	struct epoll_event ev = { .events = EPOLLIN };
-	int fd = accept4(a->ctl_sock, NULL, NULL, SOCK_CLOEXEC); /* cppcheck-suppress nullPointer ; no address wanted */
+	int fd = accept4(a->ctl_sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK); /* cppcheck-suppress nullPointer ; no address wanted */
 
 	if (fd < 0)
 		return;
@@ -246,7 +230,7 @@ static void finish(struct agent *a, struct held *h)
 	struct eu_agent_msg m = { .type = EU_AG_GONE, .id = h->id };
 
 	/* what it held back goes now, while the daemon can still name its container */
-	eu_nrates_flush(a->rates, now_ns(), MON_INTERVAL_NS, h->id, deliverable, deliver, a);
+	eu_nrates_flush(a->rates, agent_now_ns(), MON_INTERVAL_NS, h->id, agent_deliverable, agent_deliver, a);
 	eu_nrates_drop(a->rates, h->id);
 	send_or_drop(a, &m);
 	if (h->fd >= 0) {
@@ -264,8 +248,8 @@ static void finish(struct agent *a, struct held *h)
  */
 static void drop(struct agent *a, struct held *h)
 {
-	release_exec(a, h);
-	if (deliverable(a, h->id)) {
+	agent_release_exec(a, h);
+	if (agent_deliverable(a, h->id)) {
 		finish(a, h);
 		return;
 	}
@@ -273,6 +257,7 @@ static void drop(struct agent *a, struct held *h)
 	close(h->fd);
 	h->fd = -1;
 	h->closing = true;
+	h->closed_at = agent_now_ns();
 }
 
 static void listener_arrives(struct agent *a)
@@ -321,137 +306,27 @@ static void listener_arrives(struct agent *a)
 	tell_listener(a, h);
 }
 
-/* Who made the call: its thread group, parent and name, from /proc (read before it is answered). */
-static void who(pid_t tid, struct mon_event *e)
-{
-	char path[64], line[256];
-	_cleanup_fclose_ FILE *f = NULL;
-
-	e->pid = e->tgid = (uint32_t)tid;
-	snprintf(path, sizeof(path), "/proc/%d/status", (int)tid);
-	f = fopen(path, "re");
-	while (f && fgets(line, sizeof(line), f)) {
-		unsigned int v;
-
-		if (sscanf(line, "Name:\t%15[^\n]", e->comm) == 1)
-			continue;
-		if (sscanf(line, "Tgid:\t%u", &v) == 1)
-			e->tgid = v;
-		else if (sscanf(line, "PPid:\t%u", &v) == 1)
-			e->ppid = v;
-	}
-}
-
-/* The call's ABI and number as the events name them. */
-static void abi_of(const struct seccomp_data *d, struct mon_event *e)
-{
-	e->arch = EU_ARCH_X86_64;
-	e->what = d->nr;
-	if (d->arch == AUDIT_ARCH_I386) {
-		e->arch = EU_ARCH_I386;
-	} else if (d->nr & EU_X32_SYSCALL_BIT) {
-		e->arch = EU_ARCH_X32;
-		e->what = d->nr & ~EU_X32_SYSCALL_BIT;
-	}
-}
-
-static bool is_exec_call(const struct mon_event *e)
-{
-	int nr = e->arch == EU_ARCH_X86_64 ? e->what : -1;
-
-	return nr >= 0 && (nr == eu_syscall_nr(EU_ARCH_X86_64, "execve") ||
-			   nr == eu_syscall_nr(EU_ARCH_X86_64, "execveat"));
-}
-
-/* One call the filter refused: answered as the listener's metadata says, then counted. */
-static void answer(struct agent *a, struct held *h)
-{
-	struct seccomp_notif *req = a->req;
-	struct seccomp_notif_resp *resp = a->resp;
-	struct mon_event e = { 0 };
-	struct eu_nrate_key k;
-	uint64_t now;
-	bool daemon_up, details;
-
-	memset(req, 0, a->sizes.seccomp_notif); /* the kernel refuses a request with data in it */
-	if (seccomp_notify_receive(h->fd, req))
-		return; /* the caller is gone (ENOENT) */
-	abi_of(&req->data, &e);
-	memset(resp, 0, a->sizes.seccomp_notif_resp);
-	resp->id = req->id;
-	/*
-	 * eunomia enforce's command waits in its execve until the agent holds its
-	 * listener, and then until a daemon holds its container, if one runs: it is
-	 * watched from its first instruction.
-	 */
-	if (h->meta.exec_go && is_exec_call(&e)) {
-		if (h->slot == EU_AGENT_UNBOUND && a->daemon >= 0 && !h->exec_waiting) {
-			h->exec_waiting = true;
-			h->exec_id = req->id;
-			h->exec_since = now_ns();
-			return;
-		}
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		seccomp_notify_respond(h->fd, resp);
-		return;
-	}
-	e.kind = h->meta.mode == EU_LISTEN_COMPLAIN ? MON_EV_SYSCALL : MON_EV_DENIAL;
-	k = (struct eu_nrate_key){ .listener = h->id, .kind = e.kind, .arch = e.arch, .nr = e.what };
-	now = now_ns();
-	daemon_up = deliverable(a, h->id);
-	/*
-	 * A call only counted needs no details: /proc is read for those that make an
-	 * event, and for a kill (whose signal goes to the thread group).
-	 */
-	details = h->meta.mode == EU_LISTEN_KILL ||
-		  eu_nrates_wants_info(a->rates, &k, now, MON_INTERVAL_NS, daemon_up);
-	e.pid = e.tgid = req->pid;
-	if (details) {
-		who((pid_t)req->pid, &e);
-		/* what was read of /proc names that task only if it still waits on this call */
-		if (seccomp_notify_id_valid(h->fd, req->id))
-			return;
-	}
-	for (int i = 0; i < 6; i++)
-		e.args[i] = req->data.args[i];
-	e.ct = h->slot;
-	e.generation = h->generation;
-	switch (h->meta.mode) {
-	case EU_LISTEN_COMPLAIN:
-		e.action = MON_ACT_ALERTED;
-		resp->flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		break;
-	case EU_LISTEN_KILL: {
-		_cleanup_close_ int pfd = (int)syscall(SYS_pidfd_open, (pid_t)e.tgid, 0);
-
-		e.action = MON_ACT_KILLED;
-		e.ret = SIGKILL_NR;
-		if (pfd >= 0)
-			syscall(SYS_pidfd_send_signal, pfd, SIGKILL, NULL, 0);
-		resp->error = -h->meta.errnum;
-		break;
-	}
-	default:
-		e.action = MON_ACT_DENIED;
-		e.ret = h->meta.errnum;
-		resp->error = -h->meta.errnum;
-	}
-	seccomp_notify_respond(h->fd, resp); /* ENOENT: killed meanwhile; it is counted all the same */
-	eu_nrates_hit(a->rates, &k, details ? &e : NULL, now, MON_INTERVAL_NS, daemon_up,
-		      deliver, a);
-}
-
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Once a second: what the interval held back is written; an execve waits no longer than it should. */
 static void each_second(struct agent *a)
 {
-	uint64_t now = now_ns();
+	uint64_t now = agent_now_ns();
 
-	eu_nrates_flush(a->rates, now, MON_INTERVAL_NS, -1, deliverable, deliver, a);
-	for (size_t i = 0; i < a->cap; i++)
-		if (a->v[i].used && a->v[i].exec_waiting && now - a->v[i].exec_since >= EXEC_WAIT_NS)
-			release_exec(a, &a->v[i]);
+	eu_nrates_flush(a->rates, now, MON_INTERVAL_NS, -1, agent_deliverable, agent_deliver, a);
+	for (size_t i = 0; i < a->cap; i++) {
+		struct held *h = &a->v[i];
+
+		if (h->used && h->exec_waiting && now - h->exec_since >= EXEC_WAIT_NS)
+			agent_release_exec(a, h);
+		/* no daemon came for it: what it counted goes with it */
+		if (h->used && h->closing && a->daemon < 0 && now - h->closed_at >= CLOSING_KEEP_NS) {
+			eu_nrates_drop(a->rates, h->id);
+			free(h->state);
+			free(h->meta.profile);
+			memset(h, 0, sizeof(*h));
+		}
+	}
 }
 
 
@@ -483,7 +358,13 @@ static int loop(struct agent *a, int tfd, int sigfd, struct eu_err *err)
 			} else if (key == KEY_CTL) {
 				daemon_connects(a);
 			} else if (key == KEY_DAEMON) {
-				if (daemon_message(a))
+				if ((evs[i].events & EPOLLOUT) && a->daemon >= 0) {
+					if (eu_pktq_flush(a->out, a->daemon))
+						daemon_gone(a);
+					else if (!eu_pktq_pending(a->out))
+						want_out(a, false);
+				}
+				if ((evs[i].events & ~EPOLLOUT) && a->daemon >= 0 && daemon_message(a))
 					return 0;
 			} else if (key == KEY_TIMER) {
 				uint64_t ticks;
@@ -496,11 +377,11 @@ static int loop(struct agent *a, int tfd, int sigfd, struct eu_err *err)
 
 				/* SIGTERM: what is held goes (its calls then fail with ENOSYS) */
 				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-					if (si.ssi_signo != SIGHUP)
+					if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
 						return 0;
 			} else if ((h = held_by_id(a, (uint32_t)key))) {
 				if (evs[i].events & EPOLLIN)
-					answer(a, h);
+					agent_answer(a, h);
 				else if (evs[i].events & (EPOLLHUP | EPOLLERR))
 					drop(a, h);
 			}
@@ -529,14 +410,17 @@ int eu_agent_run(struct eu_err *err)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGHUP);
-	sigaddset(&mask, SIGPIPE);
+	/* a write to a closed pipe (its stderr's reader gone) is an error, not the end */
+	(void)signal(SIGPIPE, SIG_IGN);
 	sigprocmask(SIG_BLOCK, &mask, NULL);
 	a.rates = eu_nrates_new();
 	a.buf = malloc(EU_AGENT_MSG_MAX);
+	a.packed = malloc(EU_AGENT_MSG_MAX);
+	a.out = eu_pktq_new(OUT_MAX);
 	a.ep = epoll_create1(EPOLL_CLOEXEC);
 	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
 	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (!a.rates || !a.buf || a.ep < 0 || tfd < 0 || sigfd < 0 ||
+	if (!a.rates || !a.buf || !a.packed || !a.out || a.ep < 0 || tfd < 0 || sigfd < 0 ||
 	    timerfd_settime(tfd, 0, &tick, NULL) < 0 || seccomp_notify_alloc(&a.req, &a.resp) ||
 	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &a.sizes) < 0) {
 		eu_fail(err, EU_E_INTERNAL, errno, "starting the monitor's agent");
@@ -573,6 +457,8 @@ out:
 	if (a.req)
 		seccomp_notify_free(a.req, a.resp);
 	eu_nrates_free(a.rates);
+	eu_pktq_free(a.out);
+	free(a.packed);
 	free(a.buf);
 	return rc;
 }

@@ -220,15 +220,20 @@ static int monitor_metadata(const struct enforce_opts *o, bool exec_go, char *bu
 	return eu_listener_meta_format(&m, buf, size, err);
 }
 
+static bool exec_allowed(const struct eu_profile *p)
+{
+	int arch = eu_arch_native();
+
+	return eu_profile_has_syscall(p, arch, eu_syscall_nr(arch, "execve"));
+}
+
 /* A command that cannot be executed under the profile would fail at once, and silently. */
 static int check_exec_allowed(const struct eu_profile *p, const struct enforce_opts *o,
 			      struct eu_err *err)
 {
 	int arch = eu_arch_native();
 
-	if (o->filter.complain || o->filter.deny == EU_DENY_LOG)
-		return 0;
-	if (eu_profile_has_syscall(p, arch, eu_syscall_nr(arch, "execve")))
+	if (o->filter.complain || o->filter.deny == EU_DENY_LOG || exec_allowed(p))
 		return 0;
 	return eu_fail(err, EU_E_PROFILE, 0,
 		       "%s does not allow execve on %s, so no command can be started under it",
@@ -437,7 +442,13 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 		return rc;
 	}
 	eu_filter_default_from(&o->filter, p);
-	o->filter.notify = o->filter.notify_exec = o->monitor;
+	o->filter.notify = o->monitor;
+	/*
+	 * The command waits in its execve for the monitor, which lets it go on:
+	 * where the profile allows execve. Where it does not (complain), the
+	 * execve is handed over as a refusal, and waits all the same.
+	 */
+	o->filter.notify_exec = o->monitor && exec_allowed(p);
 	if (check_exec_allowed(p, o, err) || eu_filter_build(p, &o->filter, &ctx, err) ||
 	    eu_find_program(o->command[0], &path, err))
 		goto fail;
@@ -452,7 +463,7 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 				" (start 'eunomia monitor', or leave out --monitor)");
 			goto fail;
 		}
-		if (monitor_metadata(o, true, meta, sizeof(meta), err) ||
+		if (monitor_metadata(o, o->filter.notify_exec, meta, sizeof(meta), err) ||
 		    eu_handoff_start(meta, err))
 			goto fail;
 	}

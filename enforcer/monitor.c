@@ -483,9 +483,11 @@ struct sweep_ctx {
 static bool slot_alive(void *ctx, uint32_t slot, const struct eu_container *ct)
 {
 	struct sweep_ctx *s = ctx;
+	uint64_t gen = 0;
 
+	eu_ctable_at(s->d->cts, slot, &gen);
 	return s->st->live[slot] > 0 || eu_container_alive(ct) ||
-	       mon_agent_holds(s->d->agent, slot);
+	       mon_agent_holds(s->d->agent, slot, gen);
 }
 
 static void slot_gone(void *ctx, uint32_t slot, const struct eu_container *ct)

@@ -2,11 +2,13 @@
 /* The daemon's side of the seccomp agent (see monitor_agent.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -20,9 +22,10 @@
 #include "profile_yaml.h"
 #include "usock.h"
 
-/* A listener the agent holds, and the slot of its container. */
+/* A listener the agent holds, and the slot (and generation) of its container. */
 struct bound {
 	uint32_t id, slot;
+	uint64_t generation;
 };
 
 struct mon_agent {
@@ -104,6 +107,9 @@ int mon_agent_open(struct mon_agent **out, const struct mon_agent_opts *o, struc
 		free(a);
 		return -1;
 	}
+	/* an agent that stopped reading (stopped itself) does not stop the daemon for long */
+	setsockopt(a->fd, SOL_SOCKET, SO_SNDTIMEO, &(struct timeval){ .tv_sec = 1 },
+		   sizeof(struct timeval));
 	*out = a;
 	return 0;
 }
@@ -127,6 +133,32 @@ static void warn(struct mon_agent *a, const char *fmt, ...)
 		a->o.warn(a->o.ctx, msg);
 }
 
+/*
+ * A container whose processes ended before a daemon held it (they ran while
+ * none could): named from what the agent kept, its state or its pid, so that
+ * what it did is reported under its name.
+ */
+static int ended_container(const char *id, const char *bundle, pid_t pid, struct eu_container *ct,
+			   struct eu_err *err)
+{
+	char spec[32];
+
+	snprintf(spec, sizeof(spec), "pid:%d", (int)pid);
+	*ct = (struct eu_container){ .id = strdup(id ? id : spec), .name = strdup(id ? id : "host"),
+				     .runtime = id ? NULL : strdup("host"),
+				     .bundle = bundle ? strdup(bundle) : NULL, .pid = pid };
+	if (!ct->id || !ct->name || (!id && !ct->runtime) || (bundle && !ct->bundle)) {
+		eu_container_free(ct);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "naming an ended container");
+	}
+	return 0;
+}
+
+static bool gone(pid_t pid)
+{
+	return kill(pid, 0) < 0 && errno == ESRCH;
+}
+
 /* The container a listener's state (or its process) names. */
 static int container_of(const struct eu_agent_msg *m, struct eu_container *ct, struct eu_err *err)
 {
@@ -137,32 +169,36 @@ static int container_of(const struct eu_agent_msg *m, struct eu_container *ct, s
 		char spec[32];
 
 		snprintf(spec, sizeof(spec), "pid:%d", (int)m->pid);
-		return eu_container_lookup(spec, NULL, ct, err);
+		rc = eu_container_lookup(spec, NULL, ct, err);
+		return rc && gone(m->pid) ? ended_container(NULL, NULL, m->pid, ct, err) : rc;
 	}
 	if (eu_oci_state_parse("the listener's state", m->state, strlen(m->state), false, &st, err))
 		return -1;
 	if (!st.pid)
 		st.pid = m->pid;
 	rc = eu_container_from_oci_state(&st, ct, err);
+	if (rc && gone(st.pid))
+		rc = ended_container(st.id, st.bundle, st.pid, ct, err);
 	eu_oci_state_free(&st);
 	return rc;
 }
 
 /* Listener id is bound to slot (again, after a restart of the agent's daemon). */
-static void remember(struct mon_agent *a, uint32_t id, uint32_t slot)
+static void remember(struct mon_agent *a, uint32_t id, uint32_t slot, uint64_t generation)
 {
 	struct bound *v;
 
 	for (size_t i = 0; i < a->nbound; i++)
 		if (a->bound[i].id == id) {
 			a->bound[i].slot = slot;
+			a->bound[i].generation = generation;
 			return;
 		}
 	v = reallocarray(a->bound, a->nbound + 1, sizeof(*v));
 	if (!v)
 		return; /* the container then ends with its processes, as one --attach held */
 	a->bound = v;
-	a->bound[a->nbound++] = (struct bound){ .id = id, .slot = slot };
+	a->bound[a->nbound++] = (struct bound){ .id = id, .slot = slot, .generation = generation };
 }
 
 static void forget(struct mon_agent *a, uint32_t id)
@@ -174,10 +210,10 @@ static void forget(struct mon_agent *a, uint32_t id)
 		}
 }
 
-bool mon_agent_holds(const struct mon_agent *a, uint32_t slot)
+bool mon_agent_holds(const struct mon_agent *a, uint32_t slot, uint64_t generation)
 {
 	for (size_t i = 0; a && i < a->nbound; i++)
-		if (a->bound[i].slot == slot)
+		if (a->bound[i].slot == slot && a->bound[i].generation == generation)
 			return true;
 	return false;
 }
@@ -209,7 +245,7 @@ static void hold_listener(struct mon_agent *a, const struct eu_agent_msg *m)
 		reply.generation = info.generation;
 	}
 	if (reply.slot < MON_MAX_CTS)
-		remember(a, m->id, reply.slot);
+		remember(a, m->id, reply.slot, reply.generation);
 	eu_profile_free(p);
 	eu_container_free(&ct);
 	if (eu_agent_msg_send(a->fd, &reply, &err))

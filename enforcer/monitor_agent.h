@@ -32,11 +32,12 @@ int mon_agent_fd(const struct mon_agent *a);
 int mon_agent_read(struct mon_agent *a, struct eu_err *err);
 
 /*
- * Does the agent hold a listener of the container in slot? Until it says the
- * listener is gone, after it wrote what its calls made, the container is held
- * (its events name it) even when its processes have all ended.
+ * Does the agent hold a listener of the container in slot (that generation
+ * of it)? Until it says the listener is gone, after it wrote what its calls
+ * made, the container is held (its events name it) even when its processes
+ * have all ended.
  */
-bool mon_agent_holds(const struct mon_agent *a, uint32_t slot);
+bool mon_agent_holds(const struct mon_agent *a, uint32_t slot, uint64_t generation);
 
 /*
  * Let go of the agent: with `stop` it exits once it holds no listener (with

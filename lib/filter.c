@@ -190,9 +190,10 @@ bool eu_filter_never_notified(const char *name)
 	return !strcmp(name, "write");
 }
 
-static bool is_exec(const char *name)
+/* The call notify_exec hands to the monitor although the profile allows it: the native execve. */
+static bool is_exec(int arch, const char *name)
 {
-	return !strcmp(name, "execve") || !strcmp(name, "execveat");
+	return arch == eu_arch_native() && !strcmp(name, "execve");
 }
 
 /* SCMP_ACT_NOTIFY for every syscall libseccomp knows on this ABI that nothing else decides. */
@@ -207,7 +208,7 @@ static int add_notify(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 		int snr, rc;
 
 		if (!name || eu_filter_never_notified(name) || eu_profile_has_rules(p, arch, nr) ||
-		    (allowed && !(o->notify_exec && is_exec(name))))
+		    (allowed && !(o->notify_exec && is_exec(arch, name))))
 			continue;
 		snr = resolve_nr(arch, nr, name);
 		if (snr == __NR_SCMP_ERROR)
@@ -251,7 +252,7 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 		if (o->notify && o->notify_exec) { /* the monitor answers these: add_notify() */
 			_cleanup_free_ char *name = eu_syscall_name(arch, nr);
 
-			if (name && is_exec(name))
+			if (name && is_exec(arch, name))
 				continue;
 		}
 		snr = scmp_nr(arch, nr, err);

@@ -32,9 +32,11 @@ struct eu_filter_opts {
 	 * the monitor (SCMP_ACT_NOTIFY), named one by one; the deny action stays
 	 * for numbers libseccomp does not know. Not write: runc's own init
 	 * writes under the filter before the monitor has its listener. With
-	 * `notify_exec`, execve and execveat go to the monitor even where the
-	 * profile allows them, so that eunomia enforce's command waits in its
-	 * execve until the monitor holds the listener (it answers: go on).
+	 * `notify_exec`, the native execve goes to the monitor although the
+	 * profile allows it, so that eunomia enforce's command waits in its
+	 * execve until the monitor holds the listener (it answers: go on); set
+	 * it only for a profile that allows it, or the monitor lets through an
+	 * execve the profile refuses.
 	 */
 	bool notify;
 	bool notify_exec;

@@ -92,9 +92,10 @@ static void write_out(struct entry *e, uint64_t now_ns, bool summary, eu_nrates_
 	ev.summary = summary;
 	if (summary)
 		ev.path[0] = '\0';
+	if (!fn(ctx, e->key.listener, &ev))
+		return;
 	e->written = e->total;
 	e->last_ns = now_ns;
-	fn(ctx, e->key.listener, &ev);
 }
 
 /* The entry of k, or NULL. */

@@ -29,8 +29,11 @@ struct eu_nrate_key {
 struct eu_nrates *eu_nrates_new(void);
 void eu_nrates_free(struct eu_nrates *r);
 
-/* An event to write, for `listener`'s calls (the caller names its container). */
-typedef void (*eu_nrates_fn)(void *ctx, uint32_t listener, const struct mon_event *e);
+/*
+ * An event to write, for `listener`'s calls (the caller names its container).
+ * False: it could not be written; its calls stay counted for a later one.
+ */
+typedef bool (*eu_nrates_fn)(void *ctx, uint32_t listener, const struct mon_event *e);
 
 /*
  * Whether the next call of entry k needs its details (who made it, with what):

@@ -119,6 +119,26 @@ bpf EPERM" ]
 	! grep -q '"name":"execve"' "$WORK/ev.json" || false
 }
 
+@test "a daemon that stops reading does not stop the answers; what it missed waits for it" {
+	local hp=$WORK/host.yaml
+	"$EUNOMIA" learn -q -o "$hp" -- "$SYSPROBE" getppid >/dev/null
+	daemon "$WORK/ev.json"
+	kill -STOP "$DAEMON"
+	# the command waits in its execve for the daemon to hold it, two seconds at most
+	run timeout 20 "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
+	kill -CONT "$DAEMON"
+	[ "$status" -eq 0 ]
+	[ "$output" = "getppid ok
+reboot EPERM
+bpf EPERM" ]
+	# its process ended before any daemon held it: its calls are reported once one does, and named
+	wait_for '"name":"bpf"' "$WORK/ev.json"
+	wait_for '"name":"reboot"' "$WORK/ev.json"
+	[ "$(denials "$WORK/ev.json" | jq -r '.container.runtime + " " + .syscall.name' | sort | paste -sd,)" = "host bpf,host reboot" ]
+	# and then its slot is free again
+	wait_for 'ended; its policy is removed' "$WORK/ev.json"
+}
+
 @test "podman: a profile exported with --monitor hands its refusals to the monitor" {
 	require_cmd podman
 	ensure_busybox_image

@@ -25,17 +25,21 @@ struct got {
 	size_t n;
 	uint64_t sum;
 	bool open; /* can events be delivered? */
+	bool refuse; /* the writer fails (a daemon that stopped reading) */
 	uint32_t listeners[MAX_EVENTS]; /* whose calls each event stands for */
 };
 
-static void collect(void *ctx, uint32_t listener, const struct mon_event *e)
+static bool collect(void *ctx, uint32_t listener, const struct mon_event *e)
 {
 	struct got *g = ctx;
 
+	if (g->refuse)
+		return false;
 	assert_true(g->n < MAX_EVENTS);
 	g->listeners[g->n] = listener;
 	g->e[g->n++] = *e;
 	g->sum += e->count;
+	return true;
 }
 
 static bool deliverable(void *ctx, uint32_t listener)
@@ -194,11 +198,36 @@ static void test_only_the_calls_that_make_an_event_need_their_details(void **sta
 	free(g.e);
 }
 
+static void test_an_event_that_could_not_be_written_keeps_its_calls(void **state)
+{
+	struct eu_nrates *r = eu_nrates_new();
+	struct eu_nrate_key k = { .listener = 4, .kind = MON_EV_DENIAL, .nr = 169 };
+	struct got g = { .e = calloc(MAX_EVENTS, sizeof(struct mon_event)), .open = true,
+			 .refuse = true };
+	struct mon_event c = call(11);
+
+	(void)state;
+	for (int i = 0; i < 5; i++)
+		assert_true(eu_nrates_hit(r, &k, &c, SEC + (uint64_t)i, SEC, true, collect, &g));
+	eu_nrates_flush(r, 3 * SEC, SEC, -1, deliverable, collect, &g);
+	assert_int_equal(eu_nrates_pending(r), 5);
+	/* the writer works again: all five in one event, the first of its entry */
+	g.refuse = false;
+	eu_nrates_flush(r, 4 * SEC, SEC, -1, deliverable, collect, &g);
+	assert_int_equal(g.n, 1);
+	assert_int_equal(g.e[0].count, 5);
+	assert_int_equal(g.e[0].summary, 0);
+	assert_int_equal(eu_nrates_pending(r), 0);
+	eu_nrates_free(r);
+	free(g.e);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_storm_is_a_few_events_whose_counts_add_up),
 		cmocka_unit_test(test_only_the_calls_that_make_an_event_need_their_details),
+		cmocka_unit_test(test_an_event_that_could_not_be_written_keeps_its_calls),
 		cmocka_unit_test(test_nothing_is_lost_while_no_daemon_listens),
 		cmocka_unit_test(test_a_listener_that_ends_is_written_out_then_forgotten),
 	};
