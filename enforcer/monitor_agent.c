@@ -219,6 +219,26 @@ bool mon_agent_holds(const struct mon_agent *a, uint32_t slot, uint64_t generati
 }
 
 /*
+ * Is this container (the same init) held already? A second registration would
+ * start it over, under a new generation, while its processes run: what they
+ * did meanwhile would name no container.
+ */
+static bool held_already(struct mon_agent *a, const struct eu_container *ct,
+			 struct eu_agent_msg *reply)
+{
+	struct mon_container info;
+
+	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
+		if (mon_container(a->o.mon, i, &info) && !strcmp(info.id, ct->id) &&
+		    info.pid == (uint32_t)ct->pid) {
+			reply->slot = i;
+			reply->generation = info.generation;
+			return true;
+		}
+	return false;
+}
+
+/*
  * Hold the container of a listener: in the slot a daemon gave it already,
  * when that registration is still there (a daemon restarted); else anew.
  */
@@ -230,12 +250,15 @@ static void hold_listener(struct mon_agent *a, const struct eu_agent_msg *m)
 	struct mon_container info;
 	struct eu_err err = { 0 };
 	uint32_t slot;
+	int rc;
 
 	if (m->slot != EU_AGENT_UNBOUND && mon_container(a->o.mon, m->slot, &info) &&
 	    info.generation == m->generation) {
 		reply.slot = m->slot;
 		reply.generation = m->generation;
-	} else if (eu_profile_load(m->meta.profile, &p, &err) || container_of(m, &ct, &err) ||
+	} else if (!(rc = container_of(m, &ct, &err)) && held_already(a, &ct, &reply)) {
+		/* runc exec's filter, or the hook registered it first: the same registration */
+	} else if (rc || eu_profile_load(m->meta.profile, &p, &err) ||
 		   mon_register(a->o.mon, &ct, p, m->meta.profile, true, &slot, &err)) {
 		/* its refusals are still answered; they are reported without a container */
 		warn(a, "process %d's filter hands its refusals to the monitor, but it cannot be "
