@@ -26,8 +26,9 @@ teardown() {
 	rm -rf "$WORK"
 }
 
-# A script that waits for /shared/go, makes a directory, and keeps running a while.
-loop='while [ ! -e /shared/go ]; do sleep 0.05; done; mkdir /tmp/x; sleep 2'
+# A script that waits for /shared/go, makes a directory, and keeps running until
+# /shared/done (the test decides when each ends, however slowly the learners start).
+loop='while [ ! -e /shared/go ]; do sleep 0.05; done; mkdir /tmp/x; while [ ! -e /shared/done ]; do sleep 0.05; done'
 
 start_all() {
 	make_bundle "$WORK/a" "$loop"
@@ -40,7 +41,7 @@ start_all() {
 		--ulimit nofile=1024:1024 --ulimit nproc=1024:1024 -v "$WORK/p:/shared" \
 		localhost/eunomia-busybox:test /bin/sh -c "$loop" >/dev/null
 	mkdir -p "$WORK/h"
-	sh -c "while [ ! -e $WORK/h/go ]; do sleep 0.05; done; mkdir $WORK/h/x; sleep 2" &
+	sh -c "while [ ! -e $WORK/h/go ]; do sleep 0.05; done; mkdir $WORK/h/x; while [ ! -e $WORK/h/done ]; do sleep 0.05; done" &
 	HOST=$!
 	PIDS+=("$HOST")
 }
@@ -49,17 +50,22 @@ go_all() {
 	touch "$WORK/a/shared/go" "$WORK/b/shared/go" "$WORK/p/go" "$WORK/h/go"
 }
 
+done_all() {
+	touch "$WORK/a/shared/done" "$WORK/b/shared/done" "$WORK/p/done" "$WORK/h/done"
+}
+
 @test "learn names two runc containers, a podman container and the host, all at once" {
 	start_all
 	local t i=0 port=$METRICS_PORT
 	local targets=("tracking-a-$$" "tracking-b-$$" "tracking-p-$$" "pid:$HOST")
 	for t in "${targets[@]}"; do
-		"$EUNOMIA" learn -q -d 3 -o "$WORK/learn-${t//:/-}.yaml" -e "$WORK/ev-${t//:/-}.json" \
+		"$EUNOMIA" learn -q -o "$WORK/learn-${t//:/-}.yaml" -e "$WORK/ev-${t//:/-}.json" \
 			--metrics "127.0.0.1:$((port + i))" "$t" &
 		PIDS+=($!)
 		i=$((i + 1))
 	done
-	sleep 0.5
+	# each learner follows its container before anything is made
+	for t in "${targets[@]}"; do wait_for '"kind":"learn"' "$WORK/ev-${t//:/-}.json" 30; done
 	go_all
 	# while they learn: each endpoint describes its own container
 	for i in 0 1 2 3; do # once each has learned something
@@ -70,6 +76,10 @@ go_all() {
 	grep -q "^eunomia_syscalls_learned{container=\"tracking-b-$$\"} [1-9]" "$WORK/metrics-1.txt"
 	grep -q "^eunomia_container_info{container=\"tracking-p-$$\",id=\"[0-9a-f]\{64\}\",runtime=\"podman\",image=\"localhost/eunomia-busybox:test\"" "$WORK/metrics-2.txt"
 	grep -q '^eunomia_container_info{container="host",id="",runtime="host",' "$WORK/metrics-3.txt"
+	# learning ends when each container's processes are gone
+	done_all
+	local l
+	for l in "${PIDS[@]:1}"; do wait_gone "$l" 30; done
 	wait "${PIDS[@]:1}"
 	grep -q "^    name: tracking-a-$$\$" "$WORK/learn-tracking-a-$$.yaml"
 	grep -q "^    runtime: runc\$" "$WORK/learn-tracking-a-$$.yaml"
