@@ -55,14 +55,33 @@ stop_nginx() {
 	NGINX_PID=
 }
 
-# wrk_run: requests per second and errors (non-2xx responses, socket errors) into $rps $errors.
+# wrk_run: requests per second, requests and errors (non-2xx responses, socket errors)
+# into $rps $requests $errors.
 wrk_run() {
 	local out
 	out=$(taskset -c "$PIN" wrk -t1 -c16 -d"${WRK_SECONDS}s" "http://127.0.0.1:$PORT/index.html")
 	rps=$(awk '/^Requests\/sec:/ { print $2 }' <<<"$out")
+	requests=$(awk '/ requests in / { print $1 }' <<<"$out")
 	errors=$(awk '/Non-2xx or 3xx responses:/ { n += $NF }
 		/Socket errors:/ { gsub(/,/, ""); n += $4 + $6 + $8 + $10 } END { print n + 0 }' <<<"$out")
-	[[ $rps =~ ^[0-9.]+$ ]] || die "wrk printed no rate: $out"
+	[[ $rps =~ ^[0-9.]+$ && $requests =~ ^[0-9]+$ ]] || die "wrk printed no rate: $out"
+}
+
+# nginx_cpu_ns: the CPU time nginx's processes (master and workers, every thread) have
+# used, in ns: the scheduler's sum_exec_runtime, which utime + stime are made from, at
+# µs resolution where /proc/PID/sched exists, else utime + stime in clock ticks.
+nginx_cpu_ns() {
+	local p pids
+	pids="$NGINX_PID $(pgrep -P "$NGINX_PID" | tr '\n' ' ')"
+	for p in $pids; do
+		if [[ -r /proc/$p/sched ]]; then
+			cat /proc/"$p"/task/*/sched 2>/dev/null |
+				awk '/^se.sum_exec_runtime/ { s += $3 } END { printf "%.0f\n", s * 1e6 }'
+		else
+			awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.0f\n", ($12 + $13) * 1e9 / hz }' \
+				"/proc/$p/stat" 2>/dev/null
+		fi
+	done | awk '{ s += $1 } END { printf "%.0f\n", s }'
 }
 
 
