@@ -52,6 +52,7 @@ struct mon_container {
 	char profile[256];
 	char runtime[16]; /* runc, crun, podman, cri-o, containerd, docker, host; "" unknown */
 	char pod[128];	  /* Kubernetes namespace/pod, or "" */
+	char compose[128]; /* Docker Compose project/service, or "" */
 	char image[256];  /* or "" */
 	char bundle[256]; /* or "" */
 	__u32 pid;   /* init process when registered */

@@ -14,6 +14,7 @@
 #include "cgroup.h"
 #include "cleanup.h"
 #include "container.h"
+#include "docker.h"
 #include "oci_state.h"
 #include "file.h"
 #include "json.h"
@@ -27,6 +28,7 @@ void eu_container_free(struct eu_container *c)
 	free(c->bundle);
 	free(c->image);
 	free(c->pod);
+	free(c->compose);
 	free(c->cgroup);
 	*c = (struct eu_container){ 0 };
 }
@@ -119,6 +121,30 @@ static int podman_inspect(const char *spec, struct json_object **arr, struct jso
 			  struct eu_err *err);
 
 /*
+ * Name a Docker container from Docker's state: found by DIR (its state
+ * directory) or by ID. Quietly nothing when Docker does not know it (a
+ * container of another engine's, or a dockerd gone): the id still names it.
+ */
+static int name_docker(struct eu_container *c, const char *dir, const char *id,
+		       struct eu_err *err)
+{
+	struct eu_docker_ct d;
+	struct eu_err quiet = { 0 };
+	int rc;
+
+	if (dir ? eu_docker_read(dir, &d, &quiet) : eu_docker_find(id, NULL, &d, &quiet))
+		return 0;
+	rc = set_str(&c->runtime, "docker", err) || set_str(&c->id, d.id, err) ||
+			     set_str(&c->name, d.name, err) ||
+			     (d.image && set_str(&c->image, d.image, err)) ||
+			     (d.compose && set_str(&c->compose, d.compose, err))
+		     ? -1
+		     : 0;
+	eu_docker_ct_free(&d);
+	return rc;
+}
+
+/*
  * A process named by pid: whose is it? Its cgroup says when a runtime made it
  * (Docker, containerd, CRI-O, podman, LXC, a systemd service); otherwise it is
  * the host's. A podman container is named from podman's own state when podman
@@ -133,6 +159,8 @@ static int attribute_by_cgroup(struct eu_container *c, struct eu_err *err)
 	if (set_str(&c->runtime, ref.runtime, err) || set_str(&c->id, ref.id, err) ||
 	    set_str(&c->name, ref.id, err))
 		return -1;
+	if (!strcmp(ref.runtime, "docker"))
+		return name_docker(c, NULL, ref.id, err);
 	if (!strcmp(ref.runtime, "podman")) {
 		struct json_object *arr = NULL, *ct;
 		struct eu_err quiet = { 0 };
@@ -280,7 +308,7 @@ static int podman_inspect(const char *spec, struct json_object **arr, struct jso
 	*arr = NULL;
 	if (eu_run_capture(argv, 10000, EU_INPUT_MAX, &out, &len, err)) {
 		err->kind = EU_E_NOTFOUND;
-		return eu_wrap(err, "no runc or crun container '%s', and podman", spec);
+		return eu_wrap(err, "no runc, crun or Docker container '%s', and podman", spec);
 	}
 	if (eu_json_parse("podman container inspect", out, len, arr, err))
 		return -1;
@@ -336,6 +364,47 @@ static bool exists(const char *root, const char *id, const char *file)
 
 	snprintf(path, sizeof(path), "%s/%s/%s", root, id, file);
 	return stat(path, &st) == 0;
+}
+
+/*
+ * A Docker container by name or id, from Docker's state: 0 found, 1 Docker
+ * does not know it (the next runtime is asked), -1 an error.
+ */
+static int lookup_docker(const char *spec, struct eu_container *c, struct eu_err *err)
+{
+	struct eu_docker_ct d;
+	char what[1200];
+	int rc = -1;
+
+	if (eu_docker_find(spec, NULL, &d, err)) {
+		if (err->kind != EU_E_NOTFOUND)
+			return -1;
+		*err = (struct eu_err){ 0 };
+		return 1;
+	}
+	snprintf(what, sizeof(what), "Docker container %s", d.name);
+	if (!d.running || !d.pid) {
+		eu_fail(err, EU_E_NOTFOUND, 0, "%s is not running", what);
+		goto out;
+	}
+	if (check_init(c, d.pid, 0, false, what, err))
+		goto out;
+	/* its cgroup names it: the pid is the container's, not a reused one */
+	if (!c->cgroup || !strstr(c->cgroup, d.id)) {
+		eu_fail(err, EU_E_NOTFOUND, 0,
+			"%s is not running (pid %d is not in its cgroup)", what, (int)d.pid);
+		goto out;
+	}
+	rc = set(&c->id, d.id, err) || set(&c->name, d.name, err) ||
+			     set(&c->runtime, "docker", err) || set(&c->image, d.image, err) ||
+			     set(&c->compose, d.compose, err)
+		     ? -1
+		     : 0;
+out:
+	if (rc)
+		eu_container_free(c);
+	eu_docker_ct_free(&d);
+	return rc;
 }
 
 /*
@@ -400,6 +469,14 @@ int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_containe
 		eu_container_free(c);
 		return -1;
 	}
+	if (!c->runtime) { /* no manager's annotations: Docker's bundle says nothing of itself */
+		_cleanup_free_ char *dir = eu_docker_dir_of_bundle(s->bundle);
+
+		if (dir && name_docker(c, dir, NULL, err)) {
+			eu_container_free(c);
+			return -1;
+		}
+	}
 	return 0;
 }
 
@@ -407,12 +484,12 @@ int eu_container_copy(struct eu_container *dst, const struct eu_container *src,
 		      struct eu_err *err)
 {
 	*dst = *src;
-	dst->id = dst->name = dst->runtime = dst->bundle = dst->image = dst->pod = dst->cgroup =
-		NULL;
+	dst->id = dst->name = dst->runtime = dst->bundle = dst->image = dst->pod = dst->compose =
+		dst->cgroup = NULL;
 	if (set(&dst->id, src->id, err) || set(&dst->name, src->name, err) ||
 	    set(&dst->runtime, src->runtime, err) || set(&dst->bundle, src->bundle, err) ||
 	    set(&dst->image, src->image, err) || set(&dst->pod, src->pod, err) ||
-	    set(&dst->cgroup, src->cgroup, err)) {
+	    set(&dst->compose, src->compose, err) || set(&dst->cgroup, src->cgroup, err)) {
 		eu_container_free(dst);
 		return -1;
 	}
@@ -422,6 +499,8 @@ int eu_container_copy(struct eu_container *dst, const struct eu_container *src,
 int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,
 			struct eu_err *err)
 {
+	int rc;
+
 	*c = (struct eu_container){ 0 };
 	if (!strncmp(spec, "pid:", 4)) {
 		char *end;
@@ -445,5 +524,8 @@ int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_co
 	if (runtime_root)
 		return eu_fail(err, EU_E_NOTFOUND, 0, "no container '%s' under %s", spec,
 			       runtime_root);
+	rc = lookup_docker(spec, c, err);
+	if (rc <= 0)
+		return rc;
 	return lookup_podman(spec, c, err);
 }

@@ -19,10 +19,11 @@
 struct eu_container {
 	char *id;
 	char *name;
-	char *runtime; /* "runc", "crun", "podman", or NULL for pid:N */
+	char *runtime; /* "runc", "crun", "podman", "docker", ..., "host", or NULL */
 	char *bundle;
 	char *image;
 	char *pod;	/* Kubernetes "namespace/pod" (io.kubernetes.pod.*), or NULL */
+	char *compose;	/* Docker Compose "project/service" (com.docker.compose.*), or NULL */
 	char *cgroup;	/* the init process's cgroup path, when read */
 	pid_t pid;	/* init process */
 	uint64_t start; /* its start time (clock ticks since boot); 0: not read */
@@ -32,8 +33,9 @@ struct eu_container {
 
 /*
  * Resolve `spec`: "pid:N", a runc or crun container id (state under
- * runtime_root, or the runtime's default when NULL), or a podman container
- * name or id. Fails with EU_E_NOTFOUND when nothing matches.
+ * runtime_root, or the runtime's default when NULL), a Docker container's name
+ * or id (docker.h), or a podman container name or id. Fails with
+ * EU_E_NOTFOUND when nothing matches.
  */
 int eu_container_lookup(const char *spec, const char *runtime_root, struct eu_container *c,
 			struct eu_err *err);
@@ -45,7 +47,8 @@ struct eu_oci_state;
  * be alive), id and bundle; name, pod, image and runtime from the annotations
  * its manager leaves (Kubernetes io.kubernetes.container.name and
  * io.kubernetes.pod.*, CRI-O's and containerd's own; io.container.manager=libpod
- * is podman), else from runc's or crun's state directory.
+ * is podman), else from Docker's state (a bundle Docker made), else from runc's
+ * or crun's state directory.
  */
 int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_container *c,
 				struct eu_err *err);

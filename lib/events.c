@@ -216,6 +216,7 @@ int eu_events_write(struct eu_events *ev, const struct eu_event *e, struct eu_er
 			add_str(sub, "bundle", e->ct->bundle, &oom);
 			add_str(sub, "image", e->ct->image, &oom);
 			add_str(sub, "pod", e->ct->pod, &oom);
+			add_str(sub, "compose", e->ct->compose, &oom);
 		}
 		add(o, "container", sub, &oom);
 	}

@@ -296,6 +296,7 @@ static int store_locked(const struct eu_mon_maps *m, const struct eu_container *
 	snprintf(info->profile, sizeof(info->profile), "%s", profile_path ? profile_path : "");
 	snprintf(info->runtime, sizeof(info->runtime), "%s", ct->runtime ? ct->runtime : "");
 	snprintf(info->pod, sizeof(info->pod), "%s", ct->pod ? ct->pod : "");
+	snprintf(info->compose, sizeof(info->compose), "%s", ct->compose ? ct->compose : "");
 	snprintf(info->image, sizeof(info->image), "%s", ct->image ? ct->image : "");
 	snprintf(info->bundle, sizeof(info->bundle), "%s", ct->bundle ? ct->bundle : "");
 	info->pid = (uint32_t)ct->pid;
@@ -410,6 +411,7 @@ void eu_mon_view(const struct mon_container *m, struct eu_container *v)
 		.name = or_null(m->name),
 		.runtime = or_null(m->runtime),
 		.pod = or_null(m->pod),
+		.compose = or_null(m->compose),
 		.image = or_null(m->image),
 		.bundle = or_null(m->bundle),
 		.pid = (pid_t)m->pid,

@@ -8,6 +8,7 @@
 #ifndef EUNOMIA_MONITOR_MAPS_H
 #define EUNOMIA_MONITOR_MAPS_H
 
+#include <linux/types.h> /* monitor.h's __u32, as the kernel side has them */
 #include <stdbool.h>
 #include <stdint.h>
 
