@@ -11,6 +11,7 @@
 #include "commands.h"
 #include "json.h"
 #include "allowance.h"
+#include "caps.h"
 #include "listener.h"
 #include "profile_yaml.h"
 #include "seccomp_json.h"
@@ -42,6 +43,10 @@ static void usage(FILE *f)
 		"                        which refuses each (the profile's default errno) and\n"
 		"                        reports it: oci and docker (runc, crun, podman), with\n"
 		"                        the monitor running when the container starts\n"
+		"      --docker-args     with --format docker and --output FILE: print the docker\n"
+		"                        run options that apply the profile: --security-opt\n"
+		"                        seccomp=FILE and no-new-privileges, --cap-drop ALL and\n"
+		"                        a --cap-add for each capability the profile used\n"
 		"      --name NAME       metadata.name of the k8s manifest, a Kubernetes name\n"
 		"                        (default: the profile's container name made one,\n"
 		"                        else \"eunomia\"; with --learning, \"eunomia-learning\")\n"
@@ -72,6 +77,63 @@ static int to_monitor(const struct eu_profile *p, const char *path, enum eu_json
 	       eu_seccomp_json_notify(p, form, doc, EU_SECCOMP_SOCKET, meta, err);
 }
 
+/* WORD, quoted for a POSIX shell when it needs to be. */
+static void put_word(const char *w)
+{
+	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
+			    "/._-=:,+@%") == strlen(w)) {
+		(void)fputs(w, stdout);
+		return;
+	}
+	(void)putchar('\'');
+	for (; *w; w++)
+		if (*w == '\'')
+			(void)fputs("'\\''", stdout);
+		else
+			(void)putchar(*w);
+	(void)putchar('\'');
+}
+
+/*
+ * --docker-args: the docker run options that apply the profile written to
+ * FILE: its seccomp profile, no new privileges, and its capabilities alone
+ * (Docker's names, without CAP_). A profile that does not know its
+ * capabilities leaves them to Docker, as eunomia enforce leaves them.
+ */
+static int print_docker_args(const struct eu_profile *p, const char *file, struct eu_err *err)
+{
+	_cleanup_free_ char *abs = realpath(file, NULL), *opt = NULL;
+
+	if (!abs)
+		return eu_fail(err, EU_E_IO, errno, "cannot resolve %s", file);
+	if (asprintf(&opt, "seccomp=%s", abs) < 0) {
+		opt = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "--docker-args");
+	}
+	(void)fputs("--security-opt ", stdout);
+	put_word(opt);
+	(void)fputs(" --security-opt no-new-privileges", stdout);
+	if (p->caps_unknown)
+		fprintf(stderr, PROG ": the profile does not know its capabilities (learned where "
+				     "the kernel let none be traced): Docker's are left as they are\n");
+	else {
+		(void)fputs(" --cap-drop ALL", stdout);
+		for (int c = 0; c < 64; c++) {
+			_cleanup_free_ char *name = NULL;
+
+			if (!(p->caps_used & (1ULL << c)) || !(name = eu_cap_name(c)))
+				continue;
+			(void)fputs(" --cap-add ", stdout);
+			put_word(strncmp(name, "CAP_", 4) ? name : name + 4);
+		}
+	}
+	(void)putchar('\n');
+	/* stdout's errors are sticky: one check for every write above */
+	if (fflush(stdout) != 0 || ferror(stdout))
+		return eu_fail(err, EU_E_IO, errno, "writing the options");
+	return 0;
+}
+
 int cmd_export(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -81,6 +143,7 @@ int cmd_export(int argc, char **argv)
 		{ "learning", no_argument, NULL, 'L' },
 		{ "no-runtime-allowance", no_argument, NULL, 'A' },
 		{ "monitor", no_argument, NULL, 'M' },
+		{ "docker-args", no_argument, NULL, 'D' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
@@ -89,7 +152,7 @@ int cmd_export(int argc, char **argv)
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
-	bool learning = false, allowance = true, monitor = false;
+	bool learning = false, allowance = true, monitor = false, docker_args = false;
 	int c, form = -1;
 
 	optind = 1;
@@ -119,6 +182,9 @@ int cmd_export(int argc, char **argv)
 		case 'M':
 			monitor = true;
 			break;
+		case 'D':
+			docker_args = true;
+			break;
 		case 'h':
 			usage(stdout);
 			return 0;
@@ -132,6 +198,16 @@ int cmd_export(int argc, char **argv)
 			form < 0   ? "which format? (--format oci|docker|k8s)"
 			: learning ? "--learning writes a filter of its own; it takes no profile"
 				   : "give one profile to export (see --help)");
+		return eu_report(&err, PROG);
+	}
+	if (docker_args && (form != EU_JSON_DOCKER || !output || learning || monitor)) {
+		eu_fail(&err, EU_E_USAGE, 0,
+			form != EU_JSON_DOCKER ? "--docker-args goes with --format docker"
+			: !output	       ? "--docker-args needs --output FILE: its options name the file"
+			: learning	       ? "--docker-args applies a profile; --learning has none"
+					       : "--docker-args and --monitor: Docker drops the filter's "
+						 "listenerPath, so its refusals could not reach the monitor "
+						 "(they would fail with ENOSYS)");
 		return eu_report(&err, PROG);
 	}
 	if (learning) {
@@ -181,6 +257,11 @@ int cmd_export(int argc, char **argv)
 	if (eu_seccomp_json(p, (enum eu_json_form)form, name, &doc, &err) ||
 	    (monitor && to_monitor(p, argv[optind], (enum eu_json_form)form, doc, &err)) ||
 	    eu_json_save(doc, output, &err)) {
+		json_object_put(doc);
+		eu_profile_free(p);
+		return eu_report(&err, PROG);
+	}
+	if (docker_args && print_docker_args(p, output, &err)) {
 		json_object_put(doc);
 		eu_profile_free(p);
 		return eu_report(&err, PROG);
