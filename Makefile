@@ -43,6 +43,7 @@ CFLAGS ?= -O2 -g
 # here, so the build works without make install (lib/allowance.c).
 ALL_CFLAGS := $(CFLAGS) -std=gnu11 $(WARNINGS) -D_GNU_SOURCE -DEUNOMIA_VERSION='"$(VERSION)"' \
 	-I$(OUTPUT) -I. -Ibpf -Ilib -Iprofiler -Ienforcer -DEUNOMIA_SBINDIR='"$(SBINDIR)"' \
+	-DEUNOMIA_LIBEXECDIR='"$(LIBEXECDIR)"' \
 	-DEUNOMIA_DATADIR='"$(DATADIR)"' -DEUNOMIA_SRCDIR='"$(CURDIR)"' $(PKG_CFLAGS) $(EXTRA_CFLAGS)
 LDLIBS := $(PKG_LIBS) -lelf -lz -lm $(EXTRA_LDLIBS)
 
@@ -74,7 +75,7 @@ endif
 
 .PHONY: FORCE all clean deps test test-unit test-integration test-fallbacks test-vm test-sanitizers bench install uninstall check-deps
 
-all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
+all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime
 
 # Keep the BPF objects between builds (they are intermediate to the skeletons);
 # only these: a global .SECONDARY lets make skip a missing object file.
@@ -124,6 +125,10 @@ $(OUTPUT)/eunomia-oci-hook: $(OUTPUT)/oci-hooks/eunomia-oci-hook.o $(OUTPUT)/lib
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
+$(OUTPUT)/eunomia-runtime: $(OUTPUT)/oci-hooks/eunomia-runtime.o $(OUTPUT)/libeunomia.a
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
+
 $(OUTPUT)/main.o: main.c $(wildcard lib/*.h profiler/*.h) | $(OUTPUT)
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
@@ -154,9 +159,10 @@ test-unit: $(UNIT_BINS)
 	$(Q)for t in $(UNIT_BINS); do echo "== $$t"; $$t || exit 1; done
 
 INTEGRATION_ENV = EUNOMIA=$(CURDIR)/$(OUTPUT)/eunomia HOOK=$(CURDIR)/$(OUTPUT)/eunomia-oci-hook \
+	SHIM=$(CURDIR)/$(OUTPUT)/eunomia-runtime \
 	EUNOMIA_DATADIR=$(CURDIR)/policies TEST_BIN=$(CURDIR)/$(OUTPUT)/tests
 
-test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
+test-integration: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime $(TEST_HELPERS)
 	$(Q)$(INTEGRATION_ENV) bats tests/integration
 
 # The monitor's and learn's suites again with each fallback forced (EUNOMIA_REFUSE, see
@@ -172,7 +178,7 @@ FALLBACK_LEGS := \
 	'iter/task learn monitor tracking hook serve' \
 	'tp_btf/cap_capable learn monitor'
 
-test-fallbacks: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(TEST_HELPERS)
+test-fallbacks: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime $(TEST_HELPERS)
 	$(Q)for leg in $(FALLBACK_LEGS); do \
 		set -- $$leg; refuse=$$1; shift; \
 		echo "== EUNOMIA_REFUSE=$$refuse: $$*"; \
@@ -343,26 +349,35 @@ DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
 	libbpf-tools nginx wrk redis-server redis-tools postgresql-15 postgresql-client-15 \
-	libmicrohttpd-dev prometheus \
+	libmicrohttpd-dev prometheus docker.io \
 	cppcheck clang-tidy libclang-rt-14-dev python3-yaml groff-base curl
 
+# No service is started while the packages install (policy-rc.d, when the machine has
+# none of its own): Docker's would make a bridge and iptables rules on the host, and
+# the tests start every server they use themselves.
 deps:
 	@missing=$$(for p in $(DEB_PACKAGES); do \
 		dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || echo $$p; \
 	done); \
 	if [ -z "$$missing" ]; then echo "make deps: all packages are installed"; \
 	else echo "make deps: installing$$(echo $$missing | sed 's/^/ /')"; \
+		made=; if [ ! -e /usr/sbin/policy-rc.d ]; then \
+			printf '#!/bin/sh\nexit 101\n' >/usr/sbin/policy-rc.d && \
+			chmod 0755 /usr/sbin/policy-rc.d && made=1; fi; \
 		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
-			--no-install-recommends $$missing; fi
+			--no-install-recommends $$missing; st=$$?; \
+		if [ -n "$$made" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$st; fi
 
 HOOK_PATH := $(LIBEXECDIR)/eunomia/eunomia-oci-hook
+SHIM_PATH := $(LIBEXECDIR)/eunomia/eunomia-runtime
 
-install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
+install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(DATADIR)/runtimes \
 		$(DESTDIR)$(DATADIR)/policies
 	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
 	install -m 0755 $(OUTPUT)/eunomia-oci-hook $(DESTDIR)$(HOOK_PATH)
+	install -m 0755 $(OUTPUT)/eunomia-runtime $(DESTDIR)$(SHIM_PATH)
 	sed 's|@HOOK@|$(HOOK_PATH)|' oci-hooks/eunomia-hook.json.in > $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	chmod 0644 $(DESTDIR)$(HOOKSDIR)/eunomia.json
 	install -m 0644 man/*.8 $(DESTDIR)$(MANDIR)/man8/
@@ -371,7 +386,8 @@ install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	install -m 0644 policies/*.yaml $(DESTDIR)$(DATADIR)/policies/
 
 uninstall:
-	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(HOOKSDIR)/eunomia.json
+	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(SHIM_PATH) \
+		$(DESTDIR)$(HOOKSDIR)/eunomia.json
 	-rmdir $(DESTDIR)$(LIBEXECDIR)/eunomia 2>/dev/null
 	for m in man/*.8; do rm -f $(DESTDIR)$(MANDIR)/man8/$$(basename $$m); done
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done

@@ -38,6 +38,7 @@
 #include "oci_config.h"
 #include "oci_state.h"
 #include "profile_yaml.h"
+#include "selfpath.h"
 
 #define PROG "eunomia-oci-hook"
 #define STATE_MAX (1U << 20)
@@ -55,21 +56,8 @@
 static const char *default_eunomia(char *buf, size_t size)
 {
 	static const char *const rel[] = { "eunomia", "../../sbin/eunomia" };
-	char self[PATH_MAX];
-	ssize_t n = readlink("/proc/self/exe", self, sizeof(self) - 1);
 
-	if (n > 0) {
-		const char *dir;
-
-		self[n] = '\0';
-		dir = dirname(self);
-		for (size_t i = 0; i < EU_ARRAY_SIZE(rel); i++) {
-			snprintf(buf, size, "%s/%s", dir, rel[i]);
-			if (access(buf, X_OK) == 0)
-				return buf;
-		}
-	}
-	return EUNOMIA_SBINDIR "/eunomia";
+	return eu_beside_self(rel, EU_ARRAY_SIZE(rel), EUNOMIA_SBINDIR "/eunomia", buf, size);
 }
 
 static void usage(FILE *f)

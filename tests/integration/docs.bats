@@ -53,6 +53,12 @@ long_options_in_man() {
 		<(long_options_in_man "$MAN/eunomia-oci-hook.8")
 }
 
+@test "eunomia-runtime --eunomia-help and eunomia-runtime(8) list the same options" {
+	local shim=${SHIM:-$BATS_TEST_DIRNAME/../../build/eunomia-runtime}
+	diff <("$shim" --eunomia-help | sed -n '/^Options/,/^$/p' | grep -oE -- '--[a-z][a-z-]+' | sort -u) \
+		<(long_options_in_man "$MAN/eunomia-runtime.8" | grep -vx -- --help)
+}
+
 @test "eunomia monitor --help and eunomia-monitor(8) list the same options" {
 	diff <(long_options_in_help monitor) <(long_options_in_man "$MAN/eunomia-monitor.8")
 }

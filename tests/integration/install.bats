@@ -20,6 +20,8 @@ teardown() {
 	[ -f "$ROOT/opt/eu/share/man/man8/eunomia-learn.8" ]
 	[ -f "$ROOT/opt/eu/share/man/man5/eunomia-profile.5" ]
 	[ -x "$ROOT/opt/eu/libexec/eunomia/eunomia-oci-hook" ]
+	[ -x "$ROOT/opt/eu/libexec/eunomia/eunomia-runtime" ]
+	[ -f "$ROOT/opt/eu/share/man/man8/eunomia-runtime.8" ]
 	# the shipped policies and the runtime allowance, the same files as in the tree
 	local f
 	for f in nginx redis-server postgresql; do
