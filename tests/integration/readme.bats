@@ -13,7 +13,8 @@ SRC=$BATS_TEST_DIRNAME/../..
 README=$SRC/README.md
 SETUP_MARK='<!-- readme.bats: .ci/run runs these -->'
 # What the tutorial writes outside its directory, kept aside and put back.
-TOUCHED=(/var/lib/eunomia/profiles/web.yaml /var/log/eunomia.json)
+TOUCHED=(/var/lib/eunomia/profiles/web.yaml /var/lib/eunomia/profiles/web-docker.yaml
+	/var/log/eunomia.json)
 
 # blocks LANG: the ```LANG blocks of the README, each line as is; a block after the
 # set-up mark is left out unless LANG is "setup".
@@ -52,6 +53,16 @@ teardown() {
 		podman rm -f web >/dev/null 2>&1 || true
 		podman rmi -f localhost/eunomia-web >/dev/null 2>&1 || true
 	fi
+	# the tutorial's dockerd, if the script ended before it did
+	if [ -s "$T/work/dk/docker.pid" ]; then
+		local d
+		d=$(cat "$T/work/dk/docker.pid")
+		/usr/bin/docker -H "unix://$T/work/dk/docker.sock" rm -f web >/dev/null 2>&1 || true
+		kill "$d" 2>/dev/null || true
+		wait_gone "$d" 30 || kill -9 "$d" 2>/dev/null || true
+	fi
+	# what dockerd leaves mounted under its exec root (the host's network namespace)
+	grep -o " $T/[^ ]*" /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
 	"$EUNOMIA" monitor --reset -q 2>/dev/null || true
 	for f in "${TOUCHED[@]}"; do
 		rm -f "$f"
@@ -72,6 +83,7 @@ teardown() {
 @test "every command in the README runs on this machine, and does what the README says" {
 	require_runc
 	for c in podman wrk curl nginx; do require_cmd "$c"; done
+	require_cmd dockerd docker.io
 	if (exec 3<>/dev/tcp/127.0.0.1/8080) 2>/dev/null; then
 		echo "port 8080, the tutorial's, is in use" >&2
 		return 1
@@ -108,11 +120,24 @@ teardown() {
 	jq -e -s 'map(select(.kind == "container" and .container.runtime == "podman"
 		and (.message | startswith("held to")))) | length == 1' \
 		/var/log/eunomia.json >/dev/null
-	# nginx itself did nothing outside its profile, under runc or podman
+	# Docker: three runs learned through eunomia-runtime, from the first instruction, by
+	# Docker's name; the refused hostname reported under it
+	grep -q '^    runs: 3$' /var/lib/eunomia/profiles/web-docker.yaml
+	grep -q '^    runtime: docker$' /var/lib/eunomia/profiles/web-docker.yaml
+	grep -q '^    image: eunomia-web$' /var/lib/eunomia/profiles/web-docker.yaml
+	jq -e -s 'map(select(.level == "alert" and .by == "seccomp" and .container.runtime == "docker"
+		and .container.name == "web" and .syscall.name == "sethostname")) | length == 1' \
+		/var/log/eunomia.json >/dev/null
+	# and the monitor held the one run with export --docker-args by its Docker name
+	jq -e -s 'map(select(.kind == "container" and .container.runtime == "docker"
+		and .container.name == "web" and (.message | startswith("held to")))) | length >= 2' \
+		/var/log/eunomia.json >/dev/null
+	# nginx itself did nothing outside its profile, under runc, podman or Docker
 	jq -e -s 'map(select(.level == "alert" and .process.comm == "nginx")) | length == 0' \
 		/var/log/eunomia.json >/dev/null
 	# and the files the README says its commands write are there
-	for f in demo.yaml true.yaml ls.yaml podman.yaml web.json web-oci.json web-seccomp.json; do
+	for f in demo.yaml true.yaml ls.yaml podman.yaml web.json web-oci.json web-seccomp.json \
+		web-docker.json; do
 		[ -s "$T/work/$f" ]
 	done
 }
