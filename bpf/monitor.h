@@ -52,12 +52,12 @@ struct mon_container {
 	char profile[256];
 	char runtime[16]; /* runc, crun, podman, cri-o, containerd, docker, host; "" unknown */
 	char pod[128];	  /* Kubernetes namespace/pod, or "" */
-	char compose[128]; /* Docker Compose project/service, or "" */
 	char image[256];  /* or "" */
 	char bundle[256]; /* or "" */
 	__u32 pid;   /* init process when registered */
 	__u32 mntns; /* its mount namespace: processes executing there join */
 	__u64 generation; /* changes with every registration of the slot */
+	char compose[128]; /* Docker Compose project/service, or "" */
 };
 
 /* config[0]: how violations are answered. */

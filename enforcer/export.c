@@ -77,22 +77,9 @@ static int to_monitor(const struct eu_profile *p, const char *path, enum eu_json
 	       eu_seccomp_json_notify(p, form, doc, EU_SECCOMP_SOCKET, meta, err);
 }
 
-/* WORD, quoted for a POSIX shell when it needs to be. */
-static void put_word(const char *w)
-{
-	if (*w && strspn(w, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789"
-			    "/._-=:,+@%") == strlen(w)) {
-		(void)fputs(w, stdout);
-		return;
-	}
-	(void)putchar('\'');
-	for (; *w; w++)
-		if (*w == '\'')
-			(void)fputs("'\\''", stdout);
-		else
-			(void)putchar(*w);
-	(void)putchar('\'');
-}
+/* Characters $(...) passes on as one word, and docker run takes as they are. */
+#define PLAIN_WORD \
+	"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/._-=:,+@%"
 
 /*
  * --docker-args: the docker run options that apply the profile written to
@@ -110,9 +97,11 @@ static int print_docker_args(const struct eu_profile *p, const char *file, struc
 		opt = NULL;
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "--docker-args");
 	}
-	(void)fputs("--security-opt ", stdout);
-	put_word(opt);
-	(void)fputs(" --security-opt no-new-privileges", stdout);
+	if (strspn(abs, PLAIN_WORD) != strlen(abs))
+		return eu_fail(err, EU_E_USAGE, 0,
+			       "--docker-args: %s has characters a shell would split or read in "
+			       "$(...): write the profile elsewhere", abs);
+	(void)printf("--security-opt %s --security-opt no-new-privileges", opt);
 	if (p->caps_unknown)
 		fprintf(stderr, PROG ": the profile does not know its capabilities (learned where "
 				     "the kernel let none be traced): Docker's are left as they are\n");
@@ -123,8 +112,7 @@ static int print_docker_args(const struct eu_profile *p, const char *file, struc
 
 			if (!(p->caps_used & (1ULL << c)) || !(name = eu_cap_name(c)))
 				continue;
-			(void)fputs(" --cap-add ", stdout);
-			put_word(strncmp(name, "CAP_", 4) ? name : name + 4);
+			(void)printf(" --cap-add %s", strncmp(name, "CAP_", 4) ? name : name + 4);
 		}
 	}
 	(void)putchar('\n');
@@ -200,10 +188,15 @@ int cmd_export(int argc, char **argv)
 				   : "give one profile to export (see --help)");
 		return eu_report(&err, PROG);
 	}
-	if (docker_args && (form != EU_JSON_DOCKER || !output || learning || monitor)) {
+	if (docker_args && (form != EU_JSON_DOCKER || !output || !strcmp(output, "-") || learning ||
+			    monitor || strspn(output, PLAIN_WORD) != strlen(output))) {
 		eu_fail(&err, EU_E_USAGE, 0,
 			form != EU_JSON_DOCKER ? "--docker-args goes with --format docker"
-			: !output	       ? "--docker-args needs --output FILE: its options name the file"
+			: !output || !strcmp(output, "-")
+				? "--docker-args needs --output FILE: its options name the file"
+			: strspn(output, PLAIN_WORD) != strlen(output)
+				? "--docker-args: the --output path has characters a shell would split "
+				  "or read in $(...) (letters, digits and /._-=:,+@%% only)"
 			: learning	       ? "--docker-args applies a profile; --learning has none"
 					       : "--docker-args and --monitor: Docker drops the filter's "
 						 "listenerPath, so its refusals could not reach the monitor "

@@ -121,9 +121,10 @@ static int podman_inspect(const char *spec, struct json_object **arr, struct jso
 			  struct eu_err *err);
 
 /*
- * Name a Docker container from Docker's state: found by DIR (its state
- * directory) or by ID. Quietly nothing when Docker does not know it (a
- * container of another engine's, or a dockerd gone): the id still names it.
+ * Name Docker container ID from Docker's state: in DIR (its state directory)
+ * when known, else in the data roots of the running dockerds. Quietly nothing
+ * when Docker does not know it (a container of another engine's, or a dockerd
+ * gone): the id still names it.
  */
 static int name_docker(struct eu_container *c, const char *dir, const char *id,
 		       struct eu_err *err)
@@ -134,6 +135,10 @@ static int name_docker(struct eu_container *c, const char *dir, const char *id,
 
 	if (dir ? eu_docker_read(dir, &d, &quiet) : eu_docker_find(id, NULL, &d, &quiet))
 		return 0;
+	if (strcmp(d.id, id)) { /* a prefix, or a directory that is not its own */
+		eu_docker_ct_free(&d);
+		return 0;
+	}
 	rc = set_str(&c->runtime, "docker", err) || set_str(&c->id, d.id, err) ||
 			     set_str(&c->name, d.name, err) ||
 			     (d.image && set_str(&c->image, d.image, err)) ||
@@ -470,9 +475,9 @@ int eu_container_from_oci_state(const struct eu_oci_state *s, struct eu_containe
 		return -1;
 	}
 	if (!c->runtime) { /* no manager's annotations: Docker's bundle says nothing of itself */
-		_cleanup_free_ char *dir = eu_docker_dir_of_bundle(s->bundle);
+		_cleanup_free_ char *dir = eu_docker_dir_of_bundle(s->bundle, s->id);
 
-		if (dir && name_docker(c, dir, NULL, err)) {
+		if (dir && name_docker(c, dir, s->id, err)) {
 			eu_container_free(c);
 			return -1;
 		}

@@ -117,15 +117,27 @@ static const char *arg_value(const char *args, size_t len, const char *opt)
 	return NULL;
 }
 
+/*
+ * PATH as dockerd PID sees it: under its root directory, and a relative one
+ * from its working directory (it may live in another mount namespace).
+ */
+static char *as_seen_by(const char *pid, const char *path)
+{
+	char *out;
+
+	if (asprintf(&out, "/proc/%s/%s/%s", pid, path[0] == '/' ? "root" : "cwd", path) < 0)
+		return NULL;
+	return out;
+}
+
 /* dockerd PID's data root: from its command line, its configuration file, or the default. */
 static char *data_root_of(const char *pid)
 {
-	_cleanup_free_ char *args = NULL;
+	_cleanup_free_ char *args = NULL, *conf = NULL, *root = NULL;
 	struct eu_err quiet = { 0 };
-	const char *v, *conf;
+	const char *v;
 	char path[300];
 	size_t len;
-	char *root;
 
 	snprintf(path, sizeof(path), "/proc/%s/cmdline", pid);
 	if (eu_read_file(path, 1 << 16, &args, &len, &quiet))
@@ -136,10 +148,11 @@ static char *data_root_of(const char *pid)
 	if (!v)
 		v = arg_value(args, len, "-g");
 	if (v)
-		return strdup(v);
-	conf = arg_value(args, len, "--config-file");
-	root = config_data_root(conf ? conf : EU_DOCKER_CONFIG);
-	return root ? root : strdup(EU_DOCKER_DATA_ROOT);
+		return as_seen_by(pid, v);
+	v = arg_value(args, len, "--config-file");
+	conf = as_seen_by(pid, v ? v : EU_DOCKER_CONFIG);
+	root = conf ? config_data_root(conf) : NULL;
+	return as_seen_by(pid, root ? root : EU_DOCKER_DATA_ROOT);
 }
 
 static bool is_dockerd(const char *pid)
@@ -187,26 +200,43 @@ static bool is_hex(const char *s)
 	return true;
 }
 
-/* Look for SPEC under one data root: 1 found (in *ct), 0 not there, -1 error. */
-static int find_in(const char *spec, const char *data_root, struct eu_docker_ct *ct,
-		   struct eu_err *err)
+/* How well a container matches a spec: the better one wins. */
+enum match { M_NONE, M_PREFIX, M_NAME, M_ID };
+
+static enum match match_of(const struct eu_docker_ct *c, const char *spec, bool hex)
 {
-	_cleanup_free_ char *dir = NULL, *prefixed = NULL;
+	if (!strcmp(c->id, spec))
+		return M_ID;
+	if (!strcmp(c->name, spec))
+		return M_NAME;
+	return hex && !strncmp(c->id, spec, strlen(spec)) ? M_PREFIX : M_NONE;
+}
+
+struct search {
+	const char *spec;
+	bool hex;
+	enum match best;
+	struct eu_docker_ct found;
+	char *other; /* another container the best prefix fits too */
+};
+
+/* Look for the spec under one data root, keeping the best match so far. */
+static int find_in(struct search *s, const char *data_root, struct eu_err *err)
+{
+	_cleanup_free_ char *dir = NULL;
 	_cleanup_closedir_ DIR *d = NULL;
 	struct dirent *e;
-	bool hex = strlen(spec) <= 64 && is_hex(spec);
 
 	if (asprintf(&dir, "%s/containers", data_root) < 0) {
 		dir = NULL;
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "docker state path");
 	}
 	d = opendir(dir);
-	if (!d)
-		return 0;
-	while ((e = readdir(d))) {
+	while (d && (e = readdir(d))) {
 		_cleanup_free_ char *sub = NULL;
 		struct eu_docker_ct c;
 		struct eu_err quiet = { 0 };
+		enum match m;
 
 		if (e->d_name[0] == '.' || strlen(e->d_name) != 64)
 			continue;
@@ -217,58 +247,62 @@ static int find_in(const char *spec, const char *data_root, struct eu_docker_ct 
 		/* a container being created or removed has no readable state: not it */
 		if (eu_docker_read(sub, &c, &quiet))
 			continue;
-		if (!strcmp(c.name, spec) || !strcmp(c.id, spec)) {
-			eu_docker_ct_free(ct);
-			*ct = c;
-			return 1;
-		}
-		if (hex && !strncmp(c.id, spec, strlen(spec))) {
-			if (prefixed) {
-				eu_fail(err, EU_E_USAGE, 0,
-					"'%s' is the beginning of the ids of Docker containers %s "
-					"and %s: name one", spec, prefixed, c.name);
+		m = match_of(&c, s->spec, s->hex);
+		if (m == M_PREFIX && s->best == M_PREFIX && !s->other) {
+			s->other = strdup(c.name);
+			if (!s->other) {
 				eu_docker_ct_free(&c);
-				eu_docker_ct_free(ct);
-				return -1;
-			}
-			prefixed = strdup(c.name);
-			eu_docker_ct_free(ct);
-			*ct = c;
-			if (!prefixed)
 				return eu_fail(err, EU_E_INTERNAL, ENOMEM, "docker state");
-			continue;
+			}
 		}
-		eu_docker_ct_free(&c);
+		if (m > s->best) {
+			eu_docker_ct_free(&s->found);
+			s->found = c;
+			s->best = m;
+		} else {
+			eu_docker_ct_free(&c);
+		}
 	}
-	return prefixed ? 1 : 0;
+	return 0;
 }
 
 int eu_docker_find(const char *spec, const char *data_root, struct eu_docker_ct *ct,
 		   struct eu_err *err)
 {
+	struct search s = { .spec = spec, .hex = *spec && strlen(spec) <= 64 && is_hex(spec) };
 	int rc = 0;
 
 	*ct = (struct eu_docker_ct){ 0 };
+	if (!*spec)
+		return eu_fail(err, EU_E_USAGE, 0, "an empty name names no Docker container");
 	if (data_root)
-		rc = find_in(spec, data_root, ct, err);
+		rc = find_in(&s, data_root, err);
 	else {
 		char *roots[8];
 		size_t n = eu_docker_data_roots(roots, EU_ARRAY_SIZE(roots));
 
 		for (size_t i = 0; i < n; i++) {
 			if (!rc)
-				rc = find_in(spec, roots[i], ct, err);
+				rc = find_in(&s, roots[i], err);
 			free(roots[i]);
 		}
 	}
-	if (rc < 0)
+	if (!rc && s.best == M_NONE)
+		rc = eu_fail(err, EU_E_NOTFOUND, 0, "Docker knows no container '%s'", spec);
+	else if (!rc && s.best == M_PREFIX && s.other)
+		rc = eu_fail(err, EU_E_USAGE, 0,
+			     "'%s' is the beginning of the ids of Docker containers %s and %s: "
+			     "name one", spec, s.found.name, s.other);
+	free(s.other);
+	if (rc) {
+		eu_docker_ct_free(&s.found);
 		return -1;
-	if (!rc)
-		return eu_fail(err, EU_E_NOTFOUND, 0, "Docker knows no container '%s'", spec);
+	}
+	*ct = s.found;
 	return 0;
 }
 
-char *eu_docker_dir_of_bundle(const char *bundle)
+char *eu_docker_dir_of_bundle(const char *bundle, const char *id)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL;
 	struct json_object *root = NULL, *mounts;
@@ -276,7 +310,8 @@ char *eu_docker_dir_of_bundle(const char *bundle)
 	char *dir = NULL;
 	size_t len;
 
-	if (!bundle || asprintf(&path, "%s/config.json", bundle) < 0) {
+	if (!bundle || !id || strlen(id) != 64 || !is_hex(id) ||
+	    asprintf(&path, "%s/config.json", bundle) < 0) {
 		path = NULL;
 		return NULL;
 	}
@@ -288,11 +323,18 @@ char *eu_docker_dir_of_bundle(const char *bundle)
 		struct json_object *m = json_object_array_get_idx(mounts, i);
 		const char *dst = eu_json_str(m, "destination"), *src = eu_json_str(m, "source");
 		const char *slash = src ? strrchr(src, '/') : NULL;
+		const char *ct = slash && slash - src >= 64 ? slash - 64 : NULL;
 
-		/* <data root>/containers/<id>/hostname */
-		if (dst && !strcmp(dst, "/etc/hostname") && slash && !strcmp(slash, "/hostname") &&
-		    slash - src > 64 + 12 && !strncmp(slash - 64 - 12, "/containers/", 12))
-			dir = strndup(src, (size_t)(slash - src));
+		/*
+		 * <data root>/containers/<an id>/hostname: the data root (the id may be
+		 * another container's, whose network this one shares); ours is beside it
+		 */
+		if (!dst || strcmp(dst, "/etc/hostname") || !ct || strcmp(slash, "/hostname") ||
+		    ct - src <= 11 || strncmp(ct - 12, "/containers/", 12) || src[0] != '/' ||
+		    strstr(src, "/../") || strstr(src, "/./"))
+			continue;
+		if (asprintf(&dir, "%.*s/containers/%s", (int)(ct - 12 - src), src, id) < 0)
+			dir = NULL;
 	}
 	json_object_put(root);
 	return dir;

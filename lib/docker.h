@@ -35,8 +35,8 @@ struct eu_docker_ct {
 };
 
 /*
- * The container SPEC names (its name, its id, or a prefix of its id that only
- * it has) under DATA_ROOT, or under the data root of every dockerd running
+ * The container SPEC names (its id, else its name, else a prefix of its id that
+ * only it has) under DATA_ROOT, or under the data root of every dockerd running
  * when DATA_ROOT is NULL. EU_E_NOTFOUND when none has it (quietly: no Docker
  * at all is no error of the caller's); EU_E_USAGE when an id prefix is not
  * unique.
@@ -48,11 +48,14 @@ int eu_docker_find(const char *spec, const char *data_root, struct eu_docker_ct 
 int eu_docker_read(const char *dir, struct eu_docker_ct *ct, struct eu_err *err);
 
 /*
- * The state directory of the Docker container an OCI bundle was made for, from
- * the bundle's config.json: Docker bind-mounts /etc/hostname from that directory.
- * Returns a malloc'd path, or NULL when the bundle is not Docker's.
+ * The state directory of Docker container ID, whose OCI bundle is BUNDLE: in
+ * the data root the bundle's /etc/hostname comes from (Docker bind-mounts it
+ * from a container's state directory: this one's, or, when it shares another's
+ * network, that one's). Returns a malloc'd path, or NULL when the bundle is
+ * not Docker's, or ID is no Docker id. Read it with eu_docker_read() and check
+ * that the id is ID.
  */
-char *eu_docker_dir_of_bundle(const char *bundle);
+char *eu_docker_dir_of_bundle(const char *bundle, const char *id);
 
 /* The data roots of the dockerd processes running now (at most MAX; each malloc'd). */
 size_t eu_docker_data_roots(char **roots, size_t max);

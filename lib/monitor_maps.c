@@ -17,11 +17,15 @@
 static const struct {
 	const char *name;
 	size_t off;
+	size_t key, value; /* their sizes, as this build has them */
 } pinned[] = {
-	{ "mon_policies", offsetof(struct eu_mon_maps, policies) },
-	{ "mon_containers", offsetof(struct eu_mon_maps, containers) },
-	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns) },
-	{ "mon_execs", offsetof(struct eu_mon_maps, execs) },
+	{ "mon_policies", offsetof(struct eu_mon_maps, policies), sizeof(__u32),
+	  sizeof(struct mon_policy) },
+	{ "mon_containers", offsetof(struct eu_mon_maps, containers), sizeof(__u32),
+	  sizeof(struct mon_container) },
+	{ "mon_mntns", offsetof(struct eu_mon_maps, mntns), sizeof(__u32), sizeof(__u32) },
+	{ "mon_execs", offsetof(struct eu_mon_maps, execs), sizeof(struct mon_exec_key),
+	  sizeof(__u8) },
 };
 
 #define FD(m, i) (*(int *)((char *)(m) + pinned[i].off))
@@ -45,6 +49,18 @@ int eu_mon_maps_open(struct eu_mon_maps *m, struct eu_err *err)
 					       "%s): start 'eunomia monitor' first",
 					       path);
 			return eu_fail(err, EU_E_KERNEL, e, "cannot open %s", path);
+		}
+		/* a monitor of another version pinned them: its entries are laid out otherwise */
+		struct bpf_map_info info = { 0 };
+		__u32 len = sizeof(info);
+
+		if (bpf_obj_get_info_by_fd(FD(m, i), &info, &len) == 0 &&
+		    (info.key_size != pinned[i].key || info.value_size != pinned[i].value)) {
+			eu_mon_maps_close(m);
+			return eu_fail(err, EU_E_RUNTIME, 0,
+				       "%s was pinned by a monitor of another eunomia version (entries "
+				       "of %u bytes, not %zu): restart the monitor with this one",
+				       path, info.value_size, pinned[i].value);
 		}
 	}
 	return 0;

@@ -149,12 +149,23 @@ static const char *key(struct json_object *ann, struct json_object *labels, cons
 	return v ? v : labels ? eu_json_str(labels, k) : NULL;
 }
 
+static int add_string(struct json_object *array, const char *s)
+{
+	struct json_object *o = json_object_new_string(s);
+
+	if (!o || json_object_array_add(array, o)) {
+		json_object_put(o);
+		return -1;
+	}
+	return 0;
+}
+
 /* Append a hook running eunomia's hook at STAGE to hooks.STAGE. */
 static int add_hook(struct json_object *hooks, const char *stage, const char *hook,
 		    const char *config, struct eu_err *err)
 {
 	struct json_object *list = eu_json_get(hooks, stage, json_type_array);
-	struct json_object *h = json_object_new_object(), *args = json_object_new_array();
+	struct json_object *h = json_object_new_object(), *args = json_object_new_array(), *path;
 
 	if (!list) {
 		list = json_object_new_array();
@@ -166,15 +177,23 @@ static int add_hook(struct json_object *hooks, const char *stage, const char *ho
 		json_object_put(args);
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "adding eunomia's hook");
 	}
-	json_object_array_add(args, json_object_new_string("eunomia-oci-hook"));
-	if (config) {
-		json_object_array_add(args, json_object_new_string("--config"));
-		json_object_array_add(args, json_object_new_string(config));
+	if (add_string(args, "eunomia-oci-hook") ||
+	    (config && (add_string(args, "--config") || add_string(args, config))) ||
+	    add_string(args, stage) || json_object_object_add(h, "args", args)) {
+		json_object_put(h);
+		json_object_put(args);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "adding eunomia's hook");
 	}
-	json_object_array_add(args, json_object_new_string(stage));
-	json_object_object_add(h, "path", json_object_new_string(hook));
-	json_object_object_add(h, "args", args);
-	json_object_array_add(list, h);
+	path = json_object_new_string(hook);
+	if (!path || json_object_object_add(h, "path", path)) {
+		json_object_put(path);
+		json_object_put(h);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "adding eunomia's hook");
+	}
+	if (json_object_array_add(list, h)) {
+		json_object_put(h);
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "adding eunomia's hook");
+	}
 	return 0;
 }
 
@@ -272,10 +291,43 @@ out:
 	return rc;
 }
 
-/* Prepare BUNDLE for what its labels ask of eunomia, if anything. */
-static int prepare(const struct shim *s, const char *bundle, struct eu_err *err)
+/*
+ * Docker's state of container ID, if it is Docker's: from the data root its
+ * bundle's /etc/hostname comes from, else (its own file is mounted there) from
+ * the data roots of the running dockerds. A Docker container whose state
+ * cannot be read does not start: its labels may ask for a profile.
+ */
+static int docker_state(const char *bundle, const char *id, struct eu_docker_ct *d,
+			struct eu_err *err)
 {
-	_cleanup_free_ char *path = NULL, *dir = NULL;
+	_cleanup_free_ char *dir = NULL;
+
+	*d = (struct eu_docker_ct){ 0 };
+	if (!id || strlen(id) != 64)
+		return 0; /* no Docker id: not Docker's */
+	dir = eu_docker_dir_of_bundle(bundle, id);
+	if (dir) {
+		if (eu_docker_read(dir, d, err))
+			return eu_wrap(err, "Docker container %s: its labels", id);
+	} else if (eu_docker_find(id, NULL, d, err)) {
+		if (err->kind != EU_E_NOTFOUND)
+			return eu_wrap(err, "container %s: its labels", id);
+		*err = (struct eu_err){ 0 };
+		return 0; /* not Docker's */
+	}
+	if (strcmp(d->id, id)) {
+		eu_fail(err, EU_E_RUNTIME, 0, "Docker's state found for container %s is %s's", id,
+			d->id);
+		eu_docker_ct_free(d);
+		return -1;
+	}
+	return 0;
+}
+
+/* Prepare BUNDLE of container ID for what its labels ask of eunomia, if anything. */
+static int prepare(const struct shim *s, const char *bundle, const char *id, struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL;
 	struct eu_docker_ct d = { 0 };
 	struct json_object *cfg = NULL, *ann;
 	const char *learn, *profile;
@@ -284,8 +336,7 @@ static int prepare(const struct shim *s, const char *bundle, struct eu_err *err)
 	if (eu_oci_config_load(bundle, &path, &cfg, err))
 		return -1;
 	ann = eu_json_get(cfg, "annotations", json_type_object);
-	dir = eu_docker_dir_of_bundle(bundle);
-	if (dir && eu_docker_read(dir, &d, err)) {
+	if (docker_state(bundle, id, &d, err)) {
 		json_object_put(cfg);
 		return -1;
 	}
@@ -339,8 +390,11 @@ int main(int argc, char **argv)
 	}
 	cmd = i < argc ? argv[i] : NULL;
 	if (cmd && (!strcmp(cmd, "create") || !strcmp(cmd, "run"))) {
+		/* runc create [OPTIONS] ID */
+		const char *id = argc - 1 > i && argv[argc - 1][0] != '-' ? argv[argc - 1] : NULL;
+
 		bundle = option(argv + i + 1, argc - i - 1, "--bundle", "-b");
-		if (prepare(&s, bundle ? bundle : ".", &err))
+		if (prepare(&s, bundle ? bundle : ".", id, &err))
 			return fail(&s, &err);
 	}
 	if (eu_find_program(s.runtime ? s.runtime : "runc", &runtime, &err))

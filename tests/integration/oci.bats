@@ -148,17 +148,26 @@ bpf EPERM" ]
 @test "export --docker-args prints docker run's options for the file it writes, and refuses what Docker cannot do" {
 	local fx=$BATS_TEST_DIRNAME/../fixtures/profiles/good
 	cp "$EUNOMIA_DATADIR/nginx.yaml" "$WORK/web.yaml"
-	run "$EUNOMIA" export --format docker --docker-args -o "$WORK/my web.json" "$WORK/web.yaml"
+	cd "$WORK"
+	run "$EUNOMIA" export --format docker --docker-args -o web.json "$WORK/web.yaml"
 	[ "$status" -eq 0 ]
-	# the file's absolute path, quoted for a shell; the capabilities the profile used
-	[ "${lines[-1]}" = "--security-opt 'seccomp=$WORK/my web.json' --security-opt no-new-privileges --cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID" ]
-	jq -e '.defaultAction == "SCMP_ACT_ERRNO"' "$WORK/my web.json" >/dev/null
+	# the file's absolute path; the capabilities the profile used
+	[ "${lines[-1]}" = "--security-opt seccomp=$WORK/web.json --security-opt no-new-privileges --cap-drop ALL --cap-add CHOWN --cap-add SETGID --cap-add SETUID" ]
+	jq -e '.defaultAction == "SCMP_ACT_ERRNO"' "$WORK/web.json" >/dev/null
+	# $(...) does not unquote: a path a shell would split is refused, not quoted
+	run "$EUNOMIA" export --format docker --docker-args -o "$WORK/my web.json" "$WORK/web.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"characters a shell would split"* ]]
+	[ ! -e "$WORK/my web.json" ]
 	# a profile that does not know its capabilities leaves Docker's alone, and says so
 	run "$EUNOMIA" export --format docker --docker-args -o "$WORK/n.json" "$fx/learned-without-capabilities.yaml"
 	[ "$status" -eq 0 ]
 	[ "${lines[-1]}" = "--security-opt seccomp=$WORK/n.json --security-opt no-new-privileges" ]
 	[[ "$output" == *"does not know its capabilities"* ]]
 	run "$EUNOMIA" export --format docker --docker-args "$WORK/web.yaml"
+	[ "$status" -eq 2 ]
+	[[ "$output" == *"--docker-args needs --output FILE"* ]]
+	run "$EUNOMIA" export --format docker --docker-args -o - "$WORK/web.yaml"
 	[ "$status" -eq 2 ]
 	[[ "$output" == *"--docker-args needs --output FILE"* ]]
 	run "$EUNOMIA" export --format oci --docker-args -o "$WORK/x.json" "$WORK/web.yaml"

@@ -22,6 +22,8 @@
 #define ID_WEB "644a5d4702325bd23445a3f6f972196ed1f2d326199bb5dda959653ecbb34895"
 #define ID_DB "6490000000000000000000000000000000000000000000000000000000000001"
 #define ID_OFF "b1a0000000000000000000000000000000000000000000000000000000000002"
+#define ID_CAFE "cafe000000000000000000000000000000000000000000000000000000000003"
+#define ID_HEXNAME "6400000000000000000000000000000000000000000000000000000000000004"
 
 static char root[64];
 
@@ -62,6 +64,11 @@ static int setup(void **state)
 			 "\"com.docker.compose.service\":\"db\"}}}");
 	container(ID_OFF, "{\"ID\":\"" ID_OFF "\",\"Name\":\"/stopped\",\"State\":{\"Running\":false,"
 			  "\"Pid\":0},\"Config\":{\"Image\":\"bb:1\",\"Labels\":null}}");
+	/* a name that is hex, and the beginning of other ids too */
+	container(ID_HEXNAME, "{\"ID\":\"" ID_HEXNAME "\",\"Name\":\"/64\",\"State\":{\"Running\":true,"
+			      "\"Pid\":5},\"Config\":{\"Image\":\"bb:1\"}}");
+	container(ID_CAFE, "{\"ID\":\"" ID_CAFE "\",\"Name\":\"/cafe\",\"State\":{\"Running\":true,"
+			   "\"Pid\":6},\"Config\":{\"Image\":\"bb:1\"}}");
 	/* one being created: no state yet, never a match */
 	snprintf(path, sizeof(path), "%s/containers/%064d", root, 0);
 	assert_int_equal(mkdir(path, 0700), 0);
@@ -134,11 +141,24 @@ static void test_unknown_and_ambiguous(void **state)
 	assert_non_null(strstr(err.msg, "'web'"));
 	assert_null(ct.id);
 	memset(&err, 0, sizeof(err));
-	/* the beginning of two ids */
-	assert_int_equal(eu_docker_find("64", root, &ct, &err), -1);
+	/* the beginning of several ids */
+	assert_int_equal(eu_docker_find("64", root, &ct, &err), 0);
+	/* ... but the name of one: a name wins over a prefix, wherever it is listed */
+	assert_string_equal(ct.id, ID_HEXNAME);
+	eu_docker_ct_free(&ct);
+	assert_int_equal(eu_docker_find("649", root, &ct, &err), 0);
+	assert_string_equal(ct.name, "shop_db_1");
+	eu_docker_ct_free(&ct);
+	assert_int_equal(eu_docker_find("cafe", root, &ct, &err), 0);
+	assert_string_equal(ct.id, ID_CAFE);
+	eu_docker_ct_free(&ct);
+	assert_int_equal(eu_docker_find("6", root, &ct, &err), -1);
 	assert_int_equal(err.kind, EU_E_USAGE);
 	assert_non_null(strstr(err.msg, "name one"));
 	assert_null(ct.id);
+	memset(&err, 0, sizeof(err));
+	assert_int_equal(eu_docker_find("", root, &ct, &err), -1);
+	assert_int_equal(err.kind, EU_E_USAGE);
 	memset(&err, 0, sizeof(err));
 	/* a data root with no containers directory: Docker knows nothing of it */
 	assert_int_equal(eu_docker_find("web1", "/nonexistent", &ct, &err), -1);
@@ -180,17 +200,30 @@ static void test_bundle_leads_to_its_state(void **state)
 		 "/hostname\"}]}",
 		 root, root);
 	put(path, json);
-	dir = eu_docker_dir_of_bundle(bundle);
+	dir = eu_docker_dir_of_bundle(bundle, ID_WEB);
 	assert_non_null(dir);
 	snprintf(path, sizeof(path), "%s/containers/" ID_WEB, root);
 	assert_string_equal(dir, path);
 	free(dir);
+	/* a container sharing web1's network has web1's hostname: its own directory is beside */
+	dir = eu_docker_dir_of_bundle(bundle, ID_DB);
+	assert_non_null(dir);
+	snprintf(path, sizeof(path), "%s/containers/" ID_DB, root);
+	assert_string_equal(dir, path);
+	free(dir);
+	/* an id that is no Docker id names no directory */
+	assert_null(eu_docker_dir_of_bundle(bundle, "../../etc"));
+	assert_null(eu_docker_dir_of_bundle(bundle, NULL));
 	/* runc's own bundle: its /etc/hostname, if any, is no Docker state directory */
 	snprintf(path, sizeof(path), "%s/config.json", bundle);
 	put(path, "{\"mounts\":[{\"destination\":\"/etc/hostname\",\"source\":\"/srv/ct/hostname\"}]}");
-	assert_null(eu_docker_dir_of_bundle(bundle));
-	assert_null(eu_docker_dir_of_bundle("/nonexistent"));
-	assert_null(eu_docker_dir_of_bundle(NULL));
+	assert_null(eu_docker_dir_of_bundle(bundle, ID_WEB));
+	/* nor is one whose path walks out of its directory */
+	put(path, "{\"mounts\":[{\"destination\":\"/etc/hostname\",\"source\":\"/srv/../containers/"
+		  ID_WEB "/hostname\"}]}");
+	assert_null(eu_docker_dir_of_bundle(bundle, ID_WEB));
+	assert_null(eu_docker_dir_of_bundle("/nonexistent", ID_WEB));
+	assert_null(eu_docker_dir_of_bundle(NULL, ID_WEB));
 }
 
 int main(void)
