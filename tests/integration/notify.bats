@@ -248,7 +248,7 @@ bpf EPERM" ]
 	if [ -n "${EUNOMIA_SANITIZED:-}" ]; then
 		echo "a sanitizer build: its memory is not the daemon's, so it is not checked"
 	else
-		[ "$rss" -lt $((2 * 16 * 1024)) ]
+		[ "$rss" -lt $((16 * 1024)) ] # the monitor, both its processes, under 16 MB
 	fi
 	curl -sf "http://127.0.0.1:$METRICS_PORT/metrics" >"$WORK/metrics.txt"
 	grep -qx "eunomia_denials_total{container=\"notify-storm-$$\",syscall=\"getppid\",action=\"denied\"} $calls" "$WORK/metrics.txt"
