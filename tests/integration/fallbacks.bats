@@ -28,7 +28,7 @@ teardown() {
 
 # A busybox bundle with storm and sysprobe: its script waits for /shared/go, then does WORK.
 bundle() {
-	make_bundle "$1" "echo hello >/tmp/f; while [ ! -e /shared/go ]; do sleep 0.05; done; $2; echo after >/shared/after; sleep 0.3" CAP_CHOWN
+	make_bundle "$1" "echo hello >/tmp/f; echo up >/shared/up; while [ ! -e /shared/go ]; do sleep 0.05; done; $2; echo after >/shared/after; sleep 0.3" CAP_CHOWN
 	cp "$STORM" "$1/rootfs/bin/storm"
 	cp "$SYSPROBE" "$1/rootfs/bin/sysprobe"
 }
@@ -43,7 +43,7 @@ learn_profile() {
 	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/full.yaml"
 	learning_filter "$WORK/learn"
 	CONTAINERS+=(fallbacks-learn-$$)
-	(sleep 1; touch "$WORK/learn/shared/go") &
+	go_when_up "$WORK/learn/shared"
 	runc run --bundle "$WORK/learn" "fallbacks-learn-$$" </dev/null >/dev/null
 	# busybox's shell asks for its parent as it starts: the storms' getppid are outside
 	grep -v '^      getppid: ' "$WORK/profiles/full.yaml" >"$WORK/profiles/p.yaml"

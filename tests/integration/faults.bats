@@ -84,11 +84,11 @@ valid() {
 	MONITOR_USED=1
 	"$EUNOMIA" monitor --reset -q
 	# the profile: the storm container's own script with one call a thread, getppid taken out
-	local script='while [ ! -e /shared/go ]; do sleep 0.05; done; /bin/storm 1 10 CALLS; echo done >/shared/after'
+	local script='echo up >/shared/up; while [ ! -e /shared/go ]; do sleep 0.05; done; /bin/storm 1 10 CALLS; echo done >/shared/after'
 	make_bundle "$WORK/learn" "${script/CALLS/1}"
 	cp "$STORM" "$WORK/learn/rootfs/bin/storm"
 	CONTAINERS+=(faults-storm-l-$$ faults-storm-$$)
-	(sleep 0.5; touch "$WORK/learn/shared/go") &
+	go_when_up "$WORK/learn/shared"
 	"$EUNOMIA" learn -q -o "$WORK/full.yaml" -- runc run --bundle "$WORK/learn" "faults-storm-l-$$" \
 		</dev/null >/dev/null
 	grep -v '^      getppid: ' "$WORK/full.yaml" >"$WORK/p.yaml"

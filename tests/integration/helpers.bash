@@ -175,6 +175,20 @@ wait_for_url() {
 	return 1
 }
 
+# go_when_up DIR: in the background, once DIR/up exists (the container's script has begun
+# to wait for DIR/go), DIR/go a moment later: the wait loop runs while it is learned,
+# however slowly the learner started (under a sanitizer it can take over a second).
+go_when_up() {
+	(
+		for ((i = 0; i < 600; i++)); do
+			[ -e "$1/up" ] && break
+			sleep 0.05
+		done
+		sleep 0.3
+		touch "$1/go"
+	) &
+}
+
 # wait_gone PID [SECONDS]: until the process has exited.
 wait_gone() {
 	local i

@@ -17,7 +17,7 @@ teardown() {
 # The container's script: benign work, then, once /shared/go exists, what ACTION says.
 # Learned with ACTION=true, so the profile has the loop and never the action.
 script() {
-	printf '%s' "echo hello >/tmp/f; while [ ! -e /shared/go ]; do sleep 0.05; done; $1; echo after >/shared/after; sleep 0.3"
+	printf '%s' "echo hello >/tmp/f; echo up >/shared/up; while [ ! -e /shared/go ]; do sleep 0.05; done; $1; echo after >/shared/after; sleep 0.3"
 }
 
 # bundle DIR ACTION: a busybox bundle (with sysprobe) allowed CAP_CHOWN, running script ACTION.
@@ -36,7 +36,7 @@ learned() {
 	learning_filter "$WORK/learn"
 	CONTAINERS+=(monitor-learn-$$)
 	# the wait loop runs a while, as it will when monitored
-	(sleep 1; touch "$WORK/learn/shared/go") &
+	go_when_up "$WORK/learn/shared"
 	runc run --bundle "$WORK/learn" "monitor-learn-$$" </dev/null >/dev/null
 	[ -s "$1" ]
 }
@@ -173,7 +173,7 @@ alerts() {
 	cp "$STORM" "$WORK/learn/rootfs/bin/storm"
 	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/full.yaml"
 	CONTAINERS+=(monitor-storm-l-$$ monitor-storm-$$)
-	(sleep 1; touch "$WORK/learn/shared/go") &
+	go_when_up "$WORK/learn/shared"
 	runc run --bundle "$WORK/learn" "monitor-storm-l-$$" </dev/null >/dev/null
 	assert_has_syscall "$WORK/profiles/full.yaml" x86_64 getppid
 	grep -v '^      getppid: ' "$WORK/profiles/full.yaml" >"$p"
