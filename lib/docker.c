@@ -302,23 +302,13 @@ int eu_docker_find(const char *spec, const char *data_root, struct eu_docker_ct 
 	return 0;
 }
 
-char *eu_docker_dir_of_bundle(const char *bundle, const char *id)
+char *eu_docker_dir_of_config(struct json_object *config, const char *id)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	struct json_object *root = NULL, *mounts;
-	struct eu_err quiet = { 0 };
+	struct json_object *mounts = eu_json_get(config, "mounts", json_type_array);
 	char *dir = NULL;
-	size_t len;
 
-	if (!bundle || !id || strlen(id) != 64 || !is_hex(id) ||
-	    asprintf(&path, "%s/config.json", bundle) < 0) {
-		path = NULL;
+	if (!id || strlen(id) != 64 || !is_hex(id))
 		return NULL;
-	}
-	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &quiet) ||
-	    eu_json_parse(path, buf, len, &root, &quiet))
-		return NULL;
-	mounts = eu_json_get(root, "mounts", json_type_array);
 	for (size_t i = 0; mounts && !dir && i < json_object_array_length(mounts); i++) {
 		struct json_object *m = json_object_array_get_idx(mounts, i);
 		const char *dst = eu_json_str(m, "destination"), *src = eu_json_str(m, "source");
@@ -336,6 +326,25 @@ char *eu_docker_dir_of_bundle(const char *bundle, const char *id)
 		if (asprintf(&dir, "%.*s/containers/%s", (int)(ct - 12 - src), src, id) < 0)
 			dir = NULL;
 	}
+	return dir;
+}
+
+char *eu_docker_dir_of_bundle(const char *bundle, const char *id)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	struct json_object *root = NULL;
+	struct eu_err quiet = { 0 };
+	char *dir;
+	size_t len;
+
+	if (!bundle || !id || asprintf(&path, "%s/config.json", bundle) < 0) {
+		path = NULL;
+		return NULL;
+	}
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &quiet) ||
+	    eu_json_parse(path, buf, len, &root, &quiet))
+		return NULL;
+	dir = eu_docker_dir_of_config(root, id);
 	json_object_put(root);
 	return dir;
 }

@@ -57,6 +57,9 @@ int eu_docker_read(const char *dir, struct eu_docker_ct *ct, struct eu_err *err)
  */
 char *eu_docker_dir_of_bundle(const char *bundle, const char *id);
 
+/* The same, from the bundle's config.json already parsed. */
+char *eu_docker_dir_of_config(struct json_object *config, const char *id);
+
 /* The data roots of the dockerd processes running now (at most MAX; each malloc'd). */
 size_t eu_docker_data_roots(char **roots, size_t max);
 

@@ -297,7 +297,7 @@ out:
  * the data roots of the running dockerds. A Docker container whose state
  * cannot be read does not start: its labels may ask for a profile.
  */
-static int docker_state(const char *bundle, const char *id, struct eu_docker_ct *d,
+static int docker_state(struct json_object *cfg, const char *id, struct eu_docker_ct *d,
 			struct eu_err *err)
 {
 	_cleanup_free_ char *dir = NULL;
@@ -305,7 +305,7 @@ static int docker_state(const char *bundle, const char *id, struct eu_docker_ct 
 	*d = (struct eu_docker_ct){ 0 };
 	if (!id || strlen(id) != 64)
 		return 0; /* no Docker id: not Docker's */
-	dir = eu_docker_dir_of_bundle(bundle, id);
+	dir = eu_docker_dir_of_config(cfg, id);
 	if (dir) {
 		if (eu_docker_read(dir, d, err))
 			return eu_wrap(err, "Docker container %s: its labels", id);
@@ -336,7 +336,7 @@ static int prepare(const struct shim *s, const char *bundle, const char *id, str
 	if (eu_oci_config_load(bundle, &path, &cfg, err))
 		return -1;
 	ann = eu_json_get(cfg, "annotations", json_type_object);
-	if (docker_state(bundle, id, &d, err)) {
+	if (docker_state(cfg, id, &d, err)) {
 		json_object_put(cfg);
 		return -1;
 	}
