@@ -109,6 +109,7 @@ PORT=$((20000 + $$ % 10000))
 learn() {
 	local w=$1 dir=$WORK/$1 i
 	workload_bundle "$w" "$dir" "$PORT"
+	workload_learning "$w" "$dir"
 	add_hook "$dir" "io.eunomia.learn=$WORK/profiles/$w.yaml"
 	learning_filter "$dir"
 	for ((i = 1; i <= RUNS; i++)); do

@@ -459,6 +459,19 @@ workload_bundle() {
 	esac
 }
 
+# workload_learning NAME DIR: what learning changes in the workload's bundle DIR, so
+# that a path the server takes only under load is taken on every learning run.
+# redis-server: every command goes into the slow log (--slowlog-log-slower-than 0),
+# whose entries name the client (getpeername); under enforcement a command slower
+# than the default 10 ms takes that path, on a loaded machine now and then.
+workload_learning() {
+	case $1 in
+	redis-server) jq_edit "$2/config.json" '.process.args += ["--slowlog-log-slower-than", "0"]' ;;
+	nginx | postgresql) ;;
+	*) echo "workload_learning: no workload $1" >&2; return 1 ;;
+	esac
+}
+
 # workload_drive NAME PORT LOG: drive the server on PORT with its real client, the
 # client's output to LOG; fails on any failed request. nginx: wrk for 2 s; redis:
 # redis-benchmark over all its tests; postgresql: pgbench's initialisation, then 3 s

@@ -139,6 +139,8 @@ enforced() {
 	# what each server's own work needs
 	assert_has_syscall "$WORK/out/nginx.yaml" x86_64 accept4
 	assert_has_syscall "$WORK/out/redis-server.yaml" x86_64 epoll_wait
+	# its slow log names the client, as a slow command does under load
+	assert_has_syscall "$WORK/out/redis-server.yaml" x86_64 getpeername
 	assert_has_syscall "$WORK/out/postgresql.yaml" x86_64 accept
 	assert_has_syscall "$WORK/out/postgresql.yaml" x86_64 fdatasync
 	# its README, with the table of these profiles
