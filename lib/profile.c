@@ -150,6 +150,19 @@ size_t eu_profile_syscall_total(const struct eu_profile *p, int arch)
 	return n;
 }
 
+void eu_profile_first_seen(struct eu_profile *p, int arch, int nr, uint32_t ms)
+{
+	struct eu_syscall_set *set;
+
+	if (arch < 0 || arch >= EU_ARCH_COUNT || nr < 0 || nr >= EU_NR_MAX)
+		return;
+	set = &p->arch[arch];
+	if (eu_bit_test(set->first_known, nr) && set->first_ms[nr] <= ms)
+		return;
+	eu_bit_set(set->first_known, nr);
+	set->first_ms[nr] = ms;
+}
+
 static int merge_str(char **dst, const char *src, struct eu_err *err)
 {
 	/* The first run's identity is kept; later runs only fill gaps. */
@@ -172,10 +185,15 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 		if (!s->present)
 			continue;
 		dst->arch[a].present = true;
-		for (int nr = 0; nr < EU_NR_MAX; nr++)
+		for (int nr = 0; nr < EU_NR_MAX; nr++) {
 			if (eu_bit_test(s->bits, nr) &&
 			    eu_profile_add_syscall(dst, a, nr, s->count[nr], err))
 				return -1;
+			if (eu_bit_test(s->first_known, nr))
+				eu_profile_first_seen(dst, a, nr, s->first_ms[nr]);
+		}
+		for (int w = 0; w < EU_NR_WORDS; w++)
+			dst->arch[a].argfree[w] |= s->argfree[w];
 	}
 	for (size_t i = 0; i < src->nrules; i++)
 		if (eu_profile_add_rule(dst, &src->rules[i], err))
@@ -213,6 +231,10 @@ int eu_profile_merge(struct eu_profile *dst, const struct eu_profile *src, struc
 		dm->boundary = EU_BOUNDARY_NONE;
 	dm->duration_ms += sm->duration_ms;
 	dm->runs += sm->runs;
+	if (sm->has_quiet && (!dm->has_quiet || sm->quiet_ms < dm->quiet_ms)) {
+		dm->has_quiet = true;
+		dm->quiet_ms = sm->quiet_ms;
+	}
 	return 0;
 }
 
@@ -286,8 +308,15 @@ bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
 	for (int i = 0; i < EU_ARCH_COUNT; i++) {
 		if (a->arch[i].present != b->arch[i].present ||
 		    memcmp(a->arch[i].bits, b->arch[i].bits, sizeof(a->arch[i].bits)) ||
-		    memcmp(a->arch[i].count, b->arch[i].count, sizeof(a->arch[i].count)))
+		    memcmp(a->arch[i].count, b->arch[i].count, sizeof(a->arch[i].count)) ||
+		    memcmp(a->arch[i].argfree, b->arch[i].argfree, sizeof(a->arch[i].argfree)) ||
+		    memcmp(a->arch[i].first_known, b->arch[i].first_known,
+			   sizeof(a->arch[i].first_known)))
 			return false;
+		for (int nr = 0; nr < EU_NR_MAX; nr++)
+			if (eu_bit_test(a->arch[i].first_known, nr) &&
+			    a->arch[i].first_ms[nr] != b->arch[i].first_ms[nr])
+				return false;
 	}
 	return str_equal(am->container_id, bm->container_id) &&
 	       str_equal(am->container_name, bm->container_name) &&
@@ -297,7 +326,8 @@ bool eu_profile_equal(const struct eu_profile *a, const struct eu_profile *b)
 	       eu_strv_equal(&am->command, &bm->command) && am->duration_ms == bm->duration_ms &&
 	       am->runs == bm->runs && am->boundary == bm->boundary &&
 	       !memcmp(am->setup_bits, bm->setup_bits, sizeof(am->setup_bits)) &&
-	       am->setup_caps == bm->setup_caps;
+	       am->setup_caps == bm->setup_caps && am->has_quiet == bm->has_quiet &&
+	       (!am->has_quiet || am->quiet_ms == bm->quiet_ms);
 }
 
 static int strv_grow(struct eu_strv *sv, struct eu_err *err)

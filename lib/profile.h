@@ -21,6 +21,15 @@ struct eu_syscall_set {
 	bool present; /* the profile has a section for this ABI */
 	uint64_t bits[EU_NR_WORDS];
 	uint64_t count[EU_NR_MAX]; /* times seen while learning; 0 = never counted */
+	/*
+	 * Syscalls whose argument learning records (argspec.h) but which stay
+	 * allowed outright: more values than the bound, a value the kernel side
+	 * could not keep, or clone3 with namespace flags.
+	 */
+	uint64_t argfree[EU_NR_WORDS];
+	/* When each syscall was first seen in its run (ms from the start), where known. */
+	uint64_t first_known[EU_NR_WORDS];
+	uint32_t first_ms[EU_NR_MAX];
 };
 
 /* A growable, sorted list of unique strings (executables, command words). */
@@ -48,6 +57,13 @@ struct eu_meta {
 	uint64_t duration_ms;	  /* summed over runs */
 	uint32_t runs;		  /* learning runs merged into this profile */
 	enum eu_boundary boundary;
+	/*
+	 * How long learning went on after the last new thing (syscall, argument
+	 * value, capability) was seen: the longer, the likelier it is complete.
+	 * Of merged runs, the least.
+	 */
+	bool has_quiet;
+	uint64_t quiet_ms;
 	/* What the runtime did before the boundary: shown, never allowed. */
 	uint64_t setup_bits[EU_ARCH_COUNT][EU_NR_WORDS];
 	uint64_t setup_caps;
@@ -113,6 +129,28 @@ int eu_profile_add_syscall(struct eu_profile *p, int arch, int nr, uint64_t coun
 
 /* Add a rule (marks its architecture present); an equal rule already there is kept once. */
 int eu_profile_add_rule(struct eu_profile *p, const struct eu_rule *r, struct eu_err *err);
+
+/* Note that syscall nr of arch was first seen `ms` after its run started (the earliest is kept). */
+void eu_profile_first_seen(struct eu_profile *p, int arch, int nr, uint32_t ms);
+
+/*
+ * Learned values of a syscall's watched argument (argspec.h), for a syscall
+ * the profile allows outright: it is allowed for those values only (one rule
+ * each), unless `lost` (the kernel side could not keep every value) or there
+ * are more than the spec's bound: then it stays argument-free, marked in
+ * argfree. clone3 learned without namespace flags is answered ENOSYS and
+ * clone allowed without them; with any, clone3 stays. *ruled says whether
+ * rules were made. A syscall with no spec is left alone.
+ */
+int eu_profile_restrict_args(struct eu_profile *p, int arch, int nr, const uint64_t *values,
+			     size_t n, bool lost, bool *ruled, struct eu_err *err);
+
+/*
+ * For a summary: the syscalls of arch restricted by argument rules ("socket 2
+ * values, clone 1 namespace set, clone3 ENOSYS") and those left argument-free.
+ */
+void eu_profile_args_summary(const struct eu_profile *p, int arch, char *ruled, size_t rsize,
+			     char *free_, size_t fsize);
 
 /* Does the profile have rules for syscall nr of arch? */
 bool eu_profile_has_rules(const struct eu_profile *p, int arch, int nr);

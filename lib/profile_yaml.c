@@ -247,15 +247,13 @@ static int parse_command(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *a
 }
 
 /* "12.345" seconds, at most millisecond precision, into milliseconds. */
-static int parse_duration(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+static int get_ms(struct yctx *c, yaml_node_t *v, const char *what, uint64_t *ms)
 {
 	const char *s, *p;
 	uint64_t whole = 0, frac = 0;
 	int digits = 0;
 
-	(void)k;
-	(void)arg;
-	if (get_str(c, v, "metadata.learned.duration_seconds", &s))
+	if (get_str(c, v, what, &s))
 		return -1;
 	for (p = s; *p >= '0' && *p <= '9' && whole < UINT64_MAX / 10000; p++)
 		whole = whole * 10 + (uint64_t)(*p - '0');
@@ -263,13 +261,27 @@ static int parse_duration(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *
 		for (p++; *p >= '0' && *p <= '9' && digits < 3; p++, digits++)
 			frac = frac * 10 + (uint64_t)(*p - '0');
 	if (p == s || *p)
-		return fail_at(c, v, "expected seconds with at most 3 decimals for "
-				     "metadata.learned.duration_seconds, found '%s'",
-			       s);
+		return fail_at(c, v, "expected seconds with at most 3 decimals for %s, found '%s'",
+			       what, s);
 	while (digits++ < 3)
 		frac *= 10;
-	c->p->meta.duration_ms = whole * 1000 + frac;
+	*ms = whole * 1000 + frac;
 	return 0;
+}
+
+static int parse_duration(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	(void)k;
+	(void)arg;
+	return get_ms(c, v, "metadata.learned.duration_seconds", &c->p->meta.duration_ms);
+}
+
+static int parse_quiet(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	(void)k;
+	(void)arg;
+	c->p->meta.has_quiet = true;
+	return get_ms(c, v, "metadata.learned.quiet_seconds", &c->p->meta.quiet_ms);
 }
 
 static int parse_runs(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -308,6 +320,7 @@ static const struct field learned_fields[] = {
 	{ "duration_seconds", parse_duration, false },
 	{ "runs", parse_runs, false },
 	{ "boundary", parse_boundary, false },
+	{ "quiet_seconds", parse_quiet, false },
 };
 
 static int parse_learned(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -514,10 +527,66 @@ static int parse_rules(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg
 	return 0;
 }
 
+/* A syscall name of architectures.<arch>.<what>, as its number. */
+static int get_syscall(struct yctx *c, yaml_node_t *n, int arch, int *nr)
+{
+	const char *name;
+
+	if (get_str(c, n, "a syscall name", &name))
+		return -1;
+	*nr = eu_syscall_nr(arch, name);
+	if (*nr < 0 || *nr >= EU_NR_MAX)
+		return fail_at(c, n, "unknown syscall '%s' for architecture %s", name,
+			       eu_arch_name(arch));
+	return 0;
+}
+
+static int parse_argfree_item(struct yctx *c, yaml_node_t *item, void *arg)
+{
+	int arch = *(int *)arg, nr;
+
+	if (get_syscall(c, item, arch, &nr))
+		return -1;
+	eu_bit_set(c->p->arch[arch].argfree, (unsigned int)nr);
+	return 0;
+}
+
+/* architectures.<arch>.argument_free: [syscall, ...] */
+static int parse_argfree(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	(void)k;
+	return walk_list(c, v, "argument_free", parse_argfree_item, arg);
+}
+
+/* architectures.<arch>.first_seen: {syscall: seconds} */
+static int parse_first_seen(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	int arch = *(int *)arg;
+
+	(void)k;
+	if (want(c, v, YAML_MAPPING_NODE, "first_seen"))
+		return -1;
+	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
+	     pr++) {
+		uint64_t ms;
+		int nr;
+
+		if (get_syscall(c, node_at(c, pr->key), arch, &nr) ||
+		    get_ms(c, node_at(c, pr->value), "first_seen", &ms))
+			return -1;
+		if (ms > UINT32_MAX)
+			return fail_at(c, node_at(c, pr->value), "first_seen is too large");
+		eu_profile_first_seen(c->p, arch, nr, (uint32_t)ms);
+	}
+	return 0;
+}
+
 static const struct field arch_fields[] = {
 	{ "syscalls", parse_syscalls, false },
 	{ "unnamed", parse_unnamed, false },
 	{ "rules", parse_rules, false },
+	{ "argument_free", parse_argfree, false },
+	{ "first_seen", parse_first_seen, false },
 };
 
 static int parse_architectures(struct yctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -1056,6 +1125,52 @@ static int em_rules(struct yem *y, const struct eu_profile *p, int arch)
 	return rc ? -1 : 0;
 }
 
+static int em_seconds(struct yem *y, uint64_t ms)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%" PRIu64 ".%03" PRIu64, ms / 1000, ms % 1000);
+	return em_scalar_style(y, text, YAML_PLAIN_SCALAR_STYLE);
+}
+
+/* architectures.<arch>.argument_free: learned arguments left unruled. */
+static int em_argfree(struct yem *y, const struct eu_syscall_set *set, int arch)
+{
+	struct named_nr *names;
+	size_t n;
+	int rc;
+
+	if (bits_empty(set->argfree))
+		return 0;
+	if (collect_names(arch, set->argfree, &names, &n, NULL, NULL, y->err))
+		return -1;
+	rc = em_str(y, "argument_free") || em_seq_start(y);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = em_str(y, names[i].name);
+	rc = rc || em_seq_end(y);
+	named_free(names, n);
+	return rc ? -1 : 0;
+}
+
+/* architectures.<arch>.first_seen: seconds into its run, by syscall name. */
+static int em_first_seen(struct yem *y, const struct eu_syscall_set *set, int arch)
+{
+	struct named_nr *names;
+	size_t n;
+	int rc;
+
+	if (bits_empty(set->first_known))
+		return 0;
+	if (collect_names(arch, set->first_known, &names, &n, NULL, NULL, y->err))
+		return -1;
+	rc = em_str(y, "first_seen") || em_map_start(y);
+	for (size_t i = 0; !rc && i < n; i++)
+		rc = em_str(y, names[i].name) || em_seconds(y, set->first_ms[names[i].nr]);
+	rc = rc || em_map_end(y);
+	named_free(names, n);
+	return rc ? -1 : 0;
+}
+
 static int em_arch(struct yem *y, const struct eu_profile *p, int arch)
 {
 	const struct eu_syscall_set *set = &p->arch[arch];
@@ -1083,7 +1198,7 @@ static int em_arch(struct yem *y, const struct eu_profile *p, int arch)
 		if (em_map_end(y))
 			goto out;
 	}
-	if (em_rules(y, p, arch))
+	if (em_rules(y, p, arch) || em_argfree(y, set, arch) || em_first_seen(y, set, arch))
 		goto out;
 	rc = em_map_end(y);
 out:
@@ -1153,7 +1268,9 @@ static int em_metadata(struct yem *y, const struct eu_profile *p)
 	if (em_str(y, "learned") || em_map_start(y) || em_kv_str(y, "start", m->learned_at) ||
 	    em_str(y, "duration_seconds") || em_scalar_style(y, dur, YAML_PLAIN_SCALAR_STYLE) ||
 	    em_str(y, "runs") || em_u64(y, m->runs) ||
-	    em_kv_str(y, "boundary", eu_boundary_name(m->boundary)) || em_map_end(y))
+	    em_kv_str(y, "boundary", eu_boundary_name(m->boundary)) ||
+	    (m->has_quiet && (em_str(y, "quiet_seconds") || em_seconds(y, m->quiet_ms))) ||
+	    em_map_end(y))
 		return -1;
 	if (em_runtime_setup(y, m))
 		return -1;
