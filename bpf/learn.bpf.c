@@ -27,6 +27,7 @@ char LICENSE[] SEC("license") = "GPL";
 #define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is in progress */
 #define PF_EXITING 0x00000004
 #define MAX_ANCESTORS 64
+#define E2BIG 7 /* a full hash map refuses a new key with it */
 
 /* Set before load. */
 const volatile __u32 boundary = LEARN_BOUNDARY_NONE;
@@ -36,6 +37,9 @@ const volatile __s32 nr_execveat = -1;
 /* The native ABI's socket(2) and socketpair(2): the families they create are recorded. */
 const volatile __s32 nr_socket = -1;
 const volatile __s32 nr_socketpair = -1;
+
+/* Which argument of each syscall is learned (LEARN_ARG_*), filled from lib/argspec.c. */
+const volatile __u8 arg_watch[EU_ARCH_COUNT][EU_NR_MAX];
 
 /* Set by user space between loads of the seeding iterator. */
 __u32 seed_mode;
@@ -53,6 +57,7 @@ __u64 seed_pending;
 __u64 seen[EU_ARCH_COUNT][EU_NR_WORDS];
 __u64 setup_seen[EU_ARCH_COUNT][EU_NR_WORDS];
 __u64 families; /* socket(2) families (bit per AF_*), native ABI only */
+__u64 args_lost[EU_ARCH_COUNT][EU_NR_WORDS]; /* a value of this syscall found arg_values full */
 
 /* Health counters. */
 __s64 live_tasks;
@@ -78,6 +83,14 @@ struct {
 	__type(key, __u32);
 	__type(value, struct learn_counts);
 } counts SEC(".maps");
+
+/* Values of watched arguments: the key is the news, the value when it was first seen. */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, LEARN_ARG_VALUES);
+	__type(key, struct learn_arg_key);
+	__type(value, __u64);
+} arg_values SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -120,6 +133,7 @@ static __always_inline struct learn_event *event_new(__u32 kind)
 	e->setup = 0;
 	e->ppid = BPF_CORE_READ(bpf_get_current_task_btf(), real_parent, tgid);
 	e->stack = 0;
+	e->value = 0;
 	bpf_get_current_comm(e->comm, sizeof(e->comm));
 	e->path[0] = '\0';
 	e->request[0] = '\0';
@@ -291,6 +305,77 @@ static __always_inline void note_family(__u32 arch, __u64 nr, __u64 family)
 		__sync_fetch_and_or(&families, 1ULL << family);
 }
 
+/* Where a program finds the syscall's arguments. */
+enum args_from {
+	ARGS_BTF,  /* a pt_regs pointer the verifier trusts (tp_btf) */
+	ARGS_CORE, /* a pt_regs address read through probes (raw_tp) */
+	ARGS_TP,   /* the classic tracepoint's own copy */
+};
+
+/* Argument i (0 or 1) of a syscall of ABI arch: i386 passes them in ebx, ecx. */
+static __always_inline __u64 arg_read(struct pt_regs *regs, void *tp, enum args_from from,
+				      __u32 arch, __u32 i)
+{
+	bool compat = arch == EU_ARCH_I386;
+
+	if (from == ARGS_TP)
+		return i ? ((struct trace_event_raw_sys_enter *)tp)->args[1]
+			 : ((struct trace_event_raw_sys_enter *)tp)->args[0];
+	if (from == ARGS_BTF)
+		return compat ? (i ? regs->cx : regs->bx) : (i ? regs->si : regs->di);
+	return compat ? (i ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, bx))
+		      : (i ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di));
+}
+
+/*
+ * A watched argument (arg_watch): the value, or the part of it the profile's
+ * rule will compare, goes into arg_values once. Only the first sighting of a
+ * value costs an update; later ones a lookup.
+ */
+static __always_inline void note_arg(struct pt_regs *regs, void *tp, enum args_from from,
+				     __u32 arch, __u64 nr)
+{
+	struct learn_arg_key key = { .arch = arch, .nr = (__u32)nr };
+	__u8 w = arg_watch[arch][nr];
+	__u64 now, flags;
+	long err;
+
+	if (!w)
+		return;
+	key.value = arg_read(regs, tp, from, arch, LEARN_ARG_INDEX(w));
+	switch (LEARN_ARG_KIND(w)) {
+	case LEARN_ARG_NSFLAGS:
+		key.value &= LEARN_CLONE_NEW_MASK;
+		break;
+	case LEARN_ARG_CLONE3: /* struct clone_args begins with its flags */
+		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)key.value))
+			key.value = LEARN_ARG_UNREADABLE;
+		else
+			key.value = flags & LEARN_CLONE_NEW_MASK;
+		break;
+	}
+	if (bpf_map_lookup_elem(&arg_values, &key))
+		return;
+	now = bpf_ktime_get_ns();
+	err = bpf_map_update_elem(&arg_values, &key, &now, BPF_NOEXIST);
+	if (err == -E2BIG) {
+		__sync_fetch_and_or(&args_lost[arch][nr >> 6], 1ULL << (nr & 63));
+		return;
+	}
+	if (err) /* -EEXIST: another CPU saw it first */
+		return;
+	{
+		struct learn_event *e = event_new(LEARN_EV_ARG);
+
+		if (!e)
+			return;
+		e->arch = arch;
+		e->nr = (__s32)nr;
+		e->value = key.value;
+		bpf_ringbuf_submit(e, 0);
+	}
+}
+
 /*
  * The ABI of a syscall: x32 numbers carry a bit, i386 calls (32-bit code, or
  * int 0x80 from 64-bit code) set TS_COMPAT while they run. False when the
@@ -319,7 +404,8 @@ static __always_inline bool syscall_abi(struct task_struct *task, long id, __u32
  * the hook gives no registers): a task found to count claims a free slot, so
  * that its next syscalls take the fast path.
  */
-static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id, __u64 arg0)
+static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id,
+					   struct pt_regs *regs, void *tp, enum args_from from)
 {
 	struct task_struct *task = bpf_get_current_task_btf();
 	struct learn_task *lt;
@@ -371,7 +457,9 @@ static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long
 			s->task = (__u64)task;
 	}
 	count_syscall(arch, nr);
-	note_family(arch, nr, arg0);
+	if (is_socket_call(id))
+		note_family(arch, nr, arg_read(regs, tp, from, arch, 0));
+	note_arg(regs, tp, from, arch, nr);
 	return 0;
 }
 
@@ -389,9 +477,9 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 	__u64 nr;
 
 	if (!s->nr_tasks) /* tasks stored from /proc wait for their first syscall here */
-		return seed_pending ? sys_enter_exact(s, key, id, is_socket_call(id) ? regs->di : 0) : 0;
+		return seed_pending ? sys_enter_exact(s, key, id, regs, 0, ARGS_BTF) : 0;
 	if (s->regs != key)
-		return sys_enter_exact(s, key, id, is_socket_call(id) ? regs->di : 0);
+		return sys_enter_exact(s, key, id, regs, 0, ARGS_BTF);
 	if (cast)
 		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
 	else
@@ -400,6 +488,7 @@ static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool c
 		count_syscall(arch, nr);
 		if (is_socket_call(id))
 			note_family(arch, nr, regs->di);
+		note_arg(regs, 0, ARGS_BTF, arch, nr);
 	}
 	return 0;
 }
@@ -425,13 +514,13 @@ int BPF_PROG(learn_sys_enter_btf_nocast, struct pt_regs *regs, long id)
 SEC("raw_tp/sys_enter")
 int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
 {
-	return sys_enter_exact(0, 0, id, is_socket_call(id) ? BPF_CORE_READ(regs, di) : 0);
+	return sys_enter_exact(0, 0, id, regs, 0, ARGS_CORE);
 }
 
 SEC("tracepoint/raw_syscalls/sys_enter")
 int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
 {
-	return sys_enter_exact(0, 0, ctx->id, ctx->args[0]);
+	return sys_enter_exact(0, 0, ctx->id, 0, ctx, ARGS_TP);
 }
 
 /* ---- capabilities ------------------------------------------------------------ */

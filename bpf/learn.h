@@ -68,6 +68,7 @@ enum learn_event_kind {
 	LEARN_EV_CAP = 2,     /* a capability checked for the first time */
 	LEARN_EV_EXEC = 3,    /* a tracked task executed a file */
 	LEARN_EV_EMPTY = 4,   /* the last tracked task exited */
+	LEARN_EV_ARG = 5,     /* a watched argument's value seen for the first time */
 };
 
 #define LEARN_PATH_MAX 512 /* 2 * EU_PATH_HALF: paths are at most 255 bytes */
@@ -84,6 +85,7 @@ struct learn_event {
 	__u32 setup;	 /* 1: seen before the learning boundary (runtime setup) */
 	__u32 ppid;	 /* the process's parent (tgid) */
 	__u64 stack;	 /* LEARN_EV_CAP: the site's stack hash (learn_cap_key.stack) */
+	__u64 value;	 /* LEARN_EV_ARG: the value (learn_arg_key.value) */
 	char comm[LEARN_COMM_LEN];
 	char path[LEARN_PATH_MAX];	/* LEARN_EV_EXEC: the file that runs (resolved) */
 	char request[LEARN_PATH_MAX]; /* LEARN_EV_EXEC: the name execve() was given */
@@ -113,6 +115,33 @@ struct learn_cap_site {
 	__u64 ips[LEARN_STACK_DEPTH]; /* kernel return addresses, innermost first; 0 ends */
 };
 #define LEARN_CAP_SITES 4096
+
+/*
+ * The syscalls whose arguments are learned (lib/argspec.h), in a table user
+ * space fills before load: arg_watch[arch][nr] is 0 for every other syscall,
+ * else LEARN_ARG_ON | kind << 4 | the argument's index (0 or 1).
+ */
+#define LEARN_ARG_ON 0x80
+#define LEARN_ARG_EQ 0	    /* the value as passed */
+#define LEARN_ARG_NSFLAGS 1 /* its namespace bits (EU_CLONE_NEW_MASK) */
+#define LEARN_ARG_CLONE3 2  /* the namespace bits of the clone_args it points to */
+#define LEARN_ARG_KIND(w) (((w) >> 4) & 7)
+#define LEARN_ARG_INDEX(w) ((w) & 1)
+#define LEARN_CLONE_NEW_MASK 0x7e020080ULL
+/* clone3's clone_args could not be read: its flags are unknown */
+#define LEARN_ARG_UNREADABLE (~0ULL)
+
+/*
+ * A distinct value of a watched argument. The map holds LEARN_ARG_VALUES;
+ * a syscall whose value found it full is marked in args_lost, and user space
+ * leaves it argument-free.
+ */
+struct learn_arg_key {
+	__u32 arch;
+	__u32 nr;
+	__u64 value;
+};
+#define LEARN_ARG_VALUES 4096
 
 /* Per-CPU syscall counters; user space sums the CPUs. */
 struct learn_counts {

@@ -88,6 +88,9 @@ static void usage(FILE *f)
 		"  -m, --merge FILE         fold this run into the profile FILE (union; counts add);\n"
 		"                           the result goes to --output, or back to FILE\n"
 		"  -d, --duration SECONDS   stop learning after SECONDS\n"
+		"      --until-quiet SECONDS\n"
+		"                           stop learning once nothing new (syscall, argument\n"
+		"                           value, capability) has been seen for SECONDS\n"
 		"      --checkpoint SECONDS write the profile learned so far every SECONDS (to\n"
 		"                           --output or --merge, atomically), so that a learner\n"
 		"                           killed with SIGKILL still leaves a recent profile\n"
@@ -148,7 +151,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
        OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS, OPT_CHECKPOINT, OPT_SERVE, OPT_SOCKET,
-       OPT_STANDBY };
+       OPT_STANDBY, OPT_UNTIL_QUIET };
 
 /* learn --serve takes the tracer's options and its own; a container comes with each request. */
 static int check_serve_args(int argc, char **argv, const struct learn_opts *o,
@@ -157,6 +160,7 @@ static int check_serve_args(int argc, char **argv, const struct learn_opts *o,
 	const char *bad = o->output		? "--output"
 			  : o->merge		? "--merge"
 			  : o->duration > 0	? "--duration"
+			  : o->until_quiet > 0	? "--until-quiet"
 			  : o->checkpoint > 0	? "--checkpoint"
 			  : o->runtime_root	? "--runtime-root"
 			  : o->oci_state	? "--oci-state"
@@ -184,6 +188,7 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 		{ "output", required_argument, NULL, 'o' },
 		{ "merge", required_argument, NULL, 'm' },
 		{ "duration", required_argument, NULL, 'd' },
+		{ "until-quiet", required_argument, NULL, OPT_UNTIL_QUIET },
 		{ "grace", required_argument, NULL, OPT_GRACE },
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
 		{ "syscall-hook", required_argument, NULL, OPT_SYSCALL_HOOK },
@@ -222,6 +227,10 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 			break;
 		case 'd':
 			if (eu_parse_seconds(optarg, "--duration", &o->duration, err))
+				return -1;
+			break;
+		case OPT_UNTIL_QUIET:
+			if (eu_parse_seconds(optarg, "--until-quiet", &o->until_quiet, err))
 				return -1;
 			break;
 		case OPT_GRACE:
@@ -633,6 +642,13 @@ out:
 	return rc;
 }
 
+/* --until-quiet: nothing new, once the news still queued is read. */
+static bool quiet_enough(struct learn_run *r)
+{
+	tracer_consume(r->tracer);
+	return (double)tracer_quiet_ns(r->tracer) >= r->o->until_quiet * 1e9;
+}
+
 static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 {
 	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
@@ -702,6 +718,11 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 				if (r->o->duration > 0 && !r->stop_requested &&
 				    elapsed(&r->t0) >= r->o->duration)
 					request_stop(r, 0, &grace_deadline);
+				if (r->o->until_quiet > 0 && !r->stop_requested && quiet_enough(r)) {
+					say(r, "nothing new for %.1f s: learning ends",
+					    (double)tracer_quiet_ns(r->tracer) / 1e9);
+					request_stop(r, 0, &grace_deadline);
+				}
 				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)
 					r->empty = true;
 				if (r->o->checkpoint > 0 && !r->empty &&
@@ -764,6 +785,11 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 	eu_mtext_family(t, "eunomia_syscalls_learned", "gauge",
 			"Distinct syscalls learned so far (all ABIs).");
 	eu_mtext_sample(t, "eunomia_syscalls_learned", labels, (double)distinct);
+	eu_mtext_family(t, "eunomia_learn_seconds_since_new", "gauge",
+			"Seconds since learning last saw something new (a syscall, an argument "
+			"value, a capability): how complete the recording looks.");
+	eu_mtext_sample(t, "eunomia_learn_seconds_since_new", labels,
+			(double)tracer_quiet_ns(r->tracer) / 1e9);
 	eu_mtext_family(t, "eunomia_executables_learned", "gauge", "Distinct executables learned so far.");
 	eu_mtext_sample(t, "eunomia_executables_learned", labels, (double)r->profile->execs.n);
 	eu_mtext_family(t, "eunomia_events_dropped_total", "counter",
@@ -853,6 +879,21 @@ static void warn_no_filter(const struct learn_run *r)
 			     "(eunomia export --learning) for an exact boundary\n");
 }
 
+/* What the argument rules hold, of the native ABI. */
+static void print_args(const struct eu_profile *p)
+{
+	char ruled[512], unruled[256];
+
+	eu_profile_args_summary(p, eu_arch_native(), ruled, sizeof(ruled), unruled,
+				sizeof(unruled));
+	if (*ruled)
+		fprintf(stderr, PROG ": argument rules: %s\n", ruled);
+	if (*unruled)
+		fprintf(stderr,
+			PROG ": argument-free (too many values, or clone3 with namespaces): %s\n",
+			unruled);
+}
+
 static void print_summary(const struct learn_run *r, const struct eu_profile *written,
 			  double seconds, const char *dest)
 {
@@ -884,6 +925,13 @@ static void print_summary(const struct learn_run *r, const struct eu_profile *wr
 	if (written != r->profile)
 		fprintf(stderr, PROG ": merged: %zu syscalls in all, %u runs\n",
 			eu_profile_syscall_total(written, -1), written->meta.runs);
+	print_args(r->profile);
+	if (r->profile->meta.has_quiet)
+		fprintf(stderr,
+			PROG ": nothing new was seen in the last %.1f s of %.1f s (syscalls, "
+			     "argument values, capabilities); the longer, the likelier the "
+			     "recording is complete (--until-quiet)\n",
+			(double)r->profile->meta.quiet_ms / 1000, seconds);
 	print_boundary(r);
 	if (st.events_lost)
 		fprintf(stderr,

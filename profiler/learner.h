@@ -19,6 +19,7 @@ struct learn_opts {
 	const char *merge;
 	const char *runtime_root;
 	double duration; /* seconds; 0 = until the container is gone */
+	double until_quiet; /* --until-quiet SECONDS: end once nothing new came for that long */
 	double grace;	 /* seconds a stopped command gets to exit */
 	enum eu_hook sys_hook, cap_hook;
 	int verbose;

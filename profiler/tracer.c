@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
@@ -16,6 +17,7 @@
 #include "learn.skel.h"
 #include "syscalls.h"
 #include "tracer.h"
+#include "tracer_args.h"
 
 #define N_NOAUDIT EU_NOAUDIT_FUNCS
 
@@ -34,6 +36,9 @@ struct tracer {
 	int ksyms_state; /* 0: not read yet, 1: read, -1: unavailable */
 	struct eu_krange noaudit[N_NOAUDIT];
 	uint64_t caps_noaudit; /* capabilities seen only in unaudited checks */
+	/* The news: when learning began, and when something was last seen for the first time. */
+	uint64_t start_ns, last_new_ns;
+	uint64_t first_ns[EU_ARCH_COUNT][EU_NR_MAX]; /* 0: not seen */
 };
 
 /* A job (trace syscalls, trace capability checks) and the ways to do it, best first. */
@@ -98,12 +103,51 @@ static int forced_fail(const char *job, enum eu_hook forced, const char *why, st
 		       eu_hook_name(forced), why);
 }
 
+/* A syscall, argument value or capability seen for the first time is news (tracer_quiet_ns). */
+static void note_news(struct tracer *t, const struct learn_event *e)
+{
+	switch (e->kind) {
+	case LEARN_EV_SYSCALL:
+		if (e->setup || e->arch >= EU_ARCH_COUNT || e->nr < 0 || e->nr >= EU_NR_MAX)
+			return;
+		if (!t->first_ns[e->arch][e->nr])
+			t->first_ns[e->arch][e->nr] = e->ts_ns;
+		break;
+	case LEARN_EV_ARG:
+		break;
+	case LEARN_EV_CAP:
+		if (e->setup || e->ret || tracer_cap_is_noaudit(t, e))
+			return;
+		break;
+	default:
+		return;
+	}
+	if (e->ts_ns > t->last_new_ns)
+		t->last_new_ns = e->ts_ns;
+}
+
+static uint64_t mono_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts); /* bpf_ktime_get_ns()'s clock */
+	return (uint64_t)ts.tv_sec * 1000000000ULL + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t tracer_quiet_ns(const struct tracer *t)
+{
+	uint64_t now = mono_ns(), since = t->last_new_ns ? t->last_new_ns : t->start_ns;
+
+	return now > since ? now - since : 0;
+}
+
 static int handle_event(void *ctx, void *data, size_t size)
 {
 	struct tracer *t = ctx;
 
 	if (size < sizeof(struct learn_event))
 		return 0;
+	note_news(t, data);
 	if (t->on_event)
 		t->on_event(t->ctx, data);
 	return 0;
@@ -270,6 +314,7 @@ int tracer_load(struct tracer **out, const struct tracer_opts *o, struct eu_err 
 		s->rodata->nr_execveat = eu_syscall_nr(eu_arch_native(), "execveat");
 		s->rodata->nr_socket = eu_syscall_nr(eu_arch_native(), "socket");
 		s->rodata->nr_socketpair = eu_syscall_nr(eu_arch_native(), "socketpair");
+		tracer_args_watch(s);
 		eu_load_capture(o->verbose);
 		rc = learn_bpf__load(s);
 		if (!rc) {
@@ -320,6 +365,7 @@ int tracer_attach(struct tracer *t, struct eu_err *err)
 	t->rb = ring_buffer__new(bpf_map__fd(s->maps.events), handle_event, t, NULL);
 	if (!t->rb)
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot open the BPF ring buffer");
+	t->start_ns = mono_ns();
 	return 0;
 }
 
@@ -685,10 +731,24 @@ int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 			if (eu_profile_add_syscall(p, a, nr, total, err))
 				return -1;
 		}
+		for (int nr = 0; nr < EU_NR_MAX; nr++) {
+			_cleanup_free_ char *name = NULL;
+			uint64_t at = t->first_ns[a][nr];
+
+			/* the YAML form names syscalls: one with no name has no time */
+			if (!at || !(name = eu_syscall_name(a, nr)))
+				continue;
+			at = at > t->start_ns ? (at - t->start_ns) / 1000000 : 0;
+			eu_profile_first_seen(p, a, nr, at > UINT32_MAX ? UINT32_MAX : (uint32_t)at);
+		}
 		/* Runtime setup lists only what the program itself never needed. */
 		for (int w = 0; w < EU_NR_WORDS; w++)
 			p->meta.setup_bits[a][w] |= bss->setup_seen[a][w] & ~bss->seen[a][w];
 	}
+	if (tracer_args_collect(t->skel, p, err))
+		return -1;
+	p->meta.has_quiet = true;
+	p->meta.quiet_ms = tracer_quiet_ns(t) / 1000000;
 	p->has_families = true;
 	p->families |= bss->families;
 	if (!t->cap) {

@@ -76,6 +76,12 @@ enum tracer_seed_phase {
 int tracer_seed(struct tracer *t, pid_t tgid, uint32_t mntns, enum tracer_seed_phase phase,
 		struct eu_err *err);
 
+/*
+ * How long since something was seen for the first time (a syscall, an
+ * argument's value, a capability), or since learning began if nothing was.
+ */
+uint64_t tracer_quiet_ns(const struct tracer *t);
+
 /* Count the registered tasks that are still alive, by walking all tasks. */
 int tracer_count_live(struct tracer *t, uint64_t *n, struct eu_err *err);
 
