@@ -68,13 +68,46 @@ static int allowance_load(const struct place *places, size_t n, struct eu_profil
 	return eu_fail(err, EU_E_IO, 0, "not found at %s", tried);
 }
 
+/* Syscalls allowed in some way (outright or by a rule that allows), over every ABI. */
+static size_t allowed_total(const struct eu_profile *p)
+{
+	size_t n = eu_profile_syscall_total(p, -1);
+
+	for (int arch = 0; arch < EU_ARCH_COUNT; arch++)
+		for (int nr = 0; nr < EU_NR_MAX; nr++)
+			n += !eu_profile_has_syscall(p, arch, nr) && eu_profile_has_rules(p, arch, nr);
+	return n;
+}
+
+/* The allowance's rules (clone without namespace flags), by name onto each ABI of p. */
+static int add_rules(struct eu_profile *p, const struct eu_profile *a, int native,
+		     struct eu_err *err)
+{
+	for (size_t i = 0; i < a->nrules; i++) {
+		_cleanup_free_ char *name = NULL;
+		struct eu_rule r = a->rules[i];
+
+		if (r.arch != native || !(name = eu_syscall_name(native, r.nr)))
+			continue;
+		for (int arch = 0; arch < EU_ARCH_COUNT; arch++) {
+			if (!p->arch[arch].present)
+				continue;
+			r.arch = arch;
+			r.nr = eu_syscall_nr(arch, name);
+			if (r.nr >= 0 && eu_profile_add_rule(p, &r, err))
+				return -1;
+		}
+	}
+	return 0;
+}
+
 int eu_runtime_allowance_add(struct eu_profile *p, size_t *added, char **path,
 			     struct eu_err *err)
 {
 	const char *env = getenv("EUNOMIA_DATADIR");
 	struct place places[2];
 	struct eu_profile *a = NULL;
-	size_t before = eu_profile_syscall_total(p, -1), nplaces = 0;
+	size_t before = allowed_total(p), nplaces = 0;
 	int native = eu_arch_native(), rc = -1;
 
 	*added = 0;
@@ -108,7 +141,9 @@ int eu_runtime_allowance_add(struct eu_profile *p, size_t *added, char **path,
 				goto out;
 		}
 	}
-	*added = eu_profile_syscall_total(p, -1) - before;
+	if (add_rules(p, a, native, err))
+		goto out;
+	*added = allowed_total(p) - before;
 	rc = 0;
 out:
 	eu_profile_free(a);
