@@ -74,7 +74,7 @@ bool eu_argspec_rule_value(const struct eu_argspec *s, const struct eu_rule *r, 
 {
 	const struct eu_cond *c = &r->cond[0];
 
-	if (r->errnum || r->ncond != 1 || c->arg != s->arg)
+	if (s->kind == EU_ARGK_CLONE3 || r->errnum || r->ncond != 1 || c->arg != s->arg)
 		return false;
 	if (s->kind == EU_ARGK_EQ ? c->op != EU_CMP_EQ
 				  : c->op != EU_CMP_MASKED_EQ || c->mask != EU_CLONE_NEW_MASK)

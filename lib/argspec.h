@@ -51,9 +51,10 @@ const struct eu_argspec *eu_argspec_by_name(const char *syscall);
 const struct eu_argspec *const *eu_argspec_all(void);
 
 /*
- * The rule allowing `value` (for EU_ARGK_NSFLAGS and EU_ARGK_CLONE3, its
- * namespace bits) of syscall nr of arch: "allow if arg0 == 16",
- * "allow if arg0 & 0x7e020080 == 0".
+ * The rule allowing `value` (for EU_ARGK_NSFLAGS, its namespace bits) of
+ * syscall nr of arch: "allow if arg0 == 16", "allow if arg0 & 0x7e020080 == 0".
+ * Not for EU_ARGK_CLONE3: its argument is a pointer, so no rule on it means
+ * anything; clone3 is answered ENOSYS, or allowed outright.
  */
 void eu_argspec_rule(const struct eu_argspec *s, int arch, int nr, uint64_t value,
 		     struct eu_rule *r);

@@ -166,6 +166,27 @@ static void test_clone3_with_namespaces_or_unreadable_flags_stays(void **state)
 	eu_profile_free(p);
 }
 
+static void test_i386_socket_stays_argument_free(void **state)
+{
+	static const uint64_t inet = 2;
+	struct eu_profile *p = eu_profile_new();
+	int sock = eu_syscall_nr(EU_ARCH_I386, "socket");
+	struct eu_err err = { 0 };
+	bool ruled;
+
+	(void)state;
+	assert_non_null(p);
+	assert_int_equal(eu_profile_add_syscall(p, EU_ARCH_I386, sock, 1, &err), 0);
+	/* libseccomp would widen a rule on it to socketcall(SYS_SOCKET) of any family */
+	assert_int_equal(eu_profile_restrict_args(p, EU_ARCH_I386, sock, &inet, 1, false, &ruled,
+						  &err), 0);
+	assert_false(ruled);
+	assert_true(eu_profile_has_syscall(p, EU_ARCH_I386, sock));
+	assert_false(eu_profile_has_rules(p, EU_ARCH_I386, sock));
+	assert_true(eu_bit_test(p->arch[EU_ARCH_I386].argfree, (unsigned int)sock));
+	eu_profile_free(p);
+}
+
 static void test_merge_unions_values_and_outright_wins(void **state)
 {
 	static const char *const names[] = { "socket", NULL };
@@ -272,6 +293,7 @@ int main(void)
 		cmocka_unit_test(test_ioctl_past_its_bound_stays_argument_free_and_says_so),
 		cmocka_unit_test(test_clone3_without_namespaces_is_answered_enosys_and_clone_allowed),
 		cmocka_unit_test(test_clone3_with_namespaces_or_unreadable_flags_stays),
+		cmocka_unit_test(test_i386_socket_stays_argument_free),
 		cmocka_unit_test(test_merge_unions_values_and_outright_wins),
 		cmocka_unit_test(test_learned_rules_first_seen_and_quiet_read_back_from_yaml),
 		cmocka_unit_test(test_summary_names_what_the_rules_hold),
