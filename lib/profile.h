@@ -152,6 +152,15 @@ int eu_profile_restrict_args(struct eu_profile *p, int arch, int nr, const uint6
 void eu_profile_args_summary(const struct eu_profile *p, int arch, char *ruled, size_t rsize,
 			     char *free_, size_t fsize);
 
+/*
+ * For a syscall whose rules all have conditions: the argument its first rule
+ * compares, for a catch-all rule ("argN >= 0", true of every call) that
+ * libseccomp tests after the others, so that a call no rule decides gets that
+ * rule's action (the monitor's SCMP_ACT_NOTIFY) instead of the filter's
+ * default. -1 when the syscall has no rules, or one that needs no condition.
+ */
+int eu_profile_fallback_arg(const struct eu_profile *p, int arch, int nr);
+
 /* Does the profile have rules for syscall nr of arch? */
 bool eu_profile_has_rules(const struct eu_profile *p, int arch, int nr);
 

@@ -132,3 +132,20 @@ void eu_profile_args_summary(const struct eu_profile *p, int arch, char *ruled, 
 					       all[i]->syscall);
 	}
 }
+
+int eu_profile_fallback_arg(const struct eu_profile *p, int arch, int nr)
+{
+	int arg = -1;
+
+	for (size_t i = 0; i < p->nrules; i++) {
+		const struct eu_rule *r = &p->rules[i];
+
+		if (r->arch != arch || r->nr != nr)
+			continue;
+		if (!r->ncond)
+			return -1; /* decided whatever the arguments */
+		if (arg < 0)
+			arg = r->cond[0].arg;
+	}
+	return arg;
+}

@@ -410,6 +410,58 @@ static bool decided(const struct eu_profile *p, const char *name)
 	return false;
 }
 
+/*
+ * A syscall allowed by argument rules (socket for some families): its calls no
+ * rule allows go to the monitor too, by a catch-all NOTIFY rule libseccomp
+ * tests after the others (eu_profile_fallback_arg); runc refuses NOTIFY as
+ * the default action, so the default cannot do it. One entry per name.
+ */
+static int notify_fallbacks(const struct eu_profile *p, struct json_object *calls,
+			    struct eu_err *err)
+{
+	struct eu_strv done = { 0 };
+	int rc = 0;
+
+	for (int a = 0; a < EU_ARCH_COUNT && !rc; a++)
+		for (int nr = 0; p->arch[a].present && nr < EU_NR_MAX && !rc; nr++) {
+			_cleanup_free_ char *name = NULL;
+			struct json_object *e, *names, *args, *cond;
+			int arg = eu_profile_fallback_arg(p, a, nr);
+			bool seen = false;
+
+			if (arg < 0 || !(name = eu_syscall_name(a, nr)) ||
+			    eu_filter_never_notified(name))
+				continue;
+			for (size_t i = 0; i < done.n && !seen; i++)
+				seen = !strcmp(done.v[i], name);
+			if (seen)
+				continue;
+			/* each object is attached as soon as it is made: the tree owns it */
+			e = json_object_new_object();
+			if (append(calls, e))
+				goto nomem;
+			names = json_object_new_array();
+			if (put(e, "names", names) || append(names, json_object_new_string(name)) ||
+			    put(e, "action", json_object_new_string("SCMP_ACT_NOTIFY")))
+				goto nomem;
+			args = json_object_new_array();
+			if (put(e, "args", args))
+				goto nomem;
+			cond = json_object_new_object();
+			if (append(args, cond) || put(cond, "index", json_object_new_int64(arg)) ||
+			    put(cond, "value", json_object_new_uint64(0)) ||
+			    put(cond, "valueTwo", json_object_new_uint64(0)) ||
+			    put(cond, "op", json_object_new_string("SCMP_CMP_GE")))
+				goto nomem;
+			rc = eu_strv_add_sorted(&done, name, err);
+		}
+	eu_strv_free(&done);
+	return rc;
+nomem:
+	eu_strv_free(&done);
+	return eu_fail(err, EU_E_INTERNAL, ENOMEM, "building the JSON profile");
+}
+
 int eu_seccomp_json_notify(const struct eu_profile *p, enum eu_json_form form,
 			   struct json_object *doc, const char *listener, const char *metadata,
 			   struct eu_err *err)
@@ -444,7 +496,7 @@ int eu_seccomp_json_notify(const struct eu_profile *p, enum eu_json_form form,
 		goto fail;
 	}
 	eu_strv_free(&names);
-	return 0;
+	return notify_fallbacks(p, calls, err);
 fail:
 	eu_strv_free(&names);
 	return -1;

@@ -15,6 +15,7 @@
 #include "caps.h"
 #include "docker_profile.h"
 #include "file.h"
+#include "profile_yaml.h"
 #include "seccomp_json.h"
 #include "syscalls.h"
 
@@ -168,6 +169,70 @@ static void test_oci_form_lists_architectures_and_one_entry_per_rule(void **stat
 	/* the ALLOW entry, then personality, clone, socket, bpf, setsockopt x2 */
 	assert_int_equal(json_object_array_length(calls), 1 + p->nrules / 2);
 	assert_false(eu_seccomp_json_is_union(p));
+	json_object_put(doc);
+	eu_profile_free(p);
+}
+
+/* The NOTIFY entry for one name that compares an argument ("index op"), or NULL. */
+static const char *notify_fallback(struct json_object *calls, const char *name, char *buf,
+				   size_t size)
+{
+	for (size_t i = 0; i < json_object_array_length(calls); i++) {
+		struct json_object *e = json_object_array_get_idx(calls, i), *names, *args, *a;
+
+		names = json_object_object_get(e, "names");
+		args = json_object_object_get(e, "args");
+		if (strcmp(json_object_get_string(json_object_object_get(e, "action")),
+			   "SCMP_ACT_NOTIFY") ||
+		    json_object_array_length(names) != 1 ||
+		    strcmp(json_object_get_string(json_object_array_get_idx(names, 0)), name) ||
+		    !args || json_object_array_length(args) != 1)
+			continue;
+		a = json_object_array_get_idx(args, 0);
+		snprintf(buf, size, "%d %s %d", json_object_get_int(json_object_object_get(a, "index")),
+			 json_object_get_string(json_object_object_get(a, "op")),
+			 json_object_get_int(json_object_object_get(a, "value")));
+		return buf;
+	}
+	return NULL;
+}
+
+static void test_notify_form_sends_what_argument_rules_refuse_to_the_monitor(void **state)
+{
+	static const char yaml[] = "version: 1\n"
+				   "architectures:\n"
+				   "  x86_64:\n"
+				   "    syscalls:\n"
+				   "      read: 1\n"
+				   "    rules:\n"
+				   "      socket:\n"
+				   "      - allow if arg0 == 1\n"
+				   "      - allow if arg0 == 2\n"
+				   "      ioctl:\n"
+				   "      - allow if arg1 == 21505\n"
+				   "      clone3:\n"
+				   "      - errno 38\n"
+				   "      write:\n"
+				   "      - allow if arg0 == 1\n";
+	struct json_object *doc = NULL, *calls;
+	struct eu_profile *p = eu_profile_new();
+	struct eu_err err = { 0 };
+	char buf[64];
+
+	(void)state;
+	assert_int_equal(eu_profile_parse("t", yaml, sizeof(yaml) - 1, p, &err), 0);
+	assert_int_equal(eu_seccomp_json(p, EU_JSON_OCI, NULL, &doc, &err), 0);
+	assert_int_equal(eu_seccomp_json_notify(p, EU_JSON_OCI, doc, "/s", "m", &err), 0);
+	calls = json_object_object_get(doc, "syscalls");
+	/* a catch-all on the argument the rules compare, which libseccomp tests last */
+	assert_string_equal(notify_fallback(calls, "socket", buf, sizeof(buf)), "0 SCMP_CMP_GE 0");
+	assert_string_equal(notify_fallback(calls, "ioctl", buf, sizeof(buf)), "1 SCMP_CMP_GE 0");
+	/* clone3's ENOSYS needs no argument; runc refuses NOTIFY for write */
+	assert_null(notify_fallback(calls, "clone3", buf, sizeof(buf)));
+	assert_null(notify_fallback(calls, "write", buf, sizeof(buf)));
+	/* and the default stays an errno: runc refuses a NOTIFY default */
+	assert_string_equal(json_object_get_string(json_object_object_get(doc, "defaultAction")),
+			    "SCMP_ACT_ERRNO");
 	json_object_put(doc);
 	eu_profile_free(p);
 }
@@ -377,6 +442,7 @@ int main(void)
 		cmocka_unit_test(test_podman_default_imports_with_its_rules),
 		cmocka_unit_test(test_docker_export_imports_back_equal),
 		cmocka_unit_test(test_oci_form_lists_architectures_and_one_entry_per_rule),
+		cmocka_unit_test(test_notify_form_sends_what_argument_rules_refuse_to_the_monitor),
 		cmocka_unit_test(test_k8s_form_is_a_seccompprofile_the_crd_takes),
 		cmocka_unit_test(test_k8s_form_refuses_a_bad_name_and_values_beyond_int64),
 		cmocka_unit_test(test_k8s_names_are_checked_and_made_from_container_names),
