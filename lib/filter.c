@@ -109,11 +109,23 @@ static const enum scmp_compare cmp_ops[] = {
 	[EU_CMP_MASKED_EQ] = SCMP_CMP_MASKED_EQ,
 };
 
+/*
+ * What a call that no rule decides gets. In notify mode that is the monitor,
+ * so that a call of a syscall allowed by argument rules reaches it when no
+ * rule allows it: libseccomp cannot give one syscall a fallback action of its
+ * own (an unconditional rule replaces the syscall's conditional rules, and is
+ * replaced by none after it), so the filter's default is the only place for it.
+ */
+static uint32_t default_action(const struct eu_filter_opts *o)
+{
+	return o->notify ? SCMP_ACT_NOTIFY : eu_filter_deny_action(o);
+}
+
 /* The profile's rules for one architecture. */
 static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 		     const struct eu_filter_opts *o, struct eu_err *err)
 {
-	uint32_t deny = eu_filter_deny_action(o);
+	uint32_t dflt = default_action(o);
 
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct eu_rule *r = &p->rules[i];
@@ -126,8 +138,12 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 		/* Complain mode denies nothing, a rule's errno included: it logs. */
 		if (o->complain && r->errnum)
 			action = SCMP_ACT_LOG;
-		/* What the default does already needs no rule (libseccomp refuses one). */
-		if (action == deny)
+		/*
+		 * What the default does already needs no rule (libseccomp refuses one);
+		 * under a notify default, an errno equal to the deny action's is a rule
+		 * still, or its calls would go to the monitor.
+		 */
+		if (action == dflt)
 			continue;
 		snr = scmp_nr(arch, r->nr, err);
 		if (snr == __NR_SCMP_ERROR)
@@ -157,17 +173,29 @@ static int add_rules(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
 	return 0;
 }
 
-/* ENOSYS for every syscall number above the newest the profile names on this ABI. */
-static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
-			  const struct eu_filter_opts *o, struct eu_err *err)
+/* The newest syscall number the profile names on this ABI (allowed or ruled), or -1. */
+static int newest_nr(const struct eu_profile *p, int arch)
 {
 	int newest = -1;
 
-	if (!o->enosys_new || eu_filter_deny_action(o) == SCMP_ACT_ERRNO(ENOSYS))
-		return 0;
 	for (int nr = 0; nr < EU_NR_MAX; nr++)
 		if (eu_profile_has_syscall(p, arch, nr) || eu_profile_has_rules(p, arch, nr))
 			newest = nr;
+	return newest;
+}
+
+/* Does add_enosys_new() give syscall nr ENOSYS? */
+static bool enosys_new(const struct eu_filter_opts *o, int newest, int nr)
+{
+	return o->enosys_new && eu_filter_deny_action(o) != SCMP_ACT_ERRNO(ENOSYS) && nr > newest;
+}
+
+/* ENOSYS for every syscall number above the newest the profile names on this ABI. */
+static int add_enosys_new(scmp_filter_ctx ctx, int arch, int newest,
+			  const struct eu_filter_opts *o, struct eu_err *err)
+{
+	if (!enosys_new(o, newest, newest + 1))
+		return 0;
 	for (int nr = newest + 1; nr < EU_NR_MAX; nr++) {
 		_cleanup_free_ char *name = eu_syscall_name(arch, nr);
 		int snr = resolve_nr(arch, nr, name);
@@ -185,9 +213,15 @@ static int add_enosys_new(scmp_filter_ctx ctx, const struct eu_profile *p, int a
 	return 0;
 }
 
+/* runc's init writes under the filter before the monitor has its listener. */
+static const char *const never_notified[] = { "write" };
+
 bool eu_filter_never_notified(const char *name)
 {
-	return !strcmp(name, "write");
+	for (size_t i = 0; i < EU_ARRAY_SIZE(never_notified); i++)
+		if (!strcmp(name, never_notified[i]))
+			return true;
+	return false;
 }
 
 /* The call notify_exec hands to the monitor although the profile allows it: the native execve. */
@@ -196,27 +230,33 @@ static bool is_exec(int arch, const char *name)
 	return arch == eu_arch_native() && !strcmp(name, "execve");
 }
 
-/* SCMP_ACT_NOTIFY for every syscall libseccomp knows on this ABI that nothing else decides. */
-static int add_notify(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
-		      const struct eu_filter_opts *o, struct eu_err *err)
+/*
+ * The deny action, under a notify default, for the syscalls the monitor never
+ * hears (eu_filter_never_notified()) that nothing else decides. One the profile
+ * allows by argument rules keeps them: an unconditional rule would replace
+ * them, so its calls that no rule allows go to the monitor.
+ */
+static int add_never_notified(scmp_filter_ctx ctx, const struct eu_profile *p, int arch,
+			      int newest, const struct eu_filter_opts *o, struct eu_err *err)
 {
+	uint32_t deny = eu_filter_deny_action(o);
+
 	if (!o->notify)
 		return 0;
-	for (int nr = 0; nr < EU_NR_MAX; nr++) {
-		_cleanup_free_ char *name = eu_syscall_name(arch, nr);
-		bool allowed = eu_profile_has_syscall(p, arch, nr);
-		int snr, rc;
+	for (size_t i = 0; i < EU_ARRAY_SIZE(never_notified); i++) {
+		const char *name = never_notified[i];
+		int nr = eu_syscall_nr(arch, name), snr, rc;
 
-		if (!name || eu_filter_never_notified(name) || eu_profile_has_rules(p, arch, nr) ||
-		    (allowed && !(o->notify_exec && is_exec(arch, name))))
+		if (nr < 0 || eu_profile_has_syscall(p, arch, nr) ||
+		    eu_profile_has_rules(p, arch, nr) || enosys_new(o, newest, nr))
 			continue;
 		snr = resolve_nr(arch, nr, name);
 		if (snr == __NR_SCMP_ERROR)
 			continue;
-		rc = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, snr, 0);
-		if (rc && rc != -EEXIST) /* EEXIST: decided already (ENOSYS above the newest) */
+		rc = seccomp_rule_add(ctx, deny, snr, 0);
+		if (rc)
 			return eu_fail(err, EU_E_PROFILE, -rc,
-				       "libseccomp: cannot send %s of %s to the monitor", name,
+				       "libseccomp: cannot keep %s of %s from the monitor", name,
 				       eu_arch_name(arch));
 	}
 	return 0;
@@ -228,9 +268,9 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 {
 	uint32_t token = eu_arch_token(arch);
 	scmp_filter_ctx ctx;
-	int rc;
+	int rc, newest;
 
-	ctx = seccomp_init(eu_filter_deny_action(o));
+	ctx = seccomp_init(default_action(o));
 	if (!ctx)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "libseccomp: cannot create a filter");
 	if (token != seccomp_arch_native()) {
@@ -249,7 +289,7 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 
 		if (!eu_profile_has_syscall(p, arch, nr))
 			continue;
-		if (o->notify && o->notify_exec) { /* the monitor answers these: add_notify() */
+		if (o->notify && o->notify_exec) { /* the default hands it to the monitor */
 			_cleanup_free_ char *name = eu_syscall_name(arch, nr);
 
 			if (name && is_exec(arch, name))
@@ -270,8 +310,9 @@ static int arch_filter(const struct eu_profile *p, int arch, const struct eu_fil
 			goto fail;
 		}
 	}
-	if (add_rules(ctx, p, arch, o, err) || add_enosys_new(ctx, p, arch, o, err) ||
-	    add_notify(ctx, p, arch, o, err))
+	newest = newest_nr(p, arch);
+	if (add_rules(ctx, p, arch, o, err) || add_enosys_new(ctx, arch, newest, o, err) ||
+	    add_never_notified(ctx, p, arch, newest, o, err))
 		goto fail;
 	*out = ctx;
 	return 0;

@@ -279,6 +279,154 @@ static void allow(struct eu_profile *p, const char *name)
 						eu_syscall_nr(EU_ARCH_X86_64, name), 1, &err), 0);
 }
 
+/* Add the rule `fmt` (the profile's text of one) for x86_64's syscall `name`. */
+static void rule(struct eu_profile *p, const char *name, const char *fmt, ...)
+{
+	struct eu_rule r;
+	struct eu_err err = { 0 };
+	char text[128], why[128];
+	va_list ap;
+	size_t col;
+
+	va_start(ap, fmt);
+	vsnprintf(text, sizeof(text), fmt, ap);
+	va_end(ap);
+	if (eu_rule_parse(text, &r, why, sizeof(why), &col))
+		fail_msg("'%s': %s", text, why);
+	r.arch = EU_ARCH_X86_64;
+	r.nr = eu_syscall_nr(EU_ARCH_X86_64, name);
+	assert_int_equal(eu_profile_add_rule(p, &r, &err), 0);
+}
+
+static void skip_without_notify(void)
+{
+	if (seccomp_api_get() < 6) {
+		printf("skipped: this system has no seccomp user notification (API level %u)\n",
+		       seccomp_api_get());
+		skip();
+	}
+}
+
+/* What a notify filter's listener was handed, in order. */
+struct heard {
+	unsigned int n;
+	int nr[16];
+	uint64_t arg0[16];
+};
+
+/* Answer each call the listener hands over EACCES, until the child is gone; its wait status. */
+static int answer_until_gone(pid_t pid, int listener, struct heard *h)
+{
+	struct seccomp_notif *req;
+	struct seccomp_notif_resp *resp;
+	int status = -1;
+
+	if (seccomp_notify_alloc(&req, &resp))
+		return -1;
+	/* it cannot exit while a call of its waits for an answer */
+	for (int ms = 0; ms < 5000 && waitpid(pid, &status, WNOHANG) != pid; ms += 10) {
+		struct pollfd pfd = { .fd = listener, .events = POLLIN };
+
+		if (poll(&pfd, 1, 10) != 1)
+			continue;
+		if (!(pfd.revents & POLLIN)) {
+			/* POLLHUP: no task uses the filter any more; the child is exiting */
+			if (waitpid(pid, &status, 0) != pid)
+				status = -1;
+			break;
+		}
+		memset(req, 0, sizeof(*req));
+		if (seccomp_notify_receive(listener, req))
+			continue;
+		if (h->n < EU_ARRAY_SIZE(h->nr) && req->pid == (uint32_t)pid) {
+			h->nr[h->n] = req->data.nr;
+			h->arg0[h->n++] = req->data.args[0];
+		}
+		memset(resp, 0, sizeof(*resp));
+		resp->id = req->id;
+		resp->error = -EACCES;
+		seccomp_notify_respond(listener, resp);
+	}
+	seccomp_notify_free(req, resp);
+	return status;
+}
+
+/*
+ * Run `calls` in a child under ctx, whose listener the child hands over; every
+ * call the filter hands to it is answered EACCES. The child's wait status.
+ */
+static int under_listener(scmp_filter_ctx ctx, int (*calls)(void), struct heard *h)
+{
+	struct pollfd pfd = { .events = POLLIN };
+	struct eu_fd_recv got = { .fd = -1 };
+	int sv[2], status = -1;
+	char byte = 0;
+	pid_t pid;
+
+	*h = (struct heard){ 0 };
+	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
+	pid = fork();
+	if (pid == 0) {
+		/* not left waiting on a listener only it holds */
+		prctl(PR_SET_PDEATHSIG, SIGKILL, 0, 0, 0);
+		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
+		prctl(PR_SET_DUMPABLE, 0, 0, 0, 0); /* a kill action's core dump takes seconds */
+		if (seccomp_load(ctx))
+			syscall(SYS_exit_group, 100);
+		if (eu_fd_send(sv[1], &byte, 1, seccomp_notify_fd(ctx)) != 1)
+			syscall(SYS_exit_group, 101);
+		/* exit_group itself: what exit() would call first the filter may refuse */
+		syscall(SYS_exit_group, calls());
+	}
+	pfd.fd = sv[0];
+	if (pid > 0 && poll(&pfd, 1, 5000) == 1 && eu_fd_recv(sv[0], &byte, 1, &got) == 1 &&
+	    got.fd >= 0)
+		status = answer_until_gone(pid, got.fd, h);
+	if (got.fd >= 0)
+		close(got.fd);
+	close(sv[0]);
+	close(sv[1]);
+	if (pid > 0 && status == -1) {
+		kill(pid, SIGKILL);
+		waitpid(pid, NULL, 0);
+	}
+	if (status == -1)
+		fail_msg("the child did not hand its listener over and exit within 5 s");
+	return status;
+}
+
+/*
+ * What a child under a test profile needs: to hand its listener over, to exit,
+ * and what free() does after seccomp_load() (libseccomp frees the program it
+ * loaded, and malloc may give the memory back) before anyone holds the listener.
+ */
+static void allow_child(struct eu_profile *p)
+{
+	for (const char *const *n = (const char *const[]){ "exit_group", "sendmsg", "brk",
+							   "munmap", NULL };
+	     *n; n++)
+		allow(p, *n);
+}
+
+/* Bit `bit` of the exit code unless syscall(...) returned -1 with `want`. */
+#define EXPECT_ERRNO(bit, want, ...) \
+	((syscall(__VA_ARGS__) == -1 && errno == (want)) ? 0 : 1 << (bit))
+
+static int refused_and_profile_calls(void)
+{
+	char byte = 0;
+	int code = 0;
+
+	code |= EXPECT_ERRNO(0, EACCES, SYS_getppid); /* refused: the listener answers */
+	/* never handed over: EPERM at once */
+	code |= EXPECT_ERRNO(1, EPERM, SYS_write, -1, &byte, 1);
+	if (syscall(SYS_getpid) <= 0) /* the profile's own */
+		code |= 1 << 2;
+	/* a number libseccomp has no name for goes to the listener too */
+	code |= EXPECT_ERRNO(3, EACCES, 1000);
+	return code;
+}
+
 /*
  * Under a notify filter a refused call waits for the listener's answer, the
  * profile's calls run, and write, which a notify filter never sends (runc's init
@@ -289,69 +437,140 @@ static void test_a_notify_filter_hands_refused_calls_to_its_listener(void **stat
 	struct eu_profile *p = eu_profile_new();
 	struct eu_filter_opts o = { .notify = true, .deny_errno = EPERM };
 	struct eu_err err = { 0 };
-	struct seccomp_notif *req;
-	struct seccomp_notif_resp *resp;
 	scmp_filter_ctx ctx = NULL;
-	int sv[2], status, listener;
-	char byte = 0;
-	pid_t pid;
+	struct heard h;
+	int status;
 
 	(void)state;
-	if (seccomp_api_get() < 6) {
-		printf("skipped: this system has no seccomp user notification (API level %u)\n",
-		       seccomp_api_get());
-		skip();
-	}
-	for (const char *const *n = (const char *const[]){ "exit_group", "sendmsg", "getpid", NULL };
-	     *n; n++)
-		allow(p, *n);
+	skip_without_notify();
+	allow_child(p);
+	allow(p, "getpid");
 	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
-	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM, 0, sv), 0);
-	pid = fork();
-	if (pid == 0) {
-		int code = 0;
-		long r;
-
-		prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0);
-		if (seccomp_load(ctx))
-			syscall(SYS_exit_group, 100);
-		if (eu_fd_send(sv[1], &byte, 1, seccomp_notify_fd(ctx)) != 1)
-			syscall(SYS_exit_group, 101);
-		r = syscall(SYS_getppid); /* refused: the listener answers EACCES */
-		if (r != -1 || errno != EACCES)
-			code |= 2;
-		r = syscall(SYS_write, -1, &byte, 1); /* never notified: EPERM at once */
-		if (r != -1 || errno != EPERM)
-			code |= 4;
-		if (syscall(SYS_getpid) <= 0) /* the profile's own */
-			code |= 8;
-		syscall(SYS_exit_group, code);
-	}
-	{
-		struct eu_fd_recv got;
-		struct pollfd pfd = { .fd = sv[0], .events = POLLIN };
-
-		assert_int_equal(poll(&pfd, 1, 5000), 1);
-		assert_int_equal(eu_fd_recv(sv[0], &byte, 1, &got), 1);
-		assert_true(got.fd >= 0);
-		listener = got.fd;
-	}
-	assert_int_equal(seccomp_notify_alloc(&req, &resp), 0);
-	memset(req, 0, sizeof(*req));
-	assert_int_equal(seccomp_notify_receive(listener, req), 0);
-	assert_int_equal(req->data.nr, SYS_getppid);
-	assert_int_equal(req->pid, pid);
-	memset(resp, 0, sizeof(*resp));
-	resp->id = req->id;
-	resp->error = -EACCES;
-	assert_int_equal(seccomp_notify_respond(listener, resp), 0);
-	assert_int_equal(waitpid(pid, &status, 0), pid);
+	status = under_listener(ctx, refused_and_profile_calls, &h);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
-	seccomp_notify_free(req, resp);
-	close(listener);
-	close(sv[0]);
-	close(sv[1]);
+	assert_int_equal(h.n, 2);
+	assert_int_equal(h.nr[0], SYS_getppid);
+	assert_int_equal(h.nr[1], 1000);
+	seccomp_release(ctx);
+	eu_profile_free(p);
+}
+
+#define NO_PID 0x3ffffff0 /* above PID_MAX_LIMIT: no process has it */
+
+static int ruled_calls(void)
+{
+	int code = 0;
+
+	if (syscall(SYS_socket, AF_UNIX, SOCK_DGRAM, 0) < 0) /* its rule allows it */
+		code |= 1 << 0;
+	/* no rule allows it: the listener answers, and is told the family */
+	code |= EXPECT_ERRNO(1, EACCES, SYS_socket, AF_NETLINK, SOCK_RAW, 0);
+	code |= EXPECT_ERRNO(2, EINVAL, SYS_getpgid, NO_PID); /* a rule's errno, at once */
+	code |= EXPECT_ERRNO(3, EPERM, SYS_reboot, 0, 0, 0); /* the deny errno as a rule's */
+	/* newer than the newest the profile names: ENOSYS at once (enosys_new) */
+	code |= EXPECT_ERRNO(4, ENOSYS, SYS_getrandom, NULL, 0, 0);
+	return code;
+}
+
+/*
+ * A syscall the profile allows by argument rules: a call no rule allows goes
+ * to the listener with its arguments, as any refusal does, not to the deny
+ * errno in silence; what the rules and --enosys-new decide stays in the filter.
+ */
+static void test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { .notify = true, .deny_errno = EPERM, .enosys_new = true };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+	struct heard h;
+	int status;
+
+	(void)state;
+	skip_without_notify();
+	allow_child(p);
+	rule(p, "socket", "allow if arg0 == 1");
+	rule(p, "socket", "allow if arg0 == 2");
+	rule(p, "getpgid", "errno 22 if arg0 == %d", NO_PID);
+	rule(p, "reboot", "errno 1");
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
+	status = under_listener(ctx, ruled_calls, &h);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.nr[0], SYS_socket);
+	assert_int_equal(h.arg0[0], AF_NETLINK);
+	seccomp_release(ctx);
+	eu_profile_free(p);
+}
+
+static int ruled_calls_then_write(void)
+{
+	char byte = 0;
+
+	if (syscall(SYS_socket, AF_NETLINK, SOCK_RAW, 0) != -1 || errno != EACCES)
+		return 1;
+	syscall(SYS_write, -1, &byte, 1); /* never notified: the kill, at once */
+	return 2;
+}
+
+/* --deny kill-process: a ruled syscall's refused call goes to the listener; write is killed. */
+static void test_a_notify_filter_kills_at_once_what_it_never_hands_over(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { .notify = true, .deny = EU_DENY_KILL_PROCESS };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+	struct heard h;
+	int status;
+
+	(void)state;
+	skip_without_notify();
+	allow_child(p);
+	rule(p, "socket", "allow if arg0 == 1");
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
+	status = under_listener(ctx, ruled_calls_then_write, &h);
+	assert_true(WIFSIGNALED(status));
+	assert_int_equal(WTERMSIG(status), SIGSYS);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.nr[0], SYS_socket);
+	assert_int_equal(h.arg0[0], AF_NETLINK);
+	seccomp_release(ctx);
+	eu_profile_free(p);
+}
+
+static int complain_calls(void)
+{
+	int code = 0;
+
+	code |= EXPECT_ERRNO(0, EACCES, SYS_socket, AF_NETLINK, SOCK_RAW, 0);
+	/* a rule's errno is logged in complain mode: the call runs (and finds no such process) */
+	code |= EXPECT_ERRNO(1, ESRCH, SYS_getpgid, NO_PID);
+	return code;
+}
+
+/* Complain mode: a rule's errno is logged, not handed over; a ruled call no rule allows is. */
+static void test_a_complaining_notify_filter_logs_what_rules_refuse(void **state)
+{
+	struct eu_profile *p = eu_profile_new();
+	struct eu_filter_opts o = { .notify = true, .complain = true };
+	struct eu_err err = { 0 };
+	scmp_filter_ctx ctx = NULL;
+	struct heard h;
+	int status;
+
+	(void)state;
+	skip_without_notify();
+	allow_child(p);
+	rule(p, "socket", "allow if arg0 == 1");
+	rule(p, "getpgid", "errno 22 if arg0 == %d", NO_PID);
+	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
+	status = under_listener(ctx, complain_calls, &h);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	assert_int_equal(h.n, 1);
+	assert_int_equal(h.nr[0], SYS_socket);
 	seccomp_release(ctx);
 	eu_profile_free(p);
 }
@@ -360,6 +579,9 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_a_notify_filter_hands_refused_calls_to_its_listener),
+		cmocka_unit_test(test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows),
+		cmocka_unit_test(test_a_notify_filter_kills_at_once_what_it_never_hands_over),
+		cmocka_unit_test(test_a_complaining_notify_filter_logs_what_rules_refuse),
 		cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
 		cmocka_unit_test(test_priority_grows_with_count),
 		cmocka_unit_test(test_deny_names_round_trip),
