@@ -112,9 +112,11 @@ static const enum scmp_compare cmp_ops[] = {
 /*
  * What a call that no rule decides gets. In notify mode that is the monitor,
  * so that a call of a syscall allowed by argument rules reaches it when no
- * rule allows it: libseccomp cannot give one syscall a fallback action of its
- * own (an unconditional rule replaces the syscall's conditional rules, and is
- * replaced by none after it), so the filter's default is the only place for it.
+ * rule allows it. The default covers every such call, whatever its rules
+ * compare: an unconditional NOTIFY rule would replace the syscall's
+ * conditional rules (libseccomp keeps the unconditional one, added before or
+ * after), and a catch-all condition (argN >= 0, which the OCI form needs, as
+ * runc refuses a NOTIFY default) covers only rules on one argument.
  */
 static uint32_t default_action(const struct eu_filter_opts *o)
 {

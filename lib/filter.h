@@ -30,18 +30,18 @@ struct eu_filter_opts {
 	/*
 	 * Every call the profile does not decide goes to the monitor: the
 	 * filter's default is SCMP_ACT_NOTIFY. That is a syscall it does not
-	 * allow, a call of one it allows by argument rules that no rule allows
-	 * (libseccomp keeps no fallback per syscall), and a number libseccomp
-	 * has no name for. What the profile decides stays decided in the
-	 * filter: its rules' errnos, ENOSYS above the newest (enosys_new). Not
-	 * write: runc's own init writes under the filter before the monitor has
-	 * its listener, so write gets the deny action (when the profile allows
-	 * it by argument rules, its calls no rule allows go to the monitor all
-	 * the same). With `notify_exec`, the native execve goes to the monitor
-	 * although the profile allows it, so that eunomia enforce's command
-	 * waits in its execve until the monitor holds the listener (it answers:
-	 * go on); set it only for a profile that allows it, or the monitor lets
-	 * through an execve the profile refuses.
+	 * allow, a call of one it allows by argument rules that no rule allows,
+	 * and a number libseccomp has no name for. What the profile decides
+	 * stays decided in the filter: its rules' errnos, ENOSYS above the
+	 * newest (enosys_new). Not write: runc's own init writes under the
+	 * filter before the monitor has its listener, so write gets the deny
+	 * action (when the profile allows it by argument rules, its calls no
+	 * rule allows go to the monitor all the same). With `notify_exec`, the
+	 * native execve goes to the monitor although the profile allows it, so
+	 * that eunomia enforce's command waits in its execve until the monitor
+	 * holds the listener (it answers: go on); set it only for a profile
+	 * that allows it, or the monitor lets through an execve the profile
+	 * refuses.
 	 */
 	bool notify;
 	bool notify_exec;
