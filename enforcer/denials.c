@@ -2,8 +2,8 @@
 /*
  * eunomia denials: what seccomp refused the containers the monitor holds, from
  * its event file, grouped by container and syscall; with --fix, those
- * syscalls folded into the container's profile, the change shown as a diff
- * and the profile written atomically.
+ * syscalls (or their arguments' values) folded into the container's profile,
+ * the change shown as a diff and the profile written atomically.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -41,7 +41,11 @@ static void usage(FILE *f)
 		"events with \"by\": \"seccomp\"), one line for each container, syscall and\n"
 		"answer: how many times, first and last. With --fix, allow those syscalls in\n"
 		"PROFILE: the change is printed as a diff, then the profile is written\n"
-		"atomically; enforce it again for it to take effect.\n"
+		"atomically; enforce it again for it to take effect. A syscall whose argument\n"
+		"learning records (socket's family, clone's and unshare's namespaces, setns,\n"
+		"prctl, personality, ioctl's request) is allowed for the values refused only,\n"
+		"a rule each (\"socket: allow if arg0 == 16\"); one the profile restricts so\n"
+		"whose value the events do not give (clone3's) is left as it is, and said so.\n"
 		"\n"
 		"Options:\n"
 		"  -e, --events FILE        the monitor's event file (eunomia monitor -e FILE);\n"
@@ -50,8 +54,9 @@ static void usage(FILE *f)
 		"  -s, --since TIME         only events from TIME on: RFC 3339\n"
 		"                           (2026-11-25T16:00:00Z) or a duration ago (90s, 10m,\n"
 		"                           2h, 1d, 1h30m)\n"
-		"      --fix PROFILE        allow the refused syscalls in PROFILE (of one\n"
-		"                           container: give --container when there are several)\n"
+		"      --fix PROFILE        allow the refused syscalls (or values) in PROFILE (of\n"
+		"                           one container: give --container when there are\n"
+		"                           several)\n"
 		"  -n, --dry-run            with --fix: print the change, write nothing\n"
 		"  -q, --quiet              print only errors on standard error\n"
 		"  -h, --help               show this help\n"
@@ -240,14 +245,75 @@ static int fix_container(const struct denials_opts *o, const struct eu_denials *
 	return 0;
 }
 
+/* The entries of sv joined by ", " (free it); NULL without memory. */
+static char *join(const struct eu_strv *sv)
+{
+	size_t len = 1, off = 0;
+	char *s;
+
+	for (size_t i = 0; i < sv->n; i++)
+		len += strlen(sv->v[i]) + 2;
+	s = calloc(1, len);
+	for (size_t i = 0; s && i < sv->n; i++)
+		off += (size_t)snprintf(s + off, len - off, "%s%s", i ? ", " : "", sv->v[i]);
+	return s;
+}
+
+/*
+ * What --fix left as it was, a line each, then what it changed, in one: "would
+ * allow 1 syscall in p.yaml: acct, and add 2 rules: socket: allow if arg0 ==
+ * 16, ..." (--dry-run), or "p.yaml now allows ...".
+ */
+static int summarize(const struct denials_opts *o, const struct eu_denials_fix *fx,
+		     struct eu_err *err)
+{
+	_cleanup_free_ char *allowed = join(&fx->allowed), *rules = join(&fx->rules);
+	size_t na = fx->allowed.n, nr = fx->rules.n;
+
+	if (!allowed || !rules)
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "listing the changes");
+	if (o->quiet)
+		return 0;
+	for (size_t i = 0; i < fx->left.n; i++)
+		fprintf(stderr, PROG ": left as it is in %s: %s\n", o->fix, fx->left.v[i]);
+	if (!na && !nr)
+		return 0;
+	if (o->dry_run && !nr)
+		fprintf(stderr, PROG ": would allow %zu syscall%s in %s: %s (--dry-run: nothing "
+				     "written)\n",
+			na, na == 1 ? "" : "s", o->fix, allowed);
+	else if (o->dry_run && !na)
+		fprintf(stderr, PROG ": would add %zu rule%s to %s: %s (--dry-run: nothing "
+				     "written)\n",
+			nr, nr == 1 ? "" : "s", o->fix, rules);
+	else if (o->dry_run)
+		fprintf(stderr, PROG ": would allow %zu syscall%s in %s: %s, and add %zu rule%s: "
+				     "%s (--dry-run: nothing written)\n",
+			na, na == 1 ? "" : "s", o->fix, allowed, nr, nr == 1 ? "" : "s", rules);
+	else if (!nr)
+		fprintf(stderr, PROG ": %s now allows %zu more syscall%s: %s; enforce it again "
+				     "for the container to get them\n",
+			o->fix, na, na == 1 ? "" : "s", allowed);
+	else if (!na)
+		fprintf(stderr, PROG ": %s has %zu more rule%s: %s; enforce it again for the "
+				     "container to get %s\n",
+			o->fix, nr, nr == 1 ? "" : "s", rules, nr == 1 ? "it" : "them");
+	else
+		fprintf(stderr, PROG ": %s now allows %zu more syscall%s: %s, and has %zu more "
+				     "rule%s: %s; enforce it again for the container to get "
+				     "them\n",
+			o->fix, na, na == 1 ? "" : "s", allowed, nr, nr == 1 ? "" : "s", rules);
+	return 0;
+}
+
 /* --fix: fold, show, write. */
 static int fix(const struct denials_opts *o, const struct eu_denials *d, struct eu_err *err)
 {
-	_cleanup_free_ char *old = NULL, *new = NULL, *list = NULL;
-	struct eu_strv added = { 0 };
+	_cleanup_free_ char *old = NULL, *new = NULL;
+	struct eu_denials_fix fx = { 0 };
 	struct eu_profile *p = NULL;
 	const char *container;
-	size_t len, new_len, changed, list_len = 0, off = 0;
+	size_t len, new_len, changed;
 	int rc = -1;
 
 	if (fix_container(o, d, &container, err) ||
@@ -257,14 +323,16 @@ static int fix(const struct denials_opts *o, const struct eu_denials *d, struct 
 	if (!p)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading %s", o->fix);
 	if (eu_profile_parse(o->fix, old, len, p, err) ||
-	    eu_denials_fold(d, container, p, &added, err))
+	    eu_denials_fold(d, container, p, &fx, err))
 		goto out;
-	if (!added.n) {
-		if (!o->quiet)
+	if (!fx.allowed.n && !fx.rules.n) {
+		rc = summarize(o, &fx, err);
+		if (!rc && !o->quiet && fx.left.n)
+			fprintf(stderr, PROG ": nothing to change in %s\n", o->fix);
+		else if (!rc && !o->quiet)
 			fprintf(stderr, PROG ": %s already allows every syscall refused%s%s: nothing "
 					     "to change\n",
 				o->fix, container ? " to " : "", container ? container : "");
-		rc = 0;
 		goto out;
 	}
 	if (eu_profile_emit(p, &new, &new_len, err) ||
@@ -276,28 +344,9 @@ static int fix(const struct denials_opts *o, const struct eu_denials *d, struct 
 	}
 	if (!o->dry_run && eu_write_file_atomic(o->fix, new, new_len, 0644, err))
 		goto out;
-	/* "acct, mkdir (i386)" */
-	for (size_t i = 0; i < added.n; i++)
-		list_len += strlen(added.v[i]) + 2;
-	list = calloc(1, list_len + 1);
-	if (!list) {
-		eu_fail(err, EU_E_INTERNAL, ENOMEM, "listing the syscalls added");
-		goto out;
-	}
-	for (size_t i = 0; i < added.n; i++)
-		off += (size_t)snprintf(list + off, list_len + 1 - off, "%s%s", i ? ", " : "",
-					added.v[i]);
-	if (!o->quiet && o->dry_run)
-		fprintf(stderr, PROG ": would allow %zu syscall%s in %s: %s (--dry-run: nothing "
-				     "written)\n",
-			added.n, added.n == 1 ? "" : "s", o->fix, list);
-	else if (!o->quiet)
-		fprintf(stderr, PROG ": %s now allows %zu more syscall%s: %s; enforce it again "
-				     "for the container to get them\n",
-			o->fix, added.n, added.n == 1 ? "" : "s", list);
-	rc = 0;
+	rc = summarize(o, &fx, err);
 out:
-	eu_strv_free(&added);
+	eu_denials_fix_free(&fx);
 	eu_profile_free(p);
 	return rc;
 }

@@ -30,6 +30,16 @@ struct eu_denial {
 	uint64_t count;	 /* the refusals: the events' counts, summed */
 	uint64_t events; /* the events that said so */
 	struct timespec first, last; /* of those events */
+	/*
+	 * For a syscall whose argument learning records (eu_argspec_find(), not
+	 * i386's socket and socketpair): the distinct values the events give of
+	 * it, in their rules' form (namespace bits only for clone and unshare),
+	 * and whether an event did not give it. None for clone3, whose flags
+	 * are behind a pointer.
+	 */
+	uint64_t *values;
+	size_t nvalues;
+	bool value_missing;
 };
 
 struct eu_denials {
@@ -74,13 +84,27 @@ int eu_time_parse(const char *s, struct timespec *out);
 int eu_since_parse(const char *s, const struct timespec *now, struct timespec *out,
 		   struct eu_err *err);
 
+/* What eu_denials_fold() did, one entry for each change, as the summary says it. */
+struct eu_denials_fix {
+	struct eu_strv allowed; /* allowed outright: "acct", "mkdir (i386)" */
+	struct eu_strv rules;	/* rules added: "socket: allow if arg0 == 16" */
+	struct eu_strv left;	/* refused, and left as they are: "clone3 (why)" */
+};
+
+void eu_denials_fix_free(struct eu_denials_fix *fx);
+
 /*
- * Allow outright in `p` each syscall of `d` (of container `container`, or of
- * all when NULL) that it does not allow outright yet, and append its name to
- * `added` ("acct", or "acct (i386)" on another ABI than x86_64). Argument
- * rules of such a syscall give way (eu_profile_add_syscall()).
+ * Fold the denials of `d` (of container `container`, or of all when NULL)
+ * into `p`, adding to `fx` what changed. A syscall whose argument learning
+ * records (argspec.h; not i386's socket and socketpair) is allowed for the
+ * values refused only, a rule each ("allow if arg0 == 16"), as learning allows
+ * it for the values it saw, whether `p` had it or not; past its spec's bound
+ * it is allowed outright, as learning leaves it. Without the values (clone3's
+ * flags are behind a pointer; an event without "args"), one that `p` restricts
+ * by rules is left as it is. Any other syscall is allowed outright, rules it
+ * had giving way (eu_profile_add_syscall()).
  */
 int eu_denials_fold(const struct eu_denials *d, const char *container, struct eu_profile *p,
-		    struct eu_strv *added, struct eu_err *err);
+		    struct eu_denials_fix *fx, struct eu_err *err);
 
 #endif

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include "argspec.h"
 #include "denials.h"
 #include "profile.h"
 #include "profile_yaml.h"
@@ -267,23 +268,24 @@ static void test_fold_allows_what_was_refused_and_only_that(void **state)
 				       "      getppid: 3\n      mkdir: 1\n");
 	struct eu_denials_filter f = { 0 };
 	struct eu_denials d = { 0 };
-	struct eu_strv added = { 0 };
+	struct eu_denials_fix fx = { 0 };
 	struct eu_err err = { 0 };
 	int x = EU_ARCH_X86_64;
 
 	(void)state;
 	read_all(events, &f, &d);
 	/* web's: acct (denied and killed: once), mkdir (allowed already) */
-	assert_int_equal(eu_denials_fold(&d, "web", p, &added, &err), 0);
-	assert_int_equal(added.n, 1);
-	assert_string_equal(added.v[0], "acct");
+	assert_int_equal(eu_denials_fold(&d, "web", p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n, 1);
+	assert_string_equal(fx.allowed.v[0], "acct");
+	assert_int_equal(fx.rules.n + fx.left.n, 0);
 	assert_true(eu_profile_has_syscall(p, x, eu_syscall_nr(x, "acct")));
 	assert_true(eu_profile_has_syscall(p, x, eu_syscall_nr(x, "getppid")));
 	assert_int_equal(eu_profile_syscall_total(p, -1), 3);
 	/* the same again changes nothing */
-	assert_int_equal(eu_denials_fold(&d, "web", p, &added, &err), 0);
-	assert_int_equal(added.n, 1);
-	eu_strv_free(&added);
+	assert_int_equal(eu_denials_fold(&d, "web", p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n, 1);
+	eu_denials_fix_free(&fx);
 	eu_profile_free(p);
 	eu_denials_free(&d);
 }
@@ -298,18 +300,302 @@ static void test_fold_of_another_abi_adds_its_section(void **state)
 		"\"arch\":\"i386\"},\"signal\":{\"nr\":31}}";
 	struct eu_denials_filter f = { 0 };
 	struct eu_denials d = { 0 };
-	struct eu_strv added = { 0 };
+	struct eu_denials_fix fx = { 0 };
 	struct eu_err err = { 0 };
 
 	(void)state;
 	assert_int_equal(eu_denials_add_line(&d, &f, line, strlen(line), "ev.json", 1, &err), 0);
-	assert_int_equal(eu_denials_fold(&d, NULL, p, &added, &err), 0);
-	assert_int_equal(added.n, 1);
-	assert_string_equal(added.v[0], "getpid (i386)");
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n, 1);
+	assert_string_equal(fx.allowed.v[0], "getpid (i386)");
 	assert_true(p->arch[EU_ARCH_I386].present);
 	assert_true(eu_profile_has_syscall(p, EU_ARCH_I386, 20));
 	assert_false(eu_profile_has_syscall(p, EU_ARCH_X86_64, 20));
-	eu_strv_free(&added);
+	eu_denials_fix_free(&fx);
+	eu_profile_free(p);
+	eu_denials_free(&d);
+}
+
+/* A denial of x86_64's syscall `name` whose first two arguments are the hex strings a0, a1. */
+#define DENIAL_ARGS(time, name, nr, a0, a1)                                                       \
+	"{\"time\":\"" time "\",\"container\":{\"id\":\"web\"},\"syscall\":{\"name\":\""          \
+	name "\",\"nr\":" #nr ",\"arch\":\"x86_64\",\"args\":[\"" a0 "\",\"" a1                   \
+	"\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]},\"action\":\"denied\",\"by\":\"seccomp\","          \
+	"\"errno\":{\"nr\":1}}\n"
+
+/* What the profile says of x86_64's syscall `name`: its rules, one a line ("" for none). */
+static void rules_of(const struct eu_profile *p, const char *name, char *buf, size_t size)
+{
+	int nr = eu_syscall_nr(EU_ARCH_X86_64, name);
+	size_t off = 0;
+
+	buf[0] = '\0';
+	for (size_t i = 0; i < p->nrules && off < size; i++) {
+		if (p->rules[i].arch != EU_ARCH_X86_64 || p->rules[i].nr != nr)
+			continue;
+		eu_rule_format(&p->rules[i], buf + off, size - off);
+		off += strlen(buf + off);
+		off += (size_t)snprintf(buf + off, size - off, "\n");
+	}
+}
+
+static void test_a_learned_arguments_values_are_kept_as_their_rules_hold_them(void **state)
+{
+	static const char text[] =
+		DENIAL_ARGS("2026-11-25T16:00:01Z", "socket", 41, "0x10", "0x3")
+		DENIAL_ARGS("2026-11-25T16:00:02Z", "socket", 41, "0x11", "0x3")
+		DENIAL_ARGS("2026-11-25T16:00:03Z", "socket", 41, "0x10", "0x2")
+		/* clone: its namespace bits only (CLONE_NEWUSER; the rest is SIGCHLD, CLONE_VM) */
+		DENIAL_ARGS("2026-11-25T16:00:04Z", "clone", 56, "0x10000111", "0x0")
+		/* ioctl's request is arg1 */
+		DENIAL_ARGS("2026-11-25T16:00:05Z", "ioctl", 16, "0x1", "0x5401")
+		/* an argument learning does not record */
+		DENIAL_ARGS("2026-11-25T16:00:06Z", "acct", 163, "0x1", "0x0")
+		/* clone3's flags are behind its pointer */
+		DENIAL_ARGS("2026-11-25T16:00:07Z", "clone3", 435, "0x7ffe0000", "0x58");
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+
+	(void)state;
+	read_all(text, &f, &d);
+	assert_int_equal(d.n, 5); /* acct clone clone3 ioctl socket */
+	assert_string_equal(d.v[0].syscall, "acct");
+	assert_int_equal(d.v[0].nvalues, 0);
+	assert_string_equal(d.v[1].syscall, "clone");
+	assert_int_equal(d.v[1].nvalues, 1);
+	assert_int_equal(d.v[1].values[0], 0x10000000);
+	assert_string_equal(d.v[2].syscall, "clone3");
+	assert_int_equal(d.v[2].nvalues, 0);
+	assert_false(d.v[2].value_missing);
+	assert_string_equal(d.v[3].syscall, "ioctl");
+	assert_int_equal(d.v[3].nvalues, 1);
+	assert_int_equal(d.v[3].values[0], 0x5401);
+	assert_string_equal(d.v[4].syscall, "socket");
+	assert_int_equal(d.v[4].count, 3);
+	assert_int_equal(d.v[4].nvalues, 2); /* distinct */
+	assert_int_equal(d.v[4].values[0], 16);
+	assert_int_equal(d.v[4].values[1], 17);
+	assert_false(d.v[4].value_missing);
+	eu_denials_free(&d);
+}
+
+static void test_args_that_are_not_six_hex_strings_are_a_bad_line(void **state)
+{
+	/* "args" of socket, whose arg0 learning records */
+	static const char *const bad[] = {
+		"[\"16\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]",
+		"[\"0x\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]",
+		"[\"0x1g\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]",
+		"[\"0x10000000000000000\",\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]",
+		"[16,\"0x0\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]",
+		"[\"0x10\"]",
+		"\"0x10\"",
+	};
+	char line[512];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		snprintf(line, sizeof(line),
+			 "{\"time\":\"2026-11-25T16:00:01Z\",\"container\":{\"id\":\"a\"},"
+			 "\"syscall\":{\"name\":\"socket\",\"nr\":41,\"arch\":\"x86_64\","
+			 "\"args\":%s},\"action\":\"denied\",\"by\":\"seccomp\","
+			 "\"errno\":{\"nr\":1}}\n",
+			 bad[i]);
+		expect_bad(line, "ev.json:1: a denial (\"by\": \"seccomp\") without a "
+				 "syscall.args of six hex strings");
+	}
+}
+
+static const char ruled_profile[] = "version: 1\narchitectures:\n  x86_64:\n    syscalls:\n"
+				    "      getppid: 3\n    rules:\n      socket:\n"
+				    "      - allow if arg0 == 1\n      - allow if arg0 == 2\n"
+				    "      clone3:\n      - errno 38\n      kill:\n"
+				    "      - allow if arg1 == 0\n";
+
+/*
+ * A syscall the profile allows by argument rules stays so: a rule for each
+ * value refused, once however often it was, and none for one allowed already.
+ */
+static void test_fold_adds_a_rule_for_each_value_a_ruled_syscall_refused(void **state)
+{
+	static const char text[] =
+		DENIAL_ARGS("2026-11-25T16:00:01Z", "socket", 41, "0x11", "0x3")
+		DENIAL_ARGS("2026-11-25T16:00:02Z", "socket", 41, "0x10", "0x3")
+		DENIAL_ARGS("2026-11-25T16:00:03Z", "socket", 41, "0x10", "0x2")
+		/* from a filter older than the profile: its rule is there already */
+		DENIAL_ARGS("2026-11-25T16:00:04Z", "socket", 41, "0x2", "0x2");
+	struct eu_profile *p = profile(ruled_profile);
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+	struct eu_denials_fix fx = { 0 };
+	struct eu_err err = { 0 };
+	int x = EU_ARCH_X86_64, nr = eu_syscall_nr(x, "socket");
+	char got[512];
+
+	(void)state;
+	read_all(text, &f, &d);
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n, 0);
+	assert_int_equal(fx.left.n, 0);
+	assert_int_equal(fx.rules.n, 2);
+	assert_string_equal(fx.rules.v[0], "socket: allow if arg0 == 16");
+	assert_string_equal(fx.rules.v[1], "socket: allow if arg0 == 17");
+	assert_false(eu_profile_has_syscall(p, x, nr));
+	rules_of(p, "socket", got, sizeof(got));
+	assert_string_equal(got, "allow if arg0 == 1\nallow if arg0 == 2\nallow if arg0 == 16\n"
+				 "allow if arg0 == 17\n");
+	eu_denials_fix_free(&fx);
+	/* the same again changes nothing */
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n + fx.rules.n + fx.left.n, 0);
+	eu_denials_fix_free(&fx);
+	eu_profile_free(p);
+	eu_denials_free(&d);
+}
+
+/*
+ * A syscall the profile does not have at all is allowed for the values
+ * refused, as learning would have allowed it: socket(AF_UNIX) refused does not
+ * make every family allowed. clone gets its namespace bits' rule.
+ */
+static void test_fold_allows_a_restricted_syscall_for_the_values_refused(void **state)
+{
+	static const char text[] =
+		DENIAL_ARGS("2026-11-25T16:00:01Z", "socket", 41, "0x1", "0x1")
+		DENIAL_ARGS("2026-11-25T16:00:02Z", "clone", 56, "0x1200011", "0x0")
+		DENIAL_ARGS("2026-11-25T16:00:03Z", "unshare", 272, "0x10000000", "0x0");
+	struct eu_profile *p = profile("version: 1\narchitectures:\n  x86_64:\n    syscalls:\n"
+				       "      getppid: 3\n");
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+	struct eu_denials_fix fx = { 0 };
+	struct eu_err err = { 0 };
+	char got[256];
+
+	(void)state;
+	read_all(text, &f, &d);
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.allowed.n, 0);
+	assert_int_equal(fx.rules.n, 3);
+	assert_string_equal(fx.rules.v[0], "clone: allow if arg0 & 0x7e020080 == 0");
+	assert_string_equal(fx.rules.v[1], "socket: allow if arg0 == 1");
+	assert_string_equal(fx.rules.v[2], "unshare: allow if arg0 & 0x7e020080 == 268435456");
+	rules_of(p, "socket", got, sizeof(got));
+	assert_string_equal(got, "allow if arg0 == 1\n");
+	assert_false(eu_profile_has_syscall(p, EU_ARCH_X86_64, 41));
+	eu_denials_fix_free(&fx);
+	eu_profile_free(p);
+	eu_denials_free(&d);
+}
+
+/*
+ * Without the value refused, a syscall restricted by argument rules is left
+ * as it is, and said so: clone3 (its flags are behind a pointer), an event
+ * without args. Rules that are not of the learned kind give way, as before.
+ */
+static void test_fold_leaves_a_ruled_syscall_whose_value_is_unknown(void **state)
+{
+	static const char text[] =
+		"{\"time\":\"2026-11-25T16:00:01Z\",\"container\":{\"id\":\"web\"},"
+		"\"syscall\":{\"name\":\"socket\",\"nr\":41,\"arch\":\"x86_64\"},"
+		"\"action\":\"denied\",\"by\":\"seccomp\",\"errno\":{\"nr\":1}}\n"
+		DENIAL_ARGS("2026-11-25T16:00:02Z", "clone3", 435, "0x7ffe0000", "0x58")
+		DENIAL_ARGS("2026-11-25T16:00:03Z", "kill", 62, "0x1", "0x9");
+	struct eu_profile *p = profile(ruled_profile);
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+	struct eu_denials_fix fx = { 0 };
+	struct eu_err err = { 0 };
+	int x = EU_ARCH_X86_64;
+	char got[256];
+
+	(void)state;
+	read_all(text, &f, &d);
+	assert_true(d.v[2].value_missing); /* socket */
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.rules.n, 0);
+	assert_int_equal(fx.allowed.n, 1);
+	assert_string_equal(fx.allowed.v[0], "kill");
+	assert_true(eu_profile_has_syscall(p, x, eu_syscall_nr(x, "kill")));
+	assert_false(eu_profile_has_rules(p, x, eu_syscall_nr(x, "kill")));
+	assert_int_equal(fx.left.n, 2);
+	assert_string_equal(fx.left.v[0], "clone3 (seccomp cannot read the flags behind arg0)");
+	assert_string_equal(fx.left.v[1], "socket (the events do not give its arg0)");
+	rules_of(p, "socket", got, sizeof(got));
+	assert_string_equal(got, "allow if arg0 == 1\nallow if arg0 == 2\n");
+	rules_of(p, "clone3", got, sizeof(got));
+	assert_string_equal(got, "errno 38\n");
+	eu_denials_fix_free(&fx);
+	eu_profile_free(p);
+	eu_denials_free(&d);
+}
+
+/* ioctl past its bound of values is allowed outright, as learning leaves it. */
+static void test_fold_allows_outright_past_the_bound_of_values(void **state)
+{
+	struct eu_profile *p = profile("version: 1\narchitectures:\n  x86_64:\n    syscalls:\n"
+				       "      getppid: 3\n");
+	const struct eu_argspec *s = eu_argspec_by_name("ioctl");
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+	struct eu_denials_fix fx = { 0 };
+	struct eu_err err = { 0 };
+	int x = EU_ARCH_X86_64, nr = eu_syscall_nr(x, "ioctl");
+	char line[512];
+
+	(void)state;
+	assert_non_null(s);
+	assert_true(s->max_values > 0);
+	for (unsigned int i = 0; i < s->max_values; i++) {
+		struct eu_rule r;
+
+		eu_argspec_rule(s, x, nr, 0x5400 + i, &r);
+		assert_int_equal(eu_profile_add_rule(p, &r, &err), 0);
+	}
+	snprintf(line, sizeof(line), DENIAL_ARGS("2026-11-25T16:00:01Z", "ioctl", 16, "0x1", "%s"),
+		 "0x1234");
+	assert_int_equal(eu_denials_add_line(&d, &f, line, strlen(line), "ev.json", 1, &err), 0);
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.rules.n, 0);
+	assert_int_equal(fx.allowed.n, 1);
+	snprintf(line, sizeof(line), "ioctl (over %u values)", s->max_values);
+	assert_string_equal(fx.allowed.v[0], line);
+	assert_true(eu_profile_has_syscall(p, x, nr));
+	assert_false(eu_profile_has_rules(p, x, nr));
+	assert_true(eu_bit_test(p->arch[x].argfree, (unsigned int)nr)); /* argument_free */
+	eu_denials_fix_free(&fx);
+	eu_profile_free(p);
+	eu_denials_free(&d);
+}
+
+/*
+ * i386's socket stays argument-free, as learning leaves it: libseccomp would
+ * widen a rule on it to socketcall(2) of every family.
+ */
+static void test_fold_allows_i386_socket_outright(void **state)
+{
+	static const char line[] =
+		"{\"time\":\"2026-11-25T16:00:01Z\",\"container\":{\"id\":\"a\"},"
+		"\"syscall\":{\"name\":\"socket\",\"nr\":359,\"arch\":\"i386\",\"args\":"
+		"[\"0x10\",\"0x3\",\"0x0\",\"0x0\",\"0x0\",\"0x0\"]},\"action\":\"denied\","
+		"\"by\":\"seccomp\",\"errno\":{\"nr\":1}}";
+	struct eu_profile *p = profile("version: 1\narchitectures:\n  x86_64:\n    syscalls:\n"
+				       "      getppid: 3\n");
+	struct eu_denials_filter f = { 0 };
+	struct eu_denials d = { 0 };
+	struct eu_denials_fix fx = { 0 };
+	struct eu_err err = { 0 };
+
+	(void)state;
+	assert_int_equal(eu_syscall_nr(EU_ARCH_I386, "socket"), 359);
+	assert_int_equal(eu_denials_add_line(&d, &f, line, strlen(line), "ev.json", 1, &err), 0);
+	assert_int_equal(d.v[0].nvalues, 0);
+	assert_int_equal(eu_denials_fold(&d, NULL, p, &fx, &err), 0);
+	assert_int_equal(fx.rules.n, 0);
+	assert_int_equal(fx.allowed.n, 1);
+	assert_string_equal(fx.allowed.v[0], "socket (i386)");
+	assert_true(eu_profile_has_syscall(p, EU_ARCH_I386, 359));
+	eu_denials_fix_free(&fx);
 	eu_profile_free(p);
 	eu_denials_free(&d);
 }
@@ -327,6 +613,13 @@ int main(void)
 		cmocka_unit_test(test_a_syscall_without_a_name_is_kept_by_number),
 		cmocka_unit_test(test_fold_allows_what_was_refused_and_only_that),
 		cmocka_unit_test(test_fold_of_another_abi_adds_its_section),
+		cmocka_unit_test(test_a_learned_arguments_values_are_kept_as_their_rules_hold_them),
+		cmocka_unit_test(test_args_that_are_not_six_hex_strings_are_a_bad_line),
+		cmocka_unit_test(test_fold_adds_a_rule_for_each_value_a_ruled_syscall_refused),
+		cmocka_unit_test(test_fold_allows_a_restricted_syscall_for_the_values_refused),
+		cmocka_unit_test(test_fold_leaves_a_ruled_syscall_whose_value_is_unknown),
+		cmocka_unit_test(test_fold_allows_outright_past_the_bound_of_values),
+		cmocka_unit_test(test_fold_allows_i386_socket_outright),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
