@@ -36,6 +36,12 @@ const struct eu_argspec *const *eu_argspec_all(void)
 	return all;
 }
 
+bool eu_argspec_holds(const struct eu_argspec *s, int arch)
+{
+	return !(arch == EU_ARCH_I386 &&
+		 (!strcmp(s->syscall, "socket") || !strcmp(s->syscall, "socketpair")));
+}
+
 const struct eu_argspec *eu_argspec_by_name(const char *syscall)
 {
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)

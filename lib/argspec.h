@@ -47,6 +47,14 @@ const struct eu_argspec *eu_argspec_find(int arch, int nr);
 /* The same by name ("socket"), or NULL. */
 const struct eu_argspec *eu_argspec_by_name(const char *syscall);
 
+/*
+ * Can a filter hold this argument on this ABI? Not i386's socket(2) and
+ * socketpair(2): libseccomp turns a rule on them into one on socketcall(2)
+ * too, whose arguments are behind a pointer, which would allow every family
+ * there. Those stay argument-free.
+ */
+bool eu_argspec_holds(const struct eu_argspec *s, int arch);
+
 /* Every spec, NULL-terminated, for tables and the kernel side's watch list. */
 const struct eu_argspec *const *eu_argspec_all(void);
 

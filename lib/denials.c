@@ -263,18 +263,14 @@ static int add_to_row(struct eu_denial *r, uint64_t count, const struct timespec
 
 /*
  * The spec of a syscall whose refused values fold into rules (argspec.h), or
- * NULL. Not i386's socket(2) and socketpair(2), which learning leaves
- * argument-free: libseccomp widens a rule on them to socketcall(2) of every
- * family.
+ * NULL: not one a filter cannot hold on this ABI, which learning leaves
+ * argument-free (eu_argspec_holds).
  */
 static const struct eu_argspec *spec_of(int arch, int nr)
 {
 	const struct eu_argspec *s = eu_argspec_find(arch, nr);
 
-	if (s && arch == EU_ARCH_I386 &&
-	    (!strcmp(s->syscall, "socket") || !strcmp(s->syscall, "socketpair")))
-		return NULL;
-	return s;
+	return s && eu_argspec_holds(s, arch) ? s : NULL;
 }
 
 /*

@@ -212,12 +212,15 @@ static void policy_from_profile(const struct eu_profile *p, bool filtered, struc
 		pol->arch_present |= 1U << a;
 		memcpy(pol->syscalls[a], p->arch[a].bits, sizeof(pol->syscalls[a]));
 	}
-	/* A syscall allowed under conditions is allowed here: arguments are seccomp's to judge. */
+	/*
+	 * A syscall the profile has rules for is its own decision here: allowed
+	 * under conditions (arguments are seccomp's to judge), or answered with
+	 * the rule's errno by design (clone3's ENOSYS, on which glibc calls clone).
+	 */
 	for (size_t i = 0; i < p->nrules; i++) {
 		const struct eu_rule *r = &p->rules[i];
 
-		if (!r->errnum && r->arch >= 0 && r->arch < EU_ARCH_COUNT && r->nr >= 0 &&
-		    r->nr < EU_NR_MAX)
+		if (r->arch >= 0 && r->arch < EU_ARCH_COUNT && r->nr >= 0 && r->nr < EU_NR_MAX)
 			pol->syscalls[r->arch][r->nr / 64] |= 1ULL << (r->nr % 64);
 	}
 }

@@ -63,15 +63,8 @@ int eu_profile_restrict_args(struct eu_profile *p, int arch, int nr, const uint6
 	*ruled = false;
 	if (!s || !eu_profile_has_syscall(p, arch, nr))
 		return 0;
-	/*
-	 * On i386, libseccomp turns a rule for socket(2) or socketpair(2) into
-	 * one for socketcall(2) too, whose arguments are behind a pointer: the
-	 * family would be dropped there, and socketcall allowed for every family
-	 * though the profile may not allow socketcall at all. Left outright,
-	 * socket is only as open on i386 as it was.
-	 */
-	if (arch == EU_ARCH_I386 && (!strcmp(s->syscall, "socket") ||
-				     !strcmp(s->syscall, "socketpair"))) {
+	/* i386's socket and socketpair: socket is only as open there as it was */
+	if (!eu_argspec_holds(s, arch)) {
 		eu_bit_set(p->arch[arch].argfree, (unsigned int)nr);
 		return 0;
 	}

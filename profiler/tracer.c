@@ -732,11 +732,17 @@ int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 				return -1;
 		}
 		for (int nr = 0; nr < EU_NR_MAX; nr++) {
-			_cleanup_free_ char *name = NULL;
 			uint64_t at = t->first_ns[a][nr];
+			char *name;
+			bool named;
 
+			if (!at)
+				continue;
 			/* the YAML form names syscalls: one with no name has no time */
-			if (!at || !(name = eu_syscall_name(a, nr)))
+			name = eu_syscall_name(a, nr);
+			named = name != NULL;
+			free(name);
+			if (!named)
 				continue;
 			at = at > t->start_ns ? (at - t->start_ns) / 1000000 : 0;
 			eu_profile_first_seen(p, a, nr, at > UINT32_MAX ? UINT32_MAX : (uint32_t)at);

@@ -476,6 +476,11 @@ static void test_argspec_rule_values_round_trip(void **state)
 				assert_int_equal(r.errnum, 0);
 				assert_int_equal(r.ncond, 1);
 				assert_int_equal(r.cond[0].arg, s->arg);
+				/* clone3's argument is a pointer: no rule on it has a value */
+				if (s->kind == EU_ARGK_CLONE3) {
+					assert_false(eu_argspec_rule_value(s, &r, &got));
+					continue;
+				}
 				assert_true(eu_argspec_rule_value(s, &r, &got));
 				assert_int_equal(got, want);
 			}
