@@ -14,6 +14,7 @@
 
 #include "agent_int.h"
 #include "agent_proto.h"
+#include "argspec.h"
 #include "cleanup.h"
 #include "notify_rates.h"
 #include "syscalls.h"
@@ -115,7 +116,9 @@ void agent_answer(struct agent *a, struct held *h)
 		return;
 	}
 	e.kind = h->meta.mode == EU_LISTEN_COMPLAIN ? MON_EV_SYSCALL : MON_EV_DENIAL;
-	k = (struct eu_nrate_key){ .listener = h->id, .kind = e.kind, .arch = e.arch, .nr = e.what };
+	k = (struct eu_nrate_key){ .listener = h->id, .kind = e.kind, .arch = e.arch, .nr = e.what,
+				   .value = eu_argspec_key((int)e.arch, e.what,
+							   (const uint64_t *)req->data.args) };
 	now = agent_now_ns();
 	daemon_up = agent_deliverable(a, h->id);
 	/*

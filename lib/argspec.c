@@ -88,3 +88,17 @@ bool eu_argspec_rule_value(const struct eu_argspec *s, const struct eu_rule *r, 
 	*value = c->value;
 	return true;
 }
+
+uint64_t eu_argspec_key(int arch, int nr, const uint64_t *args)
+{
+	const struct eu_argspec *s = eu_argspec_find(arch, nr);
+	uint64_t v;
+
+	if (!s || s->kind == EU_ARGK_CLONE3)
+		return 0;
+	v = args[s->arg];
+	if (s->kind == EU_ARGK_NSFLAGS)
+		v &= EU_CLONE_NEW_MASK;
+	/* one more than the value, so that 0 stays "no argument" */
+	return 1 + (v < 256 ? v : 256 + ((v ^ (v >> 8) ^ (v >> 16) ^ (v >> 32)) & 0xff));
+}

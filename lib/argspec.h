@@ -55,6 +55,15 @@ const struct eu_argspec *eu_argspec_by_name(const char *syscall);
  */
 bool eu_argspec_holds(const struct eu_argspec *s, int arch);
 
+/*
+ * The value of a refused call's watched argument as a key of the monitor's
+ * rate table, so that socket(AF_NETLINK) and socket(AF_PACKET) make an event
+ * each: small values as they are, others folded into 256 more, so that a
+ * container trying every value cannot grow the table without bound. 0 for a
+ * syscall with no spec, or clone3 (a pointer).
+ */
+uint64_t eu_argspec_key(int arch, int nr, const uint64_t *args);
+
 /* Every spec, NULL-terminated, for tables and the kernel side's watch list. */
 const struct eu_argspec *const *eu_argspec_all(void);
 

@@ -47,13 +47,14 @@ static size_t hash(const struct eu_nrate_key *k)
 	uint64_t h = ((uint64_t)k->listener << 32 | k->kind) * 0x9E3779B97F4A7C15ULL;
 
 	h ^= ((uint64_t)k->arch << 32 | (uint32_t)k->nr) * 0xC2B2AE3D27D4EB4FULL;
+	h ^= k->value * 0x165667B19E3779F9ULL;
 	return (size_t)(h ^ (h >> 29));
 }
 
 static bool same(const struct eu_nrate_key *a, const struct eu_nrate_key *b)
 {
 	return a->listener == b->listener && a->kind == b->kind && a->arch == b->arch &&
-	       a->nr == b->nr;
+	       a->nr == b->nr && a->value == b->value;
 }
 
 static struct entry *slot(struct entry *v, size_t cap, const struct eu_nrate_key *k)

@@ -18,12 +18,17 @@
 
 struct eu_nrates;
 
-/* What the entry of a call is: its listener, and the event's kind, arch and syscall. */
+/*
+ * What the entry of a call is: its listener, the event's kind, arch and
+ * syscall, and for a syscall whose argument learning records, that value
+ * (eu_argspec_key: each refused family is its own event).
+ */
 struct eu_nrate_key {
 	uint32_t listener;
 	uint32_t kind;
 	uint32_t arch;
 	int32_t nr;
+	uint64_t value;
 };
 
 struct eu_nrates *eu_nrates_new(void);

@@ -285,6 +285,32 @@ static void test_argspec_finds_by_number_on_each_abi_and_reads_its_rules_back(vo
 	assert_false(eu_argspec_rule_value(s, &r, &v));
 }
 
+static void test_rate_keys_tell_refused_values_apart_within_a_bound(void **state)
+{
+	uint64_t a[6] = { 16 }, b[6] = { 17 }, big[6] = { 0 };
+	uint64_t seen_max = 0;
+
+	(void)state;
+	assert_int_not_equal(eu_argspec_key(X64, nr("socket"), a), eu_argspec_key(X64, nr("socket"), b));
+	assert_int_not_equal(eu_argspec_key(X64, nr("socket"), a), 0);
+	/* no spec, or clone3's pointer: one key for every call */
+	assert_int_equal(eu_argspec_key(X64, nr("read"), a), 0);
+	assert_int_equal(eu_argspec_key(X64, nr("clone3"), a), 0);
+	/* clone: its namespace bits only */
+	a[0] = 0x10000000 | 0x11;
+	b[0] = 0x10000000 | 0x400;
+	assert_int_equal(eu_argspec_key(X64, nr("clone"), a), eu_argspec_key(X64, nr("clone"), b));
+	/* ioctl: any request folds into at most 512 keys */
+	for (uint64_t v = 0; v < 200000; v += 7) {
+		uint64_t k;
+
+		big[1] = v * 0x9E3779B97F4A7C15ULL;
+		k = eu_argspec_key(X64, nr("ioctl"), big);
+		seen_max = k > seen_max ? k : seen_max;
+	}
+	assert_true(seen_max <= 512);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -298,6 +324,7 @@ int main(void)
 		cmocka_unit_test(test_learned_rules_first_seen_and_quiet_read_back_from_yaml),
 		cmocka_unit_test(test_summary_names_what_the_rules_hold),
 		cmocka_unit_test(test_argspec_finds_by_number_on_each_abi_and_reads_its_rules_back),
+		cmocka_unit_test(test_rate_keys_tell_refused_values_apart_within_a_bound),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
