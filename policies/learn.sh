@@ -64,27 +64,21 @@ trap cleanup EXIT
 # for some arguments.
 podman_allowed() {
 	"$EUNOMIA" import -q -o "$WORK/podman.yaml" "$PODMAN_PROFILE"
-	(
-		profile_syscalls "$WORK/podman.yaml" x86_64
-		awk '/^  x86_64:/ { a = 1; next } /^  [^ ]/ { a = 0 }
-		     a && /^    rules:/ { r = 1; next } a && /^    [^ ]/ { r = 0 }
-		     a && r && /^      [^ -]/ { n = $1; sub(":$", "", n) }
-		     a && r && /^      - allow/ { print n }' "$WORK/podman.yaml"
-	) | sort -u
+	profile_syscalls "$WORK/podman.yaml" x86_64 | sort -u
 }
 
 # table: the numbers of each shipped profile, as policies/README.md shows them.
 table() {
 	local podman w p n caps
 	podman=$(podman_allowed | wc -l)
-	echo "| policy | syscalls allowed (x86_64) | podman's default allows | removed | capabilities kept |"
-	echo "|---|---:|---:|---:|---|"
+	echo "| policy | syscalls allowed (x86_64) | podman's default allows | removed | held by argument rules | capabilities kept |"
+	echo "|---|---:|---:|---:|---|---|"
 	for w in "${POLICY_WORKLOADS[@]}"; do
 		p=$OUT/$w.yaml
 		[[ -s $p ]] || die "$p is missing; run 'make policies'"
 		n=$(profile_syscalls "$p" x86_64 | wc -l)
 		caps=$(profile_caps "$p" used | paste -sd' ' -)
-		echo "| [$w]($w.yaml) | $n | $podman | $((podman - n)) ($((100 * (podman - n) / podman))%) | ${caps:-none} |"
+		echo "| [$w]($w.yaml) | $n | $podman | $((podman - n)) ($((100 * (podman - n) / podman))%) | $(profile_arg_rules "$p") | ${caps:-none} |"
 	done
 }
 

@@ -200,15 +200,53 @@ wait_gone() {
 	return 1
 }
 
-# profile_syscalls FILE ARCH: the syscall names of one ABI, one per line.
+# profile_syscalls FILE ARCH: the syscalls one ABI allows, outright or by a rule
+# that allows (socket for some families), one per line.
 profile_syscalls() {
 	awk -v arch="$2" '
 		/^architectures:/ { in_a = 1; next }
 		in_a && /^[^ ]/ { in_a = 0 }
-		in_a && /^  [^ ]/ { cur = $1; sub(":$", "", cur); in_s = 0; next }
-		in_a && cur == arch && /^    syscalls:/ { in_s = 1; next }
-		in_a && /^    [^ ]/ { in_s = 0 }
+		in_a && /^  [^ ]/ { cur = $1; sub(":$", "", cur); in_s = in_r = 0; next }
+		in_a && cur == arch && /^    syscalls:/ { in_s = 1; in_r = 0; next }
+		in_a && cur == arch && /^    rules:/ { in_r = 1; in_s = 0; next }
+		in_a && /^    [^ ]/ { in_s = in_r = 0 }
 		in_a && in_s && /^      [^ ]/ { n = $1; sub(":$", "", n); print n }
+		in_a && in_r && /^      [^ -]/ { n = $1; sub(":$", "", n) }
+		in_a && in_r && /^      - allow/ && n != "" { print n; n = "" }
+	' "$1"
+}
+
+# profile_arg_rules FILE: what the x86_64 argument rules hold, in words: "socket 2
+# families, clone no namespace, prctl 3 options, clone3 ENOSYS" ("-" for none).
+profile_arg_rules() {
+	awk '
+		function noun(s, n) {
+			if (s == "socket" || s == "socketpair") return n == 1 ? "family" : "families"
+			if (s == "prctl") return n == 1 ? "option" : "options"
+			if (s == "personality") return n == 1 ? "persona" : "personas"
+			if (s == "ioctl") return n == 1 ? "request" : "requests"
+			if (s == "setns") return n == 1 ? "type" : "types"
+			return n == 1 ? "namespace set" : "namespace sets"
+		}
+		/^architectures:/ { in_a = 1; next }
+		in_a && /^[^ ]/ { in_a = 0 }
+		in_a && /^  [^ ]/ { cur = $1; sub(":$", "", cur); in_r = 0; next }
+		in_a && cur == "x86_64" && /^    rules:/ { in_r = 1; next }
+		in_a && /^    [^ ]/ { in_r = 0 }
+		in_a && in_r && /^      [^ -]/ { n = $1; sub(":$", "", n); order[++k] = n }
+		in_a && in_r && /^      - allow if arg[01] (==|&) / { allow[n]++; if ($NF == "0") zero[n] = 1 }
+		in_a && in_r && /^      - errno 38$/ { enosys[n] = 1 }
+		END {
+			for (i = 1; i <= k; i++) {
+				s = order[i]
+				if (enosys[s]) w = s " ENOSYS"
+				else if (!allow[s]) continue
+				else if ((s == "clone" || s == "unshare") && allow[s] == 1 && zero[s]) w = s " no namespace"
+				else w = s " " allow[s] " " noun(s, allow[s])
+				out = out (out == "" ? "" : ", ") w
+			}
+			print out == "" ? "-" : out
+		}
 	' "$1"
 }
 
