@@ -88,7 +88,7 @@ start=$(date +%s)
 load0=$(cut -d' ' -f1-3 /proc/loadavg)
 {
 	echo "# enforce-overhead raw data, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N, PIN=$PIN"
-	echo "# syscall CALL ROUND CONFIG NS_PER_CALL | nginx ROUND CONFIG REQUESTS_PER_S ERRORS"
+	echo "# syscall CALL ROUND CONFIG NS_PER_CALL | nginx ROUND CONFIG REQUESTS_PER_S ERRORS CPU_NS_PER_REQUEST"
 } >"$RAW"
 for call in getppid personality; do
 	for ((r = 1; r <= ROUNDS; r++)); do
@@ -133,9 +133,11 @@ for ((r = 1; r <= NGINX_ROUNDS; r++)); do
 		esac
 		NGINX_PID=$!
 		wait_port
+		cpu0=$(nginx_cpu_ns)
 		wrk_run
+		cpu1=$(nginx_cpu_ns)
 		stop_nginx
-		echo "nginx $r $c $rps $errors" >>"$RAW"
+		echo "nginx $r $c $rps $errors $(((cpu1 - cpu0) / requests))" >>"$RAW"
 		line+=" $c $rps/s ($errors errors)"
 	done
 	echo "nginx round $r/$NGINX_ROUNDS:$line" >&2

@@ -137,9 +137,13 @@ teardown() {
 		/var/log/eunomia.json >/dev/null
 	# and the files the README says its commands write are there
 	for f in demo.yaml true.yaml ls.yaml podman.yaml web.json web-oci.json web-seccomp.json \
-		web-docker.json; do
+		web-docker.json sleepy.yaml; do
 		[ -s "$T/work/$f" ]
 	done
+	# --until-quiet ended the sleeping command, with what it did before in the profile
+	grep -q '^eunomia learn: nothing new for [0-9.]* s: learning ends' "$T/readme.log"
+	grep -q '^      getdents64: ' "$T/work/sleepy.yaml"
+	grep -q '^    quiet_seconds: [2-9]\.' "$T/work/sleepy.yaml"
 }
 
 @test "the README's cluster commands name manifests that exist and render" {
