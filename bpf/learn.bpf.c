@@ -318,9 +318,18 @@ static __always_inline __u64 arg_read(struct pt_regs *regs, void *tp, enum args_
 {
 	bool compat = arch == EU_ARCH_I386;
 
-	if (from == ARGS_TP)
-		return i ? ((struct trace_event_raw_sys_enter *)tp)->args[1]
-			 : ((struct trace_event_raw_sys_enter *)tp)->args[0];
+	if (from == ARGS_TP) {
+		/*
+		 * Both read at fixed offsets: the verifier refuses a context
+		 * pointer moved by a computed offset, which a plain ?: becomes.
+		 */
+		__u64 a0 = ((struct trace_event_raw_sys_enter *)tp)->args[0];
+		__u64 a1 = ((struct trace_event_raw_sys_enter *)tp)->args[1];
+
+		barrier_var(a0);
+		barrier_var(a1);
+		return i ? a1 : a0;
+	}
 	if (from == ARGS_BTF)
 		return compat ? (i ? regs->cx : regs->bx) : (i ? regs->si : regs->di);
 	return compat ? (i ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, bx))

@@ -485,11 +485,16 @@ static int run(struct enforce_opts *o, struct eu_err *err)
 		eu_fail(err, EU_E_KERNEL, -rc, "the kernel refused the seccomp filter");
 		goto fail;
 	}
-	seccomp_release(ctx);
-	eu_profile_free(p);
+	/*
+	 * Nothing is freed before the execve: the filter holds this process
+	 * already, and a free that gives memory back to the kernel (munmap,
+	 * madvise, brk: more often under AddressSanitizer) may be a call the
+	 * profile refuses, which --monitor hands to the monitor, and a refused
+	 * munmap makes a sanitized allocator abort.
+	 */
 	execv(path, o->command);
 	/* Only a denied execve or a race with the file lands here. */
-	return eu_fail(err, EU_E_CHILD, errno, "cannot run %s", path);
+	eu_fail(err, EU_E_CHILD, errno, "cannot run %s", path);
 fail:
 	if (ctx)
 		seccomp_release(ctx);

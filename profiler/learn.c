@@ -719,8 +719,11 @@ static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
 				    elapsed(&r->t0) >= r->o->duration)
 					request_stop(r, 0, &grace_deadline);
 				if (r->o->until_quiet > 0 && !r->stop_requested && quiet_enough(r)) {
-					say(r, "nothing new for %.1f s: learning ends",
-					    (double)tracer_quiet_ns(r->tracer) / 1e9);
+					double q = (double)tracer_quiet_ns(r->tracer) / 1e9;
+
+					if (!r->o->quiet)
+						fprintf(stderr, PROG ": nothing new for %.1f s: learning ends\n", q);
+					say(r, "nothing new for %.1f s: learning ends", q);
 					request_stop(r, 0, &grace_deadline);
 				}
 				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)

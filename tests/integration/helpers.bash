@@ -216,6 +216,19 @@ profile_syscalls() {
 	' "$1"
 }
 
+# profile_count FILE ARCH NAME: the count of syscall NAME in ARCH's syscalls section (empty
+# if it is not allowed outright).
+profile_count() {
+	awk -v arch="$2" -v name="$3" '
+		/^architectures:/ { in_a = 1; next }
+		in_a && /^[^ ]/ { in_a = 0 }
+		in_a && /^  [^ ]/ { cur = $1; sub(":$", "", cur); in_s = 0; next }
+		in_a && cur == arch && /^    syscalls:/ { in_s = 1; next }
+		in_a && /^    [^ ]/ { in_s = 0 }
+		in_a && in_s && $1 == name ":" { print $2 }
+	' "$1"
+}
+
 # profile_arg_rules FILE: what the x86_64 argument rules hold, in words: "socket 2
 # families, clone no namespace, prctl 3 options, clone3 ENOSYS" ("-" for none).
 profile_arg_rules() {
