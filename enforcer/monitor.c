@@ -72,6 +72,7 @@ struct monitor {
 	struct eu_metrics_server *metrics; /* --metrics */
 	int stats_fd;			   /* keeps the kernel's BPF run-time statistics on */
 	struct mon_agent *agent;	   /* the seccomp agent; NULL while it is gone */
+	uint64_t unheld;		   /* filters handed over that could not be held */
 };
 
 static void usage(FILE *f)
@@ -573,7 +574,7 @@ static void agent_warn(void *ctx, const char *msg)
 static void agent_up(struct monitor *d, int ep, unsigned int *tries)
 {
 	struct mon_agent_opts ao = { .mon = d->mon, .on_event = on_event, .warn = agent_warn,
-				     .ctx = d };
+				     .ctx = d, .unheld = &d->unheld };
 	struct epoll_event ev = { .events = EPOLLIN };
 	struct eu_err err = { 0 };
 
@@ -678,6 +679,7 @@ static void serve_metrics(void *ctx, struct eu_mtext *t)
 		return;
 	for (uint32_t i = 0; i < MON_MAX_CTS; i++)
 		track(d, i, "held to"); /* registered since the last scan */
+	d->counts->unheld = d->unheld;
 	mon_metrics_text(d->mon, d->cts, d->counts, t);
 }
 

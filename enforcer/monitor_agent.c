@@ -261,6 +261,8 @@ static void hold_listener(struct mon_agent *a, const struct eu_agent_msg *m)
 	} else if (rc || eu_profile_load(m->meta.profile, &p, &err) ||
 		   mon_register(a->o.mon, &ct, p, m->meta.profile, true, &slot, &err)) {
 		/* its refusals are still answered; they are reported without a container */
+		if (a->o.unheld)
+			(*a->o.unheld)++;
 		warn(a, "process %d's filter hands its refusals to the monitor, but it cannot be "
 			"held: %s", (int)m->pid, err.msg);
 	} else if (mon_container(a->o.mon, slot, &info)) {

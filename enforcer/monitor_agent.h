@@ -22,6 +22,8 @@ struct mon_agent_opts {
 	mon_event_fn on_event;
 	mon_agent_warn_fn warn;
 	void *ctx;
+	/* counts the listeners whose container could not be held (no profile, or one unread) */
+	uint64_t *unheld;
 };
 
 /* Connect to the agent, starting it first when none runs. */

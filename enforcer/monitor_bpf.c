@@ -478,6 +478,11 @@ int mon_consume(struct mon *m)
 	return ring_buffer__consume(m->rb);
 }
 
+unsigned int mon_programs_missing(const struct mon *m)
+{
+	return mon_plan_missing(&m->plan);
+}
+
 int mon_stats(struct mon *m, struct mon_stats *out)
 {
 	__u32 key = 0;

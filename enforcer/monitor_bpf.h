@@ -99,6 +99,9 @@ int mon_consume(struct mon *m);
 
 int mon_stats(struct mon *m, struct mon_stats *out);
 
+/* Programs this monitor runs on events whose pinned link is gone (mon_plan_missing). */
+unsigned int mon_programs_missing(const struct mon *m);
+
 /* Unpin everything: programs detach once no daemon holds them. */
 int mon_reset(struct eu_err *err);
 

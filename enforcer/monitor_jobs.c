@@ -352,6 +352,23 @@ bool mon_plan_attaches(const struct mon_plan *pl, const char *prog)
 	return mon_plan_loads(pl, prog, false) && strcmp(prog, "mon_seed") && strcmp(prog, "mon_flush");
 }
 
+unsigned int mon_plan_missing(const struct mon_plan *pl)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < EU_ARRAY_SIZE(base); i++)
+		n += !pinned(base[i].prog);
+	for (int j = 0; j < MON_JOBS; j++) {
+		const struct mon_choice *c = &pl->c[j];
+		const char *prog = c->way >= 0 ? ways[j][c->way].progs[c->variant] : NULL;
+
+		if (j == MON_JOB_SEED || j == MON_JOB_FLUSH || !prog || mon_plan_is_syscall(prog))
+			continue; /* run on demand, or attached only while needed */
+		n += !pinned(prog);
+	}
+	return n;
+}
+
 bool mon_plan_best(const struct mon_plan *pl, enum mon_job_id job)
 {
 	return pl->c[job].way == 0;

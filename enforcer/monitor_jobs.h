@@ -49,6 +49,14 @@ bool mon_plan_loads(const struct mon_plan *pl, const char *prog, bool register_o
 /* Is program `prog` to be attached by this daemon (not pinned by an earlier one)? */
 bool mon_plan_attaches(const struct mon_plan *pl, const char *prog);
 
+/*
+ * How many of the programs the plan runs on an event (processes, capabilities,
+ * executions, ...) have lost their pinned link, detached by somebody else:
+ * their jobs are not done. The per-syscall programs and the iterators, which
+ * are not always attached, are not counted.
+ */
+unsigned int mon_plan_missing(const struct mon_plan *pl);
+
 /* Is job `job` done by its first way (the kernel program; else user space or off)? */
 bool mon_plan_best(const struct mon_plan *pl, enum mon_job_id job);
 

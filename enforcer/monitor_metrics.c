@@ -160,10 +160,19 @@ void mon_metrics_text(struct mon *m, const struct eu_ctable *cts, const struct m
 			"Events the kernel could not write (ring buffer full); their violations "
 			"are counted in later events.");
 	eu_mtext_sample(t, "eunomia_events_dropped_total", NULL, (double)st.events_dropped);
+	eu_mtext_family(t, "eunomia_filters_unheld_total", "counter",
+			"Processes whose filter hands its refusals to the monitor but which it "
+			"could not hold (no profile named, or one it cannot read): their refusals "
+			"are answered, and reported without a container.");
+	eu_mtext_sample(t, "eunomia_filters_unheld_total", NULL, (double)c->unheld);
 	eu_mtext_family(t, "eunomia_tasks_lost_total", "counter",
 			"Tasks that could not be followed (out of BPF task storage).");
 	eu_mtext_sample(t, "eunomia_tasks_lost_total", NULL, (double)st.tasks_lost);
 	eu_mtext_programs(t, progs, program_stats(progs, EU_PROG_STATS_MAX), "the monitor");
+	eu_mtext_family(t, "eunomia_bpf_programs_missing", "gauge",
+			"Programs the monitor runs on events (processes, capabilities, executions) "
+			"whose pinned link is gone: their jobs are not done until a restart.");
+	eu_mtext_sample(t, "eunomia_bpf_programs_missing", NULL, mon_programs_missing(m));
 	eu_mtext_family(t, "process_resident_memory_bytes", "gauge",
 			"Resident memory size of the monitor daemon in bytes.");
 	eu_mtext_sample(t, "process_resident_memory_bytes", NULL, eu_metrics_resident_bytes());

@@ -27,6 +27,7 @@ struct mon_counts {
 	unsigned int ndenials;
 	uint64_t events[3]; /* by enum eu_level */
 	uint64_t suppressed;
+	uint64_t unheld; /* filters handed over without a profile to hold them to */
 };
 
 /*

@@ -319,6 +319,11 @@ alerts() {
 	grep -q '^eunomia_containers_tracked [1-9]' "$WORK/metrics.txt"
 	grep -q "^eunomia_bpf_program_runs_total{program=\"$(sys_enter_prog mon)\"} [1-9]" "$WORK/metrics.txt"
 	grep -q '^process_resident_memory_bytes [1-9]' "$WORK/metrics.txt"
+	grep -q '^eunomia_bpf_programs_missing 0$' "$WORK/metrics.txt"
+	grep -q '^eunomia_filters_unheld_total 0$' "$WORK/metrics.txt"
+	# a program's link unpinned behind the monitor's back: detached, and counted missing
+	rm /sys/fs/bpf/eunomia/monitor/link_mon_fork
+	curl -sf "http://127.0.0.1:$port/metrics" | grep -q '^eunomia_bpf_programs_missing 1$'
 	[ "$(curl -s -o /dev/null -w '%{http_code}' "http://127.0.0.1:$port/other")" = 404 ]
 
 	# Debian's Prometheus, on loopback, scraping the monitor every second

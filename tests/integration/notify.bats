@@ -149,6 +149,7 @@ acct EPERM" ]
 	[[ "$output" == *"--monitor: no eunomia monitor listens on /run/eunomia/seccomp.sock"* ]]
 	daemon "$WORK/ev.json"
 	run "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
+	echo "enforce: status $status, said: $output" # shown if the test fails
 	[ "$status" -eq 0 ]
 	[ "$output" = "getppid ok
 reboot EPERM
@@ -168,6 +169,7 @@ bpf EPERM" ]
 	# the command waits in its execve for the daemon to hold it, two seconds at most
 	run timeout 20 "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
 	kill -CONT "$DAEMON"
+	echo "enforce: status $status, said: $output" # shown if the test fails
 	[ "$status" -eq 0 ]
 	[ "$output" = "getppid ok
 reboot EPERM
