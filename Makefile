@@ -305,6 +305,18 @@ bench: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 policies: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook
 	$(Q)policies/learn.sh $(OUTPUT)
 
+# ---- alerting rules ----------------------------------------------------------
+
+.PHONY: monitoring
+
+# The PrometheusRule of deploy/monitoring/ from monitoring/eunomia-rules.yml (alerts.bats
+# checks that they agree, and runs promtool's checks and tests on the rules).
+monitoring: deploy/monitoring/prometheusrule.yaml
+
+deploy/monitoring/prometheusrule.yaml: monitoring/eunomia-rules.yml monitoring/prometheusrule.py
+	$(call msg,GEN,$@)
+	$(Q)/usr/bin/python3 monitoring/prometheusrule.py $< >$@.tmp && mv $@.tmp $@
+
 # ---- lint --------------------------------------------------------------------
 #
 # The user-space C (not bpf/*.bpf.c, which builds against the kernel's headers):
@@ -349,7 +361,7 @@ DEB_PACKAGES := build-essential clang llvm pkg-config bpftool libbpf-dev libelf-
 	libseccomp-dev libcap-dev libyaml-dev libjson-c-dev libcmocka-dev bats jq \
 	runc podman golang-github-containers-common busybox-static gcc-multilib qemu-system-x86 cpio \
 	libbpf-tools nginx wrk redis-server redis-tools postgresql-15 postgresql-client-15 \
-	libmicrohttpd-dev prometheus docker.io \
+	libmicrohttpd-dev prometheus prometheus-alertmanager docker.io \
 	cppcheck clang-tidy libclang-rt-14-dev python3-yaml groff-base curl
 
 # No service is started while the packages install (policy-rc.d, when the machine has

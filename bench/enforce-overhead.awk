@@ -5,6 +5,17 @@
 #   awk -f bench/stats.awk -f bench/enforce-overhead.awk bench/results/enforce-overhead.raw
 
 function verdict(ok) { return ok ? "**met**" : "**missed**" }
+# A ratio "as the floor does": met when its 95% CI holds 1 (or lies below) and is
+# narrower than ±tol; a wider CI says nothing either way.
+function near(lo, hi, tol) {
+	if (lo > hi)
+		return "**inconclusive** (too few rounds for a 95% CI)"
+	if (lo > 1)
+		return "**missed**"
+	if ((hi - lo) / 2 > tol)
+		return sprintf("**inconclusive** (CI wider than ±%.0f%%: more rounds)", 100 * tol)
+	return "**met**"
+}
 
 /^#/ { next }
 $1 == "syscall" { ns[$2, $3, $4] = $5; if ($3 > rounds) rounds = $3; calls[$2] = 1 }
@@ -96,10 +107,10 @@ END {
 		"(within noise) | median difference %+.1f ns, 95%% CI %+.1f … %+.1f | %s |\n", m, cilo,
 		cihi, verdict(cilo <= 0)
 	if (nrounds) {
-		printf "| nginx: its learned profile with argument rules serves as the floor does " \
-			"(within noise) | requests/s ÷ floor %.4f, 95%% CI %.4f … %.4f; CPU/request ÷ " \
+		printf "| nginx: its learned profile with argument rules costs what the floor does " \
+			"(CPU per request, 95%% CI within ±5%%) | requests/s ÷ floor %.4f, 95%% CI %.4f … %.4f; CPU/request ÷ " \
 			"floor %.4f, 95%% CI %.4f … %.4f | %s |\n", fl_rps, fl_rps_lo, fl_rps_hi, fl_cpu,
-			fl_cpu_lo, fl_cpu_hi, verdict(fl_rps_hi >= 1 && fl_cpu_lo <= 1)
+			fl_cpu_lo, fl_cpu_hi, near(fl_cpu_lo, fl_cpu_hi, 0.05)
 	}
 	if (nrounds)
 		printf "| nginx: a learned profile costs no more than 1%% of requests/s | %.0f vs %.0f " \

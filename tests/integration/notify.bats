@@ -24,15 +24,6 @@ teardown() {
 	monitor_teardown
 }
 
-# monitored DIR PROFILE SCRIPT [ENFORCE OPTIONS...]: a bundle running SCRIPT under
-# PROFILE's filter, which hands what it refuses to the monitor (no hook).
-monitored() {
-	local dir=$1 profile=$2 script=$3
-	shift 3
-	bundle "$dir" "$script"
-	"$EUNOMIA" enforce -q --profile "$profile" --monitor "$@" --oci-bundle "$dir"
-}
-
 # syscall_links: the per-syscall programs attached now (sys_enter, sys_exit, signal).
 syscall_links() {
 	ls /sys/fs/bpf/eunomia/monitor 2>/dev/null | grep -E '^link_mon_(sys_|signal)' || true

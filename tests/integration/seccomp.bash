@@ -47,6 +47,15 @@ enforced() {
 	add_hook "$dir" "io.eunomia.profile=$profile"
 }
 
+# monitored DIR PROFILE SCRIPT [ENFORCE OPTIONS...]: a bundle running SCRIPT under
+# PROFILE's filter, which hands what it refuses to the monitor (no hook).
+monitored() {
+	local dir=$1 profile=$2 script=$3
+	shift 3
+	bundle "$dir" "$script"
+	"$EUNOMIA" enforce -q --profile "$profile" --monitor "$@" --oci-bundle "$dir"
+}
+
 # run_ct ID DIR: run the container to its end (its status in $status).
 run_ct() {
 	CONTAINERS+=("$1")
