@@ -380,13 +380,17 @@ deps:
 			--no-install-recommends $$missing; st=$$?; \
 		if [ -n "$$made" ]; then rm -f /usr/sbin/policy-rc.d; fi; exit $$st; fi
 
+# The alerting rules, their tests and the Grafana dashboard, into DATADIR/monitoring.
+MONITORING_FILES := monitoring/eunomia-rules.yml monitoring/eunomia-rules.test.yml \
+	monitoring/grafana/eunomia-dashboard.json
+
 HOOK_PATH := $(LIBEXECDIR)/eunomia/eunomia-oci-hook
 SHIM_PATH := $(LIBEXECDIR)/eunomia/eunomia-runtime
 
 install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime
 	install -d $(DESTDIR)$(SBINDIR) $(DESTDIR)$(MANDIR)/man8 $(DESTDIR)$(MANDIR)/man5 \
 		$(DESTDIR)$(LIBEXECDIR)/eunomia $(DESTDIR)$(HOOKSDIR) $(DESTDIR)$(DATADIR)/runtimes \
-		$(DESTDIR)$(DATADIR)/policies
+		$(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(DATADIR)/monitoring
 	install -m 0755 $(OUTPUT)/eunomia $(DESTDIR)$(SBINDIR)/eunomia
 	install -m 0755 $(OUTPUT)/eunomia-oci-hook $(DESTDIR)$(HOOK_PATH)
 	install -m 0755 $(OUTPUT)/eunomia-runtime $(DESTDIR)$(SHIM_PATH)
@@ -396,6 +400,7 @@ install: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime
 	install -m 0644 man/*.5 $(DESTDIR)$(MANDIR)/man5/
 	install -m 0644 policies/runtimes/*.yaml $(DESTDIR)$(DATADIR)/runtimes/
 	install -m 0644 policies/*.yaml $(DESTDIR)$(DATADIR)/policies/
+	install -m 0644 $(MONITORING_FILES) $(DESTDIR)$(DATADIR)/monitoring/
 
 uninstall:
 	rm -f $(DESTDIR)$(SBINDIR)/eunomia $(DESTDIR)$(HOOK_PATH) $(DESTDIR)$(SHIM_PATH) \
@@ -405,7 +410,9 @@ uninstall:
 	for m in man/*.5; do rm -f $(DESTDIR)$(MANDIR)/man5/$$(basename $$m); done
 	for f in policies/runtimes/*.yaml; do rm -f $(DESTDIR)$(DATADIR)/runtimes/$$(basename $$f); done
 	for f in policies/*.yaml; do rm -f $(DESTDIR)$(DATADIR)/policies/$$(basename $$f); done
-	-rmdir $(DESTDIR)$(DATADIR)/runtimes $(DESTDIR)$(DATADIR)/policies $(DESTDIR)$(DATADIR) 2>/dev/null
+	for f in $(MONITORING_FILES); do rm -f $(DESTDIR)$(DATADIR)/monitoring/$$(basename $$f); done
+	-rmdir $(DESTDIR)$(DATADIR)/runtimes $(DESTDIR)$(DATADIR)/policies \
+		$(DESTDIR)$(DATADIR)/monitoring $(DESTDIR)$(DATADIR) 2>/dev/null
 
 clean:
 	rm -rf $(OUTPUT)

@@ -2,6 +2,7 @@
 /* The daemon's side of the seccomp agent (see monitor_agent.h). */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -78,9 +79,14 @@ static int connect_or_spawn(struct eu_err *err)
 
 	if (fd >= 0)
 		return fd;
-	if (spawn(err))
-		return -1;
 	for (int i = 0; i < 300; i++) { /* three seconds */
+		/*
+		 * Started again every half second: an agent on its way out (an
+		 * earlier daemon's, told to stop) still holds the lock a new one
+		 * takes, and the new one then leaves it to the old.
+		 */
+		if (i % 50 == 0 && spawn(err))
+			return -1;
 		fd = eu_usock_connect(EU_AGENT_SOCKET, SOCK_SEQPACKET);
 		if (fd >= 0)
 			return fd;
@@ -305,8 +311,18 @@ void mon_agent_close(struct mon_agent *a, bool stop, bool force)
 
 	if (!a)
 		return;
-	if (stop)
-		eu_agent_msg_send(a->fd, &m, &ignored);
+	if (stop && !eu_agent_msg_send(a->fd, &m, &ignored)) {
+		/*
+		 * Until it has let go of its sockets (it closes this one last), two
+		 * seconds at most (it stays while it holds a listener): a daemon
+		 * started next must not connect to an agent on its way out.
+		 */
+		struct pollfd p = { .fd = a->fd, .events = POLLRDHUP };
+
+		for (int i = 0; i < 20 && poll(&p, 1, 100) >= 0; i++)
+			if (p.revents & (POLLRDHUP | POLLHUP | POLLERR))
+				break;
+	}
 	close(a->fd);
 	free(a->bound);
 	free(a->buf);
