@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
  * The profile model: what one container was seen to need from the kernel.
- * profile.c owns the model and its operations; profile_yaml.c its YAML form.
+ * profile.c owns the model and its operations; profile_yaml*.c its YAML form
+ * (reader, schema, writer).
  */
 #ifndef EUNOMIA_PROFILE_H
 #define EUNOMIA_PROFILE_H

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * libFuzzer target for the profile's YAML reader (lib/profile_yaml.c). What
+ * libFuzzer target for the profile's YAML reader (lib/profile_yaml*.c). What
  * it reads it must write back the same: a parsed profile is emitted, read
  * again and compared, exported to the JSON forms as `eunomia export` and
  * `enforce` do, and merged as `learn --merge` does.

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0-only
-/* Tests for lib/profile_yaml.c: the YAML form, its round trip and every parser error. */
+/* Tests for lib/profile_yaml*.c: the YAML form, its round trip and every parser error. */
 #include <dirent.h>
 #include <setjmp.h>
 #include <stdarg.h>
