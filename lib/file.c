@@ -97,6 +97,16 @@ static int fsync_dir(const char *path)
 	return fsync(fd);
 }
 
+/* A character device or a FIFO: written through, as there is no file to replace. */
+static int write_through(const char *path, const void *buf, size_t len, struct eu_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
+
+	if (fd < 0 || eu_write_all(fd, buf, len) < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot write %s", path);
+	return 0;
+}
+
 int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 			 struct eu_err *err)
 {
@@ -115,8 +125,16 @@ int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t m
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "writing %s", path);
 	}
 	/* An existing file keeps its permissions; a symlink is replaced, not followed. */
-	if (lstat(path, &st) == 0 && S_ISREG(st.st_mode))
-		mode = st.st_mode & 07777;
+	if (lstat(path, &st) == 0) {
+		if (S_ISREG(st.st_mode))
+			mode = st.st_mode & 07777;
+		/* a rename would put a regular file in the place of /dev/null or a pipe */
+		else if (S_ISCHR(st.st_mode) || S_ISFIFO(st.st_mode))
+			return write_through(path, buf, len, err);
+		else if (S_ISBLK(st.st_mode) || S_ISSOCK(st.st_mode))
+			return eu_fail(err, EU_E_IO, 0, "cannot write %s: a %s, not a file", path,
+				       S_ISBLK(st.st_mode) ? "block device" : "socket");
+	}
 	/*
 	 * Written unnamed (O_TMPFILE) where the file system allows it, so that a
 	 * writer killed mid-write leaves nothing behind; named only once whole.

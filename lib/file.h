@@ -22,6 +22,8 @@ int eu_read_file(const char *path, size_t max, char **out, size_t *out_len, stru
  * never a part: write a temporary file beside it, fsync, rename, fsync the
  * directory. `mode` applies when the file is new; an existing file keeps its
  * mode. On failure the old file is untouched and the temporary is removed.
+ * A character device or a FIFO (/dev/null, a pipe) is written through, not
+ * replaced; a block device or a socket is refused.
  */
 int eu_write_file_atomic(const char *path, const void *buf, size_t len, mode_t mode,
 			 struct eu_err *err);

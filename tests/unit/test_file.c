@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 #include <cmocka.h>
 
@@ -115,6 +116,35 @@ static void test_symlink_is_replaced_not_followed(void **state)
 	assert_true(S_ISREG(st.st_mode));
 }
 
+/* Not replaced by a regular file (as `eunomia export -o /dev/null` once did to the host's). */
+static void test_device_and_fifo_are_written_through(void **state)
+{
+	char dev[512], fifo[512], got[8] = { 0 };
+	struct eu_err err = { 0 };
+	struct stat st;
+	int reader;
+
+	snprintf(dev, sizeof(dev), "%s/null", (char *)*state);
+	snprintf(fifo, sizeof(fifo), "%s/fifo", (char *)*state);
+	if (mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0) { /* a null device of our own */
+		assert_int_equal(eu_write_file_atomic(dev, "gone", 4, 0644, &err), 0);
+		assert_int_equal(lstat(dev, &st), 0);
+		assert_true(S_ISCHR(st.st_mode));
+	} else {
+		print_message("not root: no null device of our own to write to\n");
+	}
+	assert_int_equal(mkfifo(fifo, 0600), 0);
+	reader = open(fifo, O_RDONLY | O_NONBLOCK);
+	assert_true(reader >= 0);
+	assert_int_equal(eu_write_file_atomic(fifo, "piped", 5, 0644, &err), 0);
+	assert_int_equal(read(reader, got, sizeof(got) - 1), 5);
+	assert_string_equal(got, "piped");
+	close(reader);
+	assert_int_equal(lstat(fifo, &st), 0);
+	assert_true(S_ISFIFO(st.st_mode));
+	assert_int_equal(count_entries(*state), dev[0] && access(dev, F_OK) == 0 ? 2 : 1);
+}
+
 static void test_failure_leaves_nothing_and_says_why(void **state)
 {
 	char path[512];
@@ -147,6 +177,8 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_existing_file_keeps_its_mode, make_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_symlink_is_replaced_not_followed, make_dir,
+						remove_dir),
+		cmocka_unit_test_setup_teardown(test_device_and_fifo_are_written_through, make_dir,
 						remove_dir),
 		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing_and_says_why, make_dir,
 						remove_dir),
