@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * eunomia learn from the inside, for its two front ends: the command itself
- * (learn.c) and the resident learner that serves the OCI hook (serve.c).
+ * The learner: eunomia learn's options and one learning run (learn_opts.c,
+ * learn.c), for its two front ends: the command (learn_cmd.c) and the resident
+ * learner that serves the OCI hook (serve.c), which do not know each other.
  */
 #ifndef EUNOMIA_LEARNER_H
 #define EUNOMIA_LEARNER_H
@@ -46,8 +47,5 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
  * loaded with the options this run needs, else left for the caller to close.
  */
 int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err);
-
-/* learn --serve: until SIGTERM or SIGINT. */
-int learn_serve(const struct learn_opts *o, struct eu_err *err);
 
 #endif

@@ -39,6 +39,7 @@
 #include "learn_request.h"
 #include "usock.h"
 #include "learner.h"
+#include "serve.h"
 #include "tracer.h"
 
 #define PROG "eunomia learn"
