@@ -42,6 +42,13 @@ bool eu_argspec_holds(const struct eu_argspec *s, int arch)
 		 (!strcmp(s->syscall, "socket") || !strcmp(s->syscall, "socketpair")));
 }
 
+const struct eu_argspec *eu_argspec_held(int arch, int nr)
+{
+	const struct eu_argspec *s = eu_argspec_find(arch, nr);
+
+	return s && eu_argspec_holds(s, arch) ? s : NULL;
+}
+
 const struct eu_argspec *eu_argspec_by_name(const char *syscall)
 {
 	for (size_t i = 0; i < sizeof(specs) / sizeof(specs[0]); i++)

@@ -55,6 +55,9 @@ const struct eu_argspec *eu_argspec_by_name(const char *syscall);
  */
 bool eu_argspec_holds(const struct eu_argspec *s, int arch);
 
+/* eu_argspec_find()'s spec, when a filter can hold the argument on that ABI; else NULL. */
+const struct eu_argspec *eu_argspec_held(int arch, int nr);
+
 /*
  * The value of a refused call's watched argument as a key of the monitor's
  * rate table, so that socket(AF_NETLINK) and socket(AF_PACKET) make an event
