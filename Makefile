@@ -117,11 +117,13 @@ $(OUTPUT)/enforcer/%.o: enforcer/%.c $(SKELS) $(wildcard lib/*.h enforcer/*.h bp
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/oci-hooks/%.o: oci-hooks/%.c $(wildcard lib/*.h) | $(OUTPUT)/oci-hooks
+$(OUTPUT)/oci-hooks/%.o: oci-hooks/%.c $(wildcard lib/*.h oci-hooks/*.h) | $(OUTPUT)/oci-hooks
 	$(call msg,CC,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-$(OUTPUT)/eunomia-oci-hook: $(OUTPUT)/oci-hooks/eunomia-oci-hook.o $(OUTPUT)/libeunomia.a
+HOOK_OBJS := $(patsubst %,$(OUTPUT)/oci-hooks/%.o,eunomia-oci-hook hook_learn hook_monitor)
+
+$(OUTPUT)/eunomia-oci-hook: $(HOOK_OBJS) $(OUTPUT)/libeunomia.a
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(ALL_CFLAGS) $(LDFLAGS) $^ $(LDLIBS) -o $@
 
