@@ -2,7 +2,7 @@
 /*
  * The monitor's kernel side, from user space: probe, load (or find pinned
  * under /sys/fs/bpf/eunomia/monitor), attach and pin, register containers,
- * flush suppressed counts, read events. The daemon (monitor.c) only talks to
+ * flush suppressed counts, read events. The daemon (monitor*.c) only talks to
  * this interface.
  */
 #ifndef EUNOMIA_MONITOR_BPF_H
