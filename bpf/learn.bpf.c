@@ -18,13 +18,13 @@
 #include <bpf/bpf_tracing.h>
 
 #include "learn.h"
+#include "syscall.bpf.h"
 #include "cred.bpf.h"
 #include "path.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Kernel constants that BTF does not carry (they are #defines). */
-#define TS_COMPAT 0x0002 /* thread_info.status: a 32-bit syscall is in progress */
 #define PF_EXITING 0x00000004
 #define MAX_ANCESTORS 64
 #define E2BIG 7 /* a full hash map refuses a new key with it */
@@ -178,32 +178,19 @@ static __always_inline bool set_first(__u64 *word, __u64 bit)
 	return !(__sync_fetch_and_or(word, bit) & bit);
 }
 
-/* ---- slots: which tasks are ours, without a helper call (see learn.h) --------- */
+/* ---- slots: which tasks are ours, without a helper call (bpf/syscall.bpf.h) ---- */
 
-/* The bpf_rdonly_cast kfunc (Linux 6.2+) turns a saved address back into a typed pointer. */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym __weak;
+struct eu_slot slots[EU_SLOTS];
 
-struct learn_slot slots[LEARN_SLOTS];
-
-/*
- * A task's saved registers as a number. The verifier allows no arithmetic on a
- * pointer but the difference of two, so this is their distance from `slots`:
- * as good a name for the task as the address itself, and never 0.
- */
+/* A task's key in the slot table: its saved registers' distance from `slots`. */
 static __always_inline __u64 regs_key(const void *regs)
 {
-	return (__u64)regs - (__u64)&slots;
+	return eu_regs_key(regs, &slots);
 }
 
-/* Fibonacci hashing: stack addresses differ mostly in their middle bits. */
-static __always_inline __u32 slot_index(__u64 key)
+static __always_inline struct eu_slot *slot_at(__u32 i)
 {
-	return (__u32)((key * 0x9E3779B97F4A7C15ULL) >> (64 - LEARN_SLOT_BITS));
-}
-
-static __always_inline struct learn_slot *slot_at(__u32 i)
-{
-	return &slots[i & (LEARN_SLOTS - 1)];
+	return &slots[i & (EU_SLOTS - 1)];
 }
 
 /*
@@ -222,7 +209,7 @@ static __always_inline struct learn_task *task_register(struct task_struct *t, _
 		__sync_fetch_and_add(&tasks_lost, 1);
 		return 0;
 	}
-	lt->slot = slot_index(regs_key((void *)bpf_task_pt_regs(t)));
+	lt->slot = eu_slot_index(regs_key((void *)bpf_task_pt_regs(t)));
 	/* Before the flag: a syscall that sees the task registered sees its first filter too. */
 	if (!(lt->flags & LEARN_T_REGISTERED))
 		lt->filter0 = (__u64)t->seccomp.filter;
@@ -243,16 +230,11 @@ static __always_inline struct learn_task *task_register(struct task_struct *t, _
 static __always_inline bool task_retire(struct task_struct *t, struct learn_task *lt)
 {
 	__u32 old = __sync_fetch_and_or(&lt->flags, LEARN_T_DEAD);
-	struct learn_slot *s;
+	struct eu_slot *s;
 
 	if (!(old & LEARN_T_REGISTERED) || (old & LEARN_T_DEAD))
 		return false;
-	s = slot_at(lt->slot);
-	if (s->regs == regs_key((void *)bpf_task_pt_regs(t))) {
-		s->task = 0;
-		s->regs = 0;
-	}
-	__sync_fetch_and_sub(&s->nr_tasks, 1);
+	eu_slot_leave(slot_at(lt->slot), regs_key((void *)bpf_task_pt_regs(t)));
 	return __sync_fetch_and_sub(&live_tasks, 1) == 1;
 }
 
@@ -273,372 +255,9 @@ static __always_inline void task_complete(struct task_struct *t, struct learn_ta
 		task_register(t, lt->flags & (LEARN_T_SYSCALLS | LEARN_T_CAPS | LEARN_T_HELD));
 }
 
-/* ---- syscalls ---------------------------------------------------------------- */
-
-/*
- * Count one syscall of a task whose syscalls belong to the profile. Only a
- * CPU's first count of a syscall can be the first anywhere, so the shared
- * bitmap is looked at once per CPU and syscall, not on every call.
- */
-static __always_inline void count_syscall(__u32 arch, __u64 nr)
-{
-	struct learn_counts *c;
-	__u32 zero = 0;
-
-	c = bpf_map_lookup_elem(&counts, &zero);
-	if (!c || ++c->n[arch][nr] != 1)
-		return;
-	if (set_first(&seen[arch][nr >> 6], 1ULL << (nr & 63)))
-		emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 0, 0);
-}
-
-/* socket(2) or socketpair(2) of the native ABI: remember the family it asked for. */
-static __always_inline bool is_socket_call(long id)
-{
-	return id == nr_socket || id == nr_socketpair;
-}
-
-static __always_inline void note_family(__u32 arch, __u64 nr, __u64 family)
-{
-	if (arch == EU_ARCH_X86_64 && is_socket_call((long)nr) && family < 64 &&
-	    !(families & (1ULL << family)))
-		__sync_fetch_and_or(&families, 1ULL << family);
-}
-
-/* Where a program finds the syscall's arguments. */
-enum args_from {
-	ARGS_BTF,  /* a pt_regs pointer the verifier trusts (tp_btf) */
-	ARGS_CORE, /* a pt_regs address read through probes (raw_tp) */
-	ARGS_TP,   /* the classic tracepoint's own copy */
-};
-
-/* Argument i (0 or 1) of a syscall of ABI arch: i386 passes them in ebx, ecx. */
-static __always_inline __u64 arg_read(struct pt_regs *regs, void *tp, enum args_from from,
-				      __u32 arch, __u32 i)
-{
-	bool compat = arch == EU_ARCH_I386;
-
-	if (from == ARGS_TP) {
-		/*
-		 * Both read at fixed offsets: the verifier refuses a context
-		 * pointer moved by a computed offset, which a plain ?: becomes.
-		 */
-		__u64 a0 = ((struct trace_event_raw_sys_enter *)tp)->args[0];
-		__u64 a1 = ((struct trace_event_raw_sys_enter *)tp)->args[1];
-
-		barrier_var(a0);
-		barrier_var(a1);
-		return i ? a1 : a0;
-	}
-	if (from == ARGS_BTF)
-		return compat ? (i ? regs->cx : regs->bx) : (i ? regs->si : regs->di);
-	return compat ? (i ? BPF_CORE_READ(regs, cx) : BPF_CORE_READ(regs, bx))
-		      : (i ? BPF_CORE_READ(regs, si) : BPF_CORE_READ(regs, di));
-}
-
-/*
- * A watched argument (arg_watch): the value, or the part of it the profile's
- * rule will compare, goes into arg_values once. Only the first sighting of a
- * value costs an update; later ones a lookup.
- */
-static __always_inline void note_arg(struct pt_regs *regs, void *tp, enum args_from from,
-				     __u32 arch, __u64 nr)
-{
-	struct learn_arg_key key = { .arch = arch, .nr = (__u32)nr };
-	__u8 w = arg_watch[arch][nr];
-	__u64 now, flags;
-	long err;
-
-	if (!w)
-		return;
-	key.value = arg_read(regs, tp, from, arch, LEARN_ARG_INDEX(w));
-	switch (LEARN_ARG_KIND(w)) {
-	case LEARN_ARG_NSFLAGS:
-		key.value &= LEARN_CLONE_NEW_MASK;
-		break;
-	case LEARN_ARG_CLONE3: /* struct clone_args begins with its flags */
-		if (bpf_probe_read_user(&flags, sizeof(flags), (void *)key.value))
-			key.value = LEARN_ARG_UNREADABLE;
-		else
-			key.value = flags & LEARN_CLONE_NEW_MASK;
-		break;
-	}
-	if (bpf_map_lookup_elem(&arg_values, &key))
-		return;
-	now = bpf_ktime_get_ns();
-	err = bpf_map_update_elem(&arg_values, &key, &now, BPF_NOEXIST);
-	if (err == -E2BIG) {
-		__sync_fetch_and_or(&args_lost[arch][nr >> 6], 1ULL << (nr & 63));
-		return;
-	}
-	if (err) /* -EEXIST: another CPU saw it first */
-		return;
-	{
-		struct learn_event *e = event_new(LEARN_EV_ARG);
-
-		if (!e)
-			return;
-		e->arch = arch;
-		e->nr = (__s32)nr;
-		e->value = key.value;
-		bpf_ringbuf_submit(e, 0);
-	}
-}
-
-/*
- * The ABI of a syscall: x32 numbers carry a bit, i386 calls (32-bit code, or
- * int 0x80 from 64-bit code) set TS_COMPAT while they run. False when the
- * number is out of range.
- */
-static __always_inline bool syscall_abi(struct task_struct *task, long id, __u32 *arch,
-					__u64 *nr)
-{
-	*arch = EU_ARCH_X86_64;
-	if (id & EU_X32_SYSCALL_BIT) {
-		*arch = EU_ARCH_X32;
-		id &= ~(long)EU_X32_SYSCALL_BIT;
-	} else if (task->thread_info.status & TS_COMPAT) {
-		*arch = EU_ARCH_I386;
-	}
-	if ((unsigned long)id >= EU_NR_MAX) {
-		__sync_fetch_and_add(&nr_out_of_range, 1);
-		return false;
-	}
-	*nr = (__u64)id & (EU_NR_MAX - 1);
-	return true;
-}
-
-/*
- * The exact path, through task storage. `s` is the task's slot (NULL where
- * the hook gives no registers): a task found to count claims a free slot, so
- * that its next syscalls take the fast path.
- */
-static __always_inline int sys_enter_exact(struct learn_slot *s, __u64 key, long id,
-					   struct pt_regs *regs, void *tp, enum args_from from)
-{
-	struct task_struct *task = bpf_get_current_task_btf();
-	struct learn_task *lt;
-	__u32 arch;
-	__u64 nr;
-
-	lt = bpf_task_storage_get(&tasks, task, 0, 0);
-	if (!lt)
-		return 0;
-	if (lt->flags & LEARN_T_PENDING)
-		task_complete(task, lt);
-	if (!syscall_abi(task, id, &arch, &nr))
-		return 0;
-
-	if (!(lt->flags & LEARN_T_SYSCALLS)) {
-		bool exec = arch == EU_ARCH_X86_64 && ((__s32)nr == nr_execve || (__s32)nr == nr_execveat);
-
-		/*
-		 * Before the boundary. A held command (learn -- CMD) counts from
-		 * its execve call, so the exec itself is in the profile and what
-		 * eunomia's child did before is not. With the seccomp boundary,
-		 * the first syscall made under a filter the task did not have
-		 * when it was registered crosses it, for this task and the
-		 * children it makes from then on; capabilities still wait for
-		 * the execve (the runtime sets them up after its filter). A
-		 * filter the runtime itself ran under is not the container's.
-		 * Otherwise the runtime is still building the container: that
-		 * is runtime setup.
-		 */
-		if ((lt->flags & LEARN_T_HELD) && exec) {
-			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS | LEARN_T_CAPS);
-		} else if (boundary == LEARN_BOUNDARY_SECCOMP &&
-			   (__u64)task->seccomp.filter != lt->filter0) {
-			__sync_fetch_and_or(&lt->flags, LEARN_T_SYSCALLS);
-			__sync_fetch_and_add(&crossed_filter, 1);
-		} else if (lt->flags & LEARN_T_HELD) {
-			return 0;
-		} else {
-			if (set_first(&setup_seen[arch][nr >> 6], 1ULL << (nr & 63)))
-				emit(LEARN_EV_SYSCALL, arch, (__s32)nr, 0, 1, 0);
-			return 0;
-		}
-	}
-
-	if (s) {
-		if (lt->slot != slot_index(key))
-			__sync_fetch_and_add(&slot_mismatch, 1);
-		else if (!s->regs && __sync_val_compare_and_swap(&s->regs, 0, key) == 0)
-			s->task = (__u64)task;
-	}
-	count_syscall(arch, nr);
-	if (is_socket_call(id))
-		note_family(arch, nr, arg_read(regs, tp, from, arch, 0));
-	note_arg(regs, tp, from, arch, nr);
-	return 0;
-}
-
-/*
- * The hot path. A task outside the container costs one array load; the task
- * that claimed its slot is counted with no helper call. `cast` says whether the
- * kernel has bpf_rdonly_cast; without it the task comes from a helper.
- */
-static __always_inline int sys_enter_slots(struct pt_regs *regs, long id, bool cast)
-{
-	__u64 key = regs_key(regs);
-	struct learn_slot *s = slot_at(slot_index(key));
-	struct task_struct *task;
-	__u32 arch;
-	__u64 nr;
-
-	if (!s->nr_tasks) /* tasks stored from /proc wait for their first syscall here */
-		return seed_pending ? sys_enter_exact(s, key, id, regs, 0, ARGS_BTF) : 0;
-	if (s->regs != key)
-		return sys_enter_exact(s, key, id, regs, 0, ARGS_BTF);
-	if (cast)
-		task = bpf_rdonly_cast((void *)s->task, bpf_core_type_id_kernel(struct task_struct));
-	else
-		task = bpf_get_current_task_btf();
-	if (syscall_abi(task, id, &arch, &nr)) {
-		count_syscall(arch, nr);
-		if (is_socket_call(id))
-			note_family(arch, nr, regs->di);
-		note_arg(regs, 0, ARGS_BTF, arch, nr);
-	}
-	return 0;
-}
-
-SEC("tp_btf/sys_enter")
-int BPF_PROG(learn_sys_enter_btf, struct pt_regs *regs, long id)
-{
-	return sys_enter_slots(regs, id, true);
-}
-
-/* Kernels before 6.2, which have no bpf_rdonly_cast. */
-SEC("tp_btf/sys_enter")
-int BPF_PROG(learn_sys_enter_btf_nocast, struct pt_regs *regs, long id)
-{
-	return sys_enter_slots(regs, id, false);
-}
-
-/*
- * The fallbacks take the exact path: raw_tp passes the registers as a number,
- * which cannot be related to bpf_task_pt_regs(), and the classic tracepoint
- * does not pass them at all.
- */
-SEC("raw_tp/sys_enter")
-int BPF_PROG(learn_sys_enter_raw, struct pt_regs *regs, long id)
-{
-	return sys_enter_exact(0, 0, id, regs, 0, ARGS_CORE);
-}
-
-SEC("tracepoint/raw_syscalls/sys_enter")
-int learn_sys_enter_tp(struct trace_event_raw_sys_enter *ctx)
-{
-	return sys_enter_exact(0, 0, ctx->id, 0, ctx, ARGS_TP);
-}
-
-/* ---- capabilities ------------------------------------------------------------ */
-
-static __always_inline struct learn_task *current_task_entry(void)
-{
-	struct task_struct *t = bpf_get_current_task_btf();
-	struct learn_task *lt = bpf_task_storage_get(&tasks, t, 0, 0);
-
-	if (lt && (lt->flags & LEARN_T_PENDING))
-		task_complete(t, lt);
-	return lt;
-}
-
-/*
- * Record a capability check once per distinct (capability, result, phase,
- * kernel stack); the count says how often. New sites are announced.
- */
-static __always_inline void on_capable(void *ctx, struct learn_task *lt, int cap, int ret)
-{
-	struct learn_cap_key key = {};
-	struct learn_cap_site *site, *known;
-	__u64 hash = 0xcbf29ce484222325ULL; /* FNV-1a */
-	__u32 zero = 0;
-	long n;
-
-	if (cap < 0 || cap >= EU_CAP_MAX)
-		return;
-	/* eunomia's own held child, before the command's execve */
-	if ((lt->flags & (LEARN_T_HELD | LEARN_T_CAPS)) == LEARN_T_HELD)
-		return;
-	site = bpf_map_lookup_elem(&cap_scratch, &zero);
-	if (!site)
-		return;
-	n = bpf_get_stack(ctx, site->ips, sizeof(site->ips), 0);
-	if (n < 0)
-		n = 0;
-	for (int i = 0; i < LEARN_STACK_DEPTH; i++) {
-		if (i >= n / 8)
-			site->ips[i] = 0; /* what the kernel did not write is not this stack */
-		hash = (hash ^ site->ips[i]) * 0x100000001b3ULL;
-	}
-	key.stack = hash;
-	key.cap = (__u16)cap;
-	key.granted = ret == 0;
-	key.setup = !(lt->flags & LEARN_T_CAPS);
-	known = bpf_map_lookup_elem(&cap_sites, &key);
-	if (known) {
-		__sync_fetch_and_add(&known->count, 1);
-		return;
-	}
-	site->count = 1;
-	if (bpf_map_update_elem(&cap_sites, &key, site, BPF_NOEXIST) == 0)
-		emit(LEARN_EV_CAP, 0, cap, ret, key.setup, key.stack);
-}
-
-
-/* The capability:cap_capable tracepoint exists since Linux 6.14. */
-SEC("tp_btf/cap_capable")
-int BPF_PROG(learn_cap_tp, const struct cred *cred, struct user_namespace *target_ns,
-	     const struct user_namespace *capable_ns, int cap, int ret)
-{
-	struct learn_task *lt = current_task_entry();
-
-	if (lt && !cred_is_foreign(cred))
-		on_capable(ctx, lt, cap, ret);
-	return 0;
-}
-
-/*
- * Older kernels: the return value of cap_capable() itself. Here the audit
- * option is visible, so checks made without auditing are dropped at once.
- */
-#define CAP_OPT_NOAUDIT 0x2
-
-SEC("fexit/cap_capable")
-int BPF_PROG(learn_cap_fexit, const struct cred *cred, struct user_namespace *ns, int cap,
-	     unsigned int opts, int ret)
-{
-	struct learn_task *lt = current_task_entry();
-
-	if (lt && !(opts & CAP_OPT_NOAUDIT) && !cred_is_foreign(cred))
-		on_capable(ctx, lt, cap, ret);
-	return 0;
-}
-
-/* Kernels without fexit: remember the capability on entry, read the result on return. */
-SEC("kprobe/cap_capable")
-int BPF_KPROBE(learn_cap_kprobe, const struct cred *cred, struct user_namespace *ns, int cap,
-	       unsigned int opts)
-{
-	struct learn_task *lt = current_task_entry();
-
-	if (lt)
-		lt->pending_cap = (opts & CAP_OPT_NOAUDIT) || cred_is_foreign(cred) ? -1 : cap;
-	return 0;
-}
-
-SEC("kretprobe/cap_capable")
-int BPF_KRETPROBE(learn_cap_kretprobe, int ret)
-{
-	struct learn_task *lt = current_task_entry();
-
-	if (lt && lt->pending_cap >= 0) {
-		on_capable(ctx, lt, lt->pending_cap, ret);
-		lt->pending_cap = -1;
-	}
-	return 0;
-}
+/* The syscall and capability programs, one file each, included once in this order. */
+#include "learn_syscalls.bpf.h"
+#include "learn_caps.bpf.h"
 
 /* ---- process life cycle -------------------------------------------------------- */
 

@@ -7,6 +7,7 @@
 #define EUNOMIA_LEARN_H
 
 #include "common.h"
+#include "slot.h" /* the skeleton's .bss holds the slot table */
 
 /* Per-task state, kept in task storage. */
 #define LEARN_T_REGISTERED (1u << 0) /* counted in live_tasks */
@@ -24,29 +25,9 @@
 struct learn_task {
 	__u32 flags;
 	__s32 pending_cap; /* kprobe fallback: capability being checked, -1 if none */
-	__u32 slot;	   /* index in learn_slots: where this task is counted */
+	__u32 slot;	   /* index in `slots` (bpf/syscall.bpf.h): where this task is counted */
 	__u32 pad;
 	__u64 filter0;	   /* its seccomp filter when registered: a new one crosses the boundary */
-};
-
-/*
- * The syscall hot path, without BPF helper calls (each costs ~20 ns on CPUs
- * whose kernels mitigate return-stack attacks with "safe RET"). A task is known
- * by its saved user registers (task_pt_regs, the first argument of sys_enter),
- * which sit at a fixed place on its own kernel stack. A hash of that address
- * picks a slot: nr_tasks counts the live learned tasks whose address falls
- * there, so 0 means "not ours" after one array load. `regs` and `task` name the
- * one counting task that claimed the slot; it alone takes the fast path, and
- * every other task in a busy slot takes the exact task-storage path.
- */
-#define LEARN_SLOT_BITS 12
-#define LEARN_SLOTS (1u << LEARN_SLOT_BITS)
-
-struct learn_slot {
-	__u64 regs; /* the claiming task's pt_regs address, 0 if unclaimed */
-	__u64 task; /* its task_struct */
-	__u32 nr_tasks;
-	__u32 pad;
 };
 
 /* Which tasks the seeding iterator registers (set through .bss before running it). */

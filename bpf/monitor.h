@@ -104,25 +104,6 @@ struct mon_task {
 	__u32 pad;
 };
 
-/*
- * The syscall hot path without BPF helper calls, as learn's (see bpf/learn.h):
- * a task is known by the address of its saved registers, hashed into one of
- * MON_SLOTS entries that count the held tasks whose address falls there. A
- * task outside every container costs two array loads; the held task that
- * claimed its entry is checked with no helper call. The address is taken
- * relative to mon_config's value, which every load of the programs shares
- * through the pin.
- */
-#define MON_SLOT_BITS 12
-#define MON_SLOTS (1u << MON_SLOT_BITS)
-
-struct mon_slot {
-	__u64 regs; /* the claiming task's registers (relative address), 0 if unclaimed */
-	__u64 task; /* its task_struct */
-	__u32 nr_tasks;
-	__u32 ct;   /* the claiming task's container slot */
-};
-
 #define MON_T_REGISTERED (1u << 0)
 #define MON_T_DEAD (1u << 1)
 /*
