@@ -22,8 +22,7 @@ setup_file() {
 }
 
 setup() {
-	WORK=$(mktemp -d /tmp/eunomia-alerts.XXXXXX)
-	CONTAINERS=()
+	work_setup alerts
 	DAEMONS=()
 }
 

@@ -24,10 +24,7 @@ dockerd_start() {
 	# short: containerd's sockets live under the exec root (108 bytes at most)
 	DK=$(mktemp -d /tmp/eu-dk.XXXXXX)
 	export DK
-	mkdir -p "$BATS_FILE_TMPDIR/profiles" "$BATS_FILE_TMPDIR/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$BATS_FILE_TMPDIR/profiles" "$EUNOMIA" "$BATS_FILE_TMPDIR/state" \
-		>"$BATS_FILE_TMPDIR/hook.conf"
+	hook_conf "$BATS_FILE_TMPDIR"
 	jq -n --arg shim "$SHIM" --arg conf "$BATS_FILE_TMPDIR/hook.conf" \
 		'{runtimes: {eunomia: {path: $shim, runtimeArgs: ["--config", $conf]}}}' >"$DK/daemon.json"
 	dockerd --config-file "$DK/daemon.json" --data-root "$DK/data" --exec-root "$DK/exec" \

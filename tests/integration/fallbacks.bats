@@ -36,9 +36,7 @@ bundle() {
 # The profile of the benign part and one storm call, learned from the container's first
 # instruction, then getppid taken out.
 learn_profile() {
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	hook_conf "$WORK"
 	bundle "$WORK/learn" '/bin/storm 1 1 1'
 	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/full.yaml"
 	learning_filter "$WORK/learn"
@@ -60,11 +58,8 @@ learn_profile() {
 workload() {
 	local name=$1 refuse=${2:-} dir=$WORK/$1
 	mkdir -p "$dir"
-	EUNOMIA_REFUSE=$refuse "$EUNOMIA" monitor -e "$dir/ev.json" --metrics "127.0.0.1:$METRICS_PORT" \
-		2>>"$WORK/daemon.err" &
-	DAEMONS+=($!)
-	local daemon=$!
-	wait_for '"kind":"monitor"' "$dir/ev.json"
+	EUNOMIA_REFUSE=$refuse daemon "$dir/ev.json" --metrics "127.0.0.1:$METRICS_PORT"
+	local daemon=$DAEMON
 	bundle "$dir/u" 'mkdir /tmp/x; chown 1:1 /tmp/f; /bin/storm 1 1 5000; /bin/sysprobe getppid'
 	CONTAINERS+=("fallbacks-u-$name-$$" "fallbacks-e-$name-$$")
 	run_detached "fallbacks-u-$name-$$" "$dir/u"
@@ -187,20 +182,16 @@ workload() {
 pinned_run() {
 	local first=$1 second=$2 dir=$WORK/$3 id=fallbacks-pin-$3-$$ daemon
 	mkdir -p "$dir"
-	EUNOMIA_REFUSE=$first "$EUNOMIA" monitor -e "$dir/ev1.json" 2>>"$WORK/daemon.err" &
-	daemon=$!
-	DAEMONS+=($daemon)
-	wait_for '"kind":"monitor"' "$dir/ev1.json"
+	EUNOMIA_REFUSE=$first daemon "$dir/ev1.json"
+	daemon=$DAEMON
 	bundle "$dir/ct" '/bin/storm 1 1 2000'
 	CONTAINERS+=("$id")
 	run_detached "$id" "$dir/ct"
 	"$EUNOMIA" monitor -q --attach "$id" --profile "$WORK/profiles/p.yaml"
 	kill -9 "$daemon"
 	wait_gone "$daemon"
-	EUNOMIA_REFUSE=$second "$EUNOMIA" monitor -e "$dir/ev2.json" 2>>"$WORK/daemon.err" &
-	daemon=$!
-	DAEMONS+=($daemon)
-	wait_for '"kind":"monitor"' "$dir/ev2.json"
+	EUNOMIA_REFUSE=$second daemon "$dir/ev2.json"
+	daemon=$DAEMON
 	ls /sys/fs/bpf/eunomia/monitor >"$dir/pins"
 	touch "$dir/ct/shared/go"
 	wait_for after "$dir/ct/shared/after"

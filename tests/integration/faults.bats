@@ -9,8 +9,7 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-faults.XXXXXX)
-	CONTAINERS=()
+	work_setup faults
 	PIDS=()
 	MOUNTS=()
 }
@@ -18,7 +17,7 @@ setup() {
 teardown() {
 	local c
 	for c in "${PIDS[@]}"; do kill -9 "$c" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	for c in "${MOUNTS[@]}"; do umount "$c" 2>/dev/null || true; done
 	[ -z "${MONITOR_USED:-}" ] || "$EUNOMIA" monitor --reset -q || true
 	# a held command whose learner was killed waits for $WORK/stop, which rm would never make
@@ -121,9 +120,7 @@ valid() {
 }
 
 @test "a thousand short-lived processes a second in a learned container: every one attributed" {
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	hook_conf "$WORK"
 	make_bundle "$WORK/c" true
 	cp "$CHURN" "$WORK/c/rootfs/bin/churn"
 	# churn is the container's program itself: nothing else in it calls getppid

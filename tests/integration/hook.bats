@@ -7,16 +7,13 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-hook.XXXXXX)
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
-	CONTAINERS=()
+	work_setup hook
+	hook_conf "$WORK"
 }
 
 teardown() {
-	local c
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	stop_daemons
+	delete_containers
 	rm -rf "$WORK"
 }
 
@@ -209,9 +206,8 @@ state() {
 	# the same nginx, held by runc to what it was seen to need, and watched by the
 	# monitor from its first instruction (io.eunomia.profile through the hook)
 	"$EUNOMIA" monitor --reset -q
-	"$EUNOMIA" monitor -e "$WORK/events.json" 2>"$WORK/monitor.err" &
-	local monitor=$!
-	wait_for '"kind":"monitor"' "$WORK/events.json"
+	monitor_start "$WORK/events.json" "$WORK/monitor.err"
+	local monitor=$DAEMON
 	nginx_bundle "$WORK/enforce" "$port"
 	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
 	add_hook "$WORK/enforce" "io.eunomia.profile=$p"
@@ -219,8 +215,7 @@ state() {
 	wait_port "$port"
 	drive "$port"
 	stop_container "hook-ngx-e-$$"
-	kill "$monitor"
-	wait "$monitor" || true
+	monitor_stop "$monitor"
 	"$EUNOMIA" monitor --reset -q
 	grep -q "\"id\":\"hook-ngx-e-$$\"" "$WORK/events.json" # it was held
 	! grep '"level":"alert"' "$WORK/events.json" || false # and did nothing outside its profile

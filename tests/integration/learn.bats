@@ -7,15 +7,14 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-bats.XXXXXX)
-	CONTAINERS=()
+	work_setup bats
 	LEARNERS=()
 }
 
 teardown() {
-	local c p
+	local p
 	for p in "${LEARNERS[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	rm -rf "$WORK"
 }
 

@@ -28,9 +28,7 @@ bundle() {
 
 # learned PROFILE: a profile of the benign script, learned through the hook.
 learned() {
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	hook_conf "$WORK"
 	bundle "$WORK/learn" true
 	add_hook "$WORK/learn" "io.eunomia.learn=$1"
 	learning_filter "$WORK/learn"
@@ -165,9 +163,7 @@ alerts() {
 
 @test "storm: a million forbidden syscalls, rate-limited, counted exactly, by a small daemon" {
 	local p=$WORK/profiles/p.yaml
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	hook_conf "$WORK"
 	# the profile: the container running the storm once, getppid taken out
 	bundle "$WORK/learn" '/bin/storm 1 10 1'
 	cp "$STORM" "$WORK/learn/rootfs/bin/storm"

@@ -14,10 +14,7 @@ setup_file() {
 }
 
 setup() {
-	monitor_setup notify
-	P=$BATS_FILE_TMPDIR/profiles/p.yaml
-	[ -s "$P" ] # learned by setup_file
-	write_hook_conf
+	probe_setup notify
 }
 
 teardown() {

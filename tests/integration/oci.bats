@@ -7,13 +7,11 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-oci.XXXXXX)
-	CONTAINERS=()
+	work_setup oci
 }
 
 teardown() {
-	local c
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	rm -rf "$WORK"
 }
 
@@ -21,10 +19,8 @@ teardown() {
 bundle() {
 	local dir=$1
 	shift
-	mkdir -p "$dir"
-	make_rootfs "$dir/rootfs"
+	spec_bundle "$dir"
 	cp "$SYSPROBE" "$dir/rootfs/bin/sysprobe"
-	(cd "$dir" && runc spec)
 	jq --args '.process.terminal = false | .process.args = $ARGS.positional' "$@" \
 		<"$dir/config.json" >"$dir/config.json.new"
 	mv "$dir/config.json.new" "$dir/config.json"

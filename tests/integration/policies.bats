@@ -11,24 +11,17 @@ POLICIES=$BATS_TEST_DIRNAME/../../policies
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-policies.XXXXXX)
+	work_setup policies
 	chmod 755 "$WORK" # postgresql's server runs as the postgres user
-	CONTAINERS=()
-	MONITOR=
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	DAEMONS=()
+	hook_conf "$WORK"
 	PORT=$((20000 + $$ % 10000))
 	"$EUNOMIA" monitor --reset -q
 }
 
 teardown() {
-	local c
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
-	if [ -n "$MONITOR" ]; then
-		kill "$MONITOR" 2>/dev/null || true
-		wait_gone "$MONITOR" 10 || kill -9 "$MONITOR" 2>/dev/null || true
-	fi
+	delete_containers
+	stop_daemons
 	"$EUNOMIA" monitor --reset -q || true
 	rm -rf "$WORK"
 }
@@ -42,9 +35,7 @@ enforced() {
 	local w=$1 p id=policy-test-$1-$$ before
 	p=$(realpath "$POLICIES/$w.yaml")
 	[ -s "$p" ]
-	"$EUNOMIA" monitor -e "$WORK/events.json" 2>"$WORK/monitor.err" &
-	MONITOR=$!
-	wait_for '"kind":"monitor"' "$WORK/events.json"
+	monitor_start "$WORK/events.json" "$WORK/monitor.err"
 	workload_bundle "$w" "$WORK/$w" "$PORT"
 	cp "$SYSPROBE" "$WORK/$w/rootfs/sysprobe"
 	"$EUNOMIA" enforce -q --monitor --profile "$p" --oci-bundle "$WORK/$w"
@@ -61,9 +52,7 @@ enforced() {
 	runc exec "$id" /sysprobe socket:2:1:0 clone:0x11 socket:16:3:0 socket:17:3:0 \
 		unshare:0x10000000 clone:0x20011 >"$WORK/probe.out" 2>&1 || true
 	stop_container "$id"
-	kill "$MONITOR"
-	wait "$MONITOR" || true
-	MONITOR=
+	monitor_stop "$DAEMON"
 	# it was held from its first instruction, and did nothing outside its policy
 	head -n "$before" "$WORK/events.json" >"$WORK/served.json"
 	grep -q "\"id\":\"$id\"" "$WORK/served.json"

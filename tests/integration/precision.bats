@@ -9,17 +9,14 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-precision.XXXXXX)
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
-	CONTAINERS=()
+	work_setup precision
+	hook_conf "$WORK"
 	PODS=()
 }
 
 teardown() {
 	local c
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	for c in "${PODS[@]}"; do podman rm -f "$c" >/dev/null 2>&1 || true; done
 	rm -rf "$WORK"
 }
@@ -29,9 +26,7 @@ teardown() {
 busybox_bundle() {
 	local dir=$1 nnp=$2
 	shift 2
-	mkdir -p "$dir"
-	make_rootfs "$dir/rootfs"
-	(cd "$dir" && runc spec)
+	spec_bundle "$dir"
 	# (not jq --args: it would take an argument -c for its own option)
 	jq_edit "$dir/config.json" '.process.terminal = false | .process.args = $args
 		| .process.noNewPrivileges = $nnp

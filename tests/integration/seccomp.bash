@@ -17,6 +17,15 @@ learn_probe_profile() {
 	runc delete -f "$1-learn-$$" >/dev/null 2>&1 || true
 }
 
+# probe_setup NAME: each test's setup: the monitor's (monitor_setup NAME), the profile
+# setup_file learned in P, and the hook.conf.
+probe_setup() {
+	monitor_setup "$1"
+	P=$BATS_FILE_TMPDIR/profiles/p.yaml
+	[ -s "$P" ] # learned by setup_file
+	write_hook_conf
+}
+
 write_hook_conf() {
 	mkdir -p "$WORK/profiles" "$WORK/state" "$BATS_FILE_TMPDIR/profiles"
 	printf 'learn_dirs = %s:%s\neunomia = %s\nstate_dir = %s\nlearn_socket = none\n' \

@@ -7,17 +7,13 @@ load helpers
 
 setup() {
 	require_runc
-	WORK=$(mktemp -d /tmp/eunomia-serve.XXXXXX)
-	mkdir -p "$WORK/profiles" "$WORK/state"
-	printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\nlearn_socket = %s\n' \
-		"$WORK/profiles" "$EUNOMIA" "$WORK/state" "$WORK/learn.sock" >"$WORK/hook.conf"
-	CONTAINERS=()
+	work_setup serve
+	hook_conf "$WORK" "$WORK/learn.sock"
 	SERVER=
 }
 
 teardown() {
-	local c
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	if [[ -n $SERVER ]]; then
 		kill "$SERVER" 2>/dev/null || true
 		wait "$SERVER" 2>/dev/null || true

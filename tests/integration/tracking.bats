@@ -11,8 +11,7 @@ setup() {
 	require_cmd podman
 	require_cmd curl
 	ensure_busybox_image
-	WORK=$(mktemp -d /tmp/eunomia-tracking.XXXXXX)
-	CONTAINERS=()
+	work_setup tracking
 	PIDS=()
 	"$EUNOMIA" monitor --reset -q
 }
@@ -20,7 +19,7 @@ setup() {
 teardown() {
 	local c
 	for c in "${PIDS[@]}"; do kill "$c" 2>/dev/null || true; done
-	for c in "${CONTAINERS[@]}"; do runc delete -f "$c" >/dev/null 2>&1 || true; done
+	delete_containers
 	podman rm -f "tracking-p-$$" >/dev/null 2>&1 || true
 	"$EUNOMIA" monitor --reset -q || true
 	rm -rf "$WORK"

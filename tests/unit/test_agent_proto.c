@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "agent_proto.h"
 
 struct pair {
@@ -193,18 +193,12 @@ static void test_silence_and_a_peer_that_is_gone_are_told_apart(void **state)
 	assert_int_equal(eu_agent_msg_recv(p->b, p->buf, EU_AGENT_MSG_MAX, 1000, &out, &err), 0);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_a_listener_reads_back_with_its_profile_and_state,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_an_event_and_the_short_messages_read_back, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_packets_that_are_not_messages_are_refused, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_silence_and_a_peer_that_is_gone_are_told_apart,
-						setup, teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test_setup_teardown(test_a_listener_reads_back_with_its_profile_and_state,
+					setup, teardown),
+	cmocka_unit_test_setup_teardown(test_an_event_and_the_short_messages_read_back, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_packets_that_are_not_messages_are_refused, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_silence_and_a_peer_that_is_gone_are_told_apart,
+					setup, teardown))

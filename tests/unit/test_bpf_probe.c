@@ -13,8 +13,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "bpf_probe.h"
 
 static void refuse(const char *list)
@@ -99,13 +99,7 @@ static void test_a_probe_refused_on_purpose_says_so(void **state)
 	eu_probes_free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_kind_refuses_all_of_it_a_target_only_itself),
-		cmocka_unit_test(test_a_word_that_names_no_mechanism_is_a_usage_error),
-		cmocka_unit_test(test_a_probe_refused_on_purpose_says_so),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_kind_refuses_all_of_it_a_target_only_itself),
+	cmocka_unit_test(test_a_word_that_names_no_mechanism_is_a_usage_error),
+	cmocka_unit_test(test_a_probe_refused_on_purpose_says_so))

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "caps.h"
 
 static void test_names_are_oci_spelling(void **state)
@@ -63,15 +63,9 @@ static void test_format_lists_set_bits_in_order(void **state)
 	assert_string_equal(buf, "");
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_names_are_oci_spelling),
-		cmocka_unit_test(test_lookup_accepts_either_case),
-		cmocka_unit_test(test_lookup_refuses_non_names),
-		cmocka_unit_test(test_unknown_numbers_have_no_name),
-		cmocka_unit_test(test_format_lists_set_bits_in_order),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_names_are_oci_spelling),
+	cmocka_unit_test(test_lookup_accepts_either_case),
+	cmocka_unit_test(test_lookup_refuses_non_names),
+	cmocka_unit_test(test_unknown_numbers_have_no_name),
+	cmocka_unit_test(test_format_lists_set_bits_in_order))

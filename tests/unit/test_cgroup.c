@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "cgroup.h"
 
 #define ID "3f1c0c2f2bd7c1e1aa7b8a1e9d2f3c4b5a6978877665544332211000ffeeddcc"
@@ -97,13 +97,7 @@ static void test_proc_cgroup_lines(void **state)
 	assert_false(eu_cgroup_of_proc("", buf, sizeof(buf)));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_runtime_paths),
-		cmocka_unit_test(test_host_paths),
-		cmocka_unit_test(test_proc_cgroup_lines),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_runtime_paths),
+	cmocka_unit_test(test_host_paths),
+	cmocka_unit_test(test_proc_cgroup_lines))

@@ -14,8 +14,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "ctable.h"
 #include "oci_state.h"
 
@@ -222,14 +222,8 @@ static void test_an_oci_state_names_its_container_as_annotated(void **state)
 	eu_container_free(&c);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_containers_appear_are_replaced_and_removed),
-		cmocka_unit_test(test_a_container_whose_init_ended_is_swept),
-		cmocka_unit_test(test_a_process_in_no_container_is_the_hosts),
-		cmocka_unit_test(test_an_oci_state_names_its_container_as_annotated),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_containers_appear_are_replaced_and_removed),
+	cmocka_unit_test(test_a_container_whose_init_ended_is_swept),
+	cmocka_unit_test(test_a_process_in_no_container_is_the_hosts),
+	cmocka_unit_test(test_an_oci_state_names_its_container_as_annotated))

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "argspec.h"
 #include "denials.h"
 #include "profile.h"
@@ -600,27 +600,21 @@ static void test_fold_allows_i386_socket_outright(void **state)
 	eu_denials_free(&d);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_denials_are_grouped_by_container_syscall_and_answer_with_counts_summed),
-		cmocka_unit_test(test_a_container_is_chosen_by_name_or_id),
-		cmocka_unit_test(test_since_keeps_the_events_from_then_on),
-		cmocka_unit_test(test_rfc3339_times),
-		cmocka_unit_test(test_since_takes_durations_and_times),
-		cmocka_unit_test(test_bad_lines_are_named_by_file_and_line),
-		cmocka_unit_test(test_a_nul_byte_is_no_event),
-		cmocka_unit_test(test_a_syscall_without_a_name_is_kept_by_number),
-		cmocka_unit_test(test_fold_allows_what_was_refused_and_only_that),
-		cmocka_unit_test(test_fold_of_another_abi_adds_its_section),
-		cmocka_unit_test(test_a_learned_arguments_values_are_kept_as_their_rules_hold_them),
-		cmocka_unit_test(test_args_that_are_not_six_hex_strings_are_a_bad_line),
-		cmocka_unit_test(test_fold_adds_a_rule_for_each_value_a_ruled_syscall_refused),
-		cmocka_unit_test(test_fold_allows_a_restricted_syscall_for_the_values_refused),
-		cmocka_unit_test(test_fold_leaves_a_ruled_syscall_whose_value_is_unknown),
-		cmocka_unit_test(test_fold_allows_outright_past_the_bound_of_values),
-		cmocka_unit_test(test_fold_allows_i386_socket_outright),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_denials_are_grouped_by_container_syscall_and_answer_with_counts_summed),
+	cmocka_unit_test(test_a_container_is_chosen_by_name_or_id),
+	cmocka_unit_test(test_since_keeps_the_events_from_then_on),
+	cmocka_unit_test(test_rfc3339_times),
+	cmocka_unit_test(test_since_takes_durations_and_times),
+	cmocka_unit_test(test_bad_lines_are_named_by_file_and_line),
+	cmocka_unit_test(test_a_nul_byte_is_no_event),
+	cmocka_unit_test(test_a_syscall_without_a_name_is_kept_by_number),
+	cmocka_unit_test(test_fold_allows_what_was_refused_and_only_that),
+	cmocka_unit_test(test_fold_of_another_abi_adds_its_section),
+	cmocka_unit_test(test_a_learned_arguments_values_are_kept_as_their_rules_hold_them),
+	cmocka_unit_test(test_args_that_are_not_six_hex_strings_are_a_bad_line),
+	cmocka_unit_test(test_fold_adds_a_rule_for_each_value_a_ruled_syscall_refused),
+	cmocka_unit_test(test_fold_allows_a_restricted_syscall_for_the_values_refused),
+	cmocka_unit_test(test_fold_leaves_a_ruled_syscall_whose_value_is_unknown),
+	cmocka_unit_test(test_fold_allows_outright_past_the_bound_of_values),
+	cmocka_unit_test(test_fold_allows_i386_socket_outright))

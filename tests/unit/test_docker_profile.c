@@ -10,8 +10,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "caps.h"
 #include "docker_profile.h"
 #include "file.h"
@@ -435,19 +435,13 @@ static void test_bad_documents_are_refused_with_where(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_includes_excludes_and_args_resolve_as_podman_does),
-		cmocka_unit_test(test_podman_default_imports_with_its_rules),
-		cmocka_unit_test(test_docker_export_imports_back_equal),
-		cmocka_unit_test(test_oci_form_lists_architectures_and_one_entry_per_rule),
-		cmocka_unit_test(test_notify_form_sends_what_argument_rules_refuse_to_the_monitor),
-		cmocka_unit_test(test_k8s_form_is_a_seccompprofile_the_crd_takes),
-		cmocka_unit_test(test_k8s_form_refuses_a_bad_name_and_values_beyond_int64),
-		cmocka_unit_test(test_k8s_names_are_checked_and_made_from_container_names),
-		cmocka_unit_test(test_bad_documents_are_refused_with_where),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_includes_excludes_and_args_resolve_as_podman_does),
+	cmocka_unit_test(test_podman_default_imports_with_its_rules),
+	cmocka_unit_test(test_docker_export_imports_back_equal),
+	cmocka_unit_test(test_oci_form_lists_architectures_and_one_entry_per_rule),
+	cmocka_unit_test(test_notify_form_sends_what_argument_rules_refuse_to_the_monitor),
+	cmocka_unit_test(test_k8s_form_is_a_seccompprofile_the_crd_takes),
+	cmocka_unit_test(test_k8s_form_refuses_a_bad_name_and_values_beyond_int64),
+	cmocka_unit_test(test_k8s_names_are_checked_and_made_from_container_names),
+	cmocka_unit_test(test_bad_documents_are_refused_with_where))

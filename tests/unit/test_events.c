@@ -8,7 +8,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
+
+#include "unit.h"
+
 #include <json-c/json.h>
 
 #include "events.h"
@@ -161,15 +163,9 @@ static void test_a_denial_says_seccomp_and_what_the_process_got(void **state)
 	json_object_put(o);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_violation_has_the_schema),
-		cmocka_unit_test(test_a_summary_suppressed_all_it_counts),
-		cmocka_unit_test(test_bytes_that_are_not_utf8_are_replaced),
-		cmocka_unit_test(test_info_has_no_process_or_count),
-		cmocka_unit_test(test_a_denial_says_seccomp_and_what_the_process_got),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_violation_has_the_schema),
+	cmocka_unit_test(test_a_summary_suppressed_all_it_counts),
+	cmocka_unit_test(test_bytes_that_are_not_utf8_are_replaced),
+	cmocka_unit_test(test_info_has_no_process_or_count),
+	cmocka_unit_test(test_a_denial_says_seccomp_and_what_the_process_got))

@@ -13,8 +13,8 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "file.h"
 
 static int make_dir(void **state)
@@ -169,21 +169,15 @@ static void test_read_refuses_directories(void **state)
 	assert_non_null(strstr(err.msg, "Is a directory"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_new_file_gets_content_and_mode, make_dir,
-						remove_dir),
-		cmocka_unit_test_setup_teardown(test_existing_file_keeps_its_mode, make_dir,
-						remove_dir),
-		cmocka_unit_test_setup_teardown(test_symlink_is_replaced_not_followed, make_dir,
-						remove_dir),
-		cmocka_unit_test_setup_teardown(test_device_and_fifo_are_written_through, make_dir,
-						remove_dir),
-		cmocka_unit_test_setup_teardown(test_failure_leaves_nothing_and_says_why, make_dir,
-						remove_dir),
-		cmocka_unit_test_setup_teardown(test_read_refuses_directories, make_dir, remove_dir),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test_setup_teardown(test_new_file_gets_content_and_mode, make_dir,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_existing_file_keeps_its_mode, make_dir,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_symlink_is_replaced_not_followed, make_dir,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_device_and_fifo_are_written_through, make_dir,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_failure_leaves_nothing_and_says_why, make_dir,
+					remove_dir),
+	cmocka_unit_test_setup_teardown(test_read_refuses_directories, make_dir, remove_dir))

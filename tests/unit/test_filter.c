@@ -19,8 +19,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "cleanup.h"
 #include "fdpass.h"
 #include "filter.h"
@@ -575,20 +575,14 @@ static void test_a_complaining_notify_filter_logs_what_rules_refuse(void **state
 	eu_profile_free(p);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_notify_filter_hands_refused_calls_to_its_listener),
-		cmocka_unit_test(test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows),
-		cmocka_unit_test(test_a_notify_filter_kills_at_once_what_it_never_hands_over),
-		cmocka_unit_test(test_a_complaining_notify_filter_logs_what_rules_refuse),
-		cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
-		cmocka_unit_test(test_priority_grows_with_count),
-		cmocka_unit_test(test_deny_names_round_trip),
-		cmocka_unit_test(test_profile_without_architectures_is_refused),
-		cmocka_unit_test(test_number_without_name_off_the_native_abi_is_refused),
-		cmocka_unit_test(test_errno_out_of_range_is_refused),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_notify_filter_hands_refused_calls_to_its_listener),
+	cmocka_unit_test(test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows),
+	cmocka_unit_test(test_a_notify_filter_kills_at_once_what_it_never_hands_over),
+	cmocka_unit_test(test_a_complaining_notify_filter_logs_what_rules_refuse),
+	cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
+	cmocka_unit_test(test_priority_grows_with_count),
+	cmocka_unit_test(test_deny_names_round_trip),
+	cmocka_unit_test(test_profile_without_architectures_is_refused),
+	cmocka_unit_test(test_number_without_name_off_the_native_abi_is_refused),
+	cmocka_unit_test(test_errno_out_of_range_is_refused))

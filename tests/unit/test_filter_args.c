@@ -22,8 +22,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "argspec.h"
 #include "cleanup.h"
 #include "filter.h"
@@ -521,17 +521,11 @@ static void test_argspec_rule_value_refuses_other_rules(void **state)
 	assert_int_equal(v, 12345); /* untouched by a refusal */
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_argument_rules_give_each_call_its_verdict),
-		cmocka_unit_test(test_a_notify_filter_hands_refusals_to_the_monitor),
-		cmocka_unit_test(test_the_kernel_agrees_with_the_simulator),
-		cmocka_unit_test(test_argspec_finds_its_syscalls_by_name_and_number),
-		cmocka_unit_test(test_argspec_rules_read_as_the_profile_writes_them),
-		cmocka_unit_test(test_argspec_rule_values_round_trip),
-		cmocka_unit_test(test_argspec_rule_value_refuses_other_rules),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_argument_rules_give_each_call_its_verdict),
+	cmocka_unit_test(test_a_notify_filter_hands_refusals_to_the_monitor),
+	cmocka_unit_test(test_the_kernel_agrees_with_the_simulator),
+	cmocka_unit_test(test_argspec_finds_its_syscalls_by_name_and_number),
+	cmocka_unit_test(test_argspec_rules_read_as_the_profile_writes_them),
+	cmocka_unit_test(test_argspec_rule_values_round_trip),
+	cmocka_unit_test(test_argspec_rule_value_refuses_other_rules))

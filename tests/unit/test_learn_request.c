@@ -11,8 +11,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "learn_request.h"
 
 static void pair(int sv[2])
@@ -178,14 +178,8 @@ static void test_limits(void **state)
 	close(sv[1]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_request_round_trips_with_its_log),
-		cmocka_unit_test(test_no_request_in_time_is_an_error),
-		cmocka_unit_test(test_bad_requests_are_refused_and_their_descriptors_closed),
-		cmocka_unit_test(test_limits),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_request_round_trips_with_its_log),
+	cmocka_unit_test(test_no_request_in_time_is_an_error),
+	cmocka_unit_test(test_bad_requests_are_refused_and_their_descriptors_closed),
+	cmocka_unit_test(test_limits))

@@ -7,8 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "linediff.h"
 
 /* The diff of a and b as text; *changed: the lines removed and added. */
@@ -127,18 +127,12 @@ static void test_a_middle_too_big_for_the_table_is_replaced_whole(void **state)
 	free(b);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_equal_texts_make_no_diff),
-		cmocka_unit_test(test_a_line_added_shows_with_three_lines_of_context),
-		cmocka_unit_test(test_a_line_changed_is_removed_then_added),
-		cmocka_unit_test(test_far_changes_make_two_hunks_near_ones_one),
-		cmocka_unit_test(test_ranges_at_the_edges_are_written_as_diff_does),
-		cmocka_unit_test(test_a_last_line_without_newline_is_marked),
-		cmocka_unit_test(test_the_longest_common_lines_are_kept),
-		cmocka_unit_test(test_a_middle_too_big_for_the_table_is_replaced_whole),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_equal_texts_make_no_diff),
+	cmocka_unit_test(test_a_line_added_shows_with_three_lines_of_context),
+	cmocka_unit_test(test_a_line_changed_is_removed_then_added),
+	cmocka_unit_test(test_far_changes_make_two_hunks_near_ones_one),
+	cmocka_unit_test(test_ranges_at_the_edges_are_written_as_diff_does),
+	cmocka_unit_test(test_a_last_line_without_newline_is_marked),
+	cmocka_unit_test(test_the_longest_common_lines_are_kept),
+	cmocka_unit_test(test_a_middle_too_big_for_the_table_is_replaced_whole))

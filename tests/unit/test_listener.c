@@ -16,8 +16,8 @@
 #include <sys/stat.h>
 #include <sys/un.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "listener.h"
 
 static void test_metadata_round_trip_and_refusals(void **state)
@@ -141,13 +141,7 @@ static void test_a_listener_handed_over_arrives_with_its_descriptor(void **state
 	rmdir(dir);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_metadata_round_trip_and_refusals),
-		cmocka_unit_test(test_runc_state_parses_and_bad_ones_are_refused),
-		cmocka_unit_test(test_a_listener_handed_over_arrives_with_its_descriptor),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_metadata_round_trip_and_refusals),
+	cmocka_unit_test(test_runc_state_parses_and_bad_ones_are_refused),
+	cmocka_unit_test(test_a_listener_handed_over_arrives_with_its_descriptor))

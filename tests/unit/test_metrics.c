@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "container.h"
 #include "metrics.h"
 
@@ -81,13 +81,7 @@ static void test_bad_addresses_are_refused(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_known_state_renders_exactly),
-		cmocka_unit_test(test_containers_are_described_by_an_info_series),
-		cmocka_unit_test(test_bad_addresses_are_refused),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_known_state_renders_exactly),
+	cmocka_unit_test(test_containers_are_described_by_an_info_series),
+	cmocka_unit_test(test_bad_addresses_are_refused))

@@ -17,8 +17,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "monitor_rates.h"
 
 #define SEC_NS 1000000000ULL
@@ -241,21 +241,15 @@ static void test_a_registration_that_ended_is_written_out_at_once_then_dropped_n
 	assert_int_equal(mp->got[1].count, 5);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_each_violation_is_counted_by_one_event, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(
-			test_the_sweep_writes_a_summary_once_the_count_stands_still, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_the_sweep_leaves_an_entry_the_kernel_still_writes,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_the_sweep_reads_a_table_larger_than_one_batch,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_a_registration_that_ended_is_written_out_at_once_then_dropped_next_time, setup,
-			teardown),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test_setup_teardown(test_each_violation_is_counted_by_one_event, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(
+		test_the_sweep_writes_a_summary_once_the_count_stands_still, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_the_sweep_leaves_an_entry_the_kernel_still_writes,
+					setup, teardown),
+	cmocka_unit_test_setup_teardown(test_the_sweep_reads_a_table_larger_than_one_batch,
+					setup, teardown),
+	cmocka_unit_test_setup_teardown(
+		test_a_registration_that_ended_is_written_out_at_once_then_dropped_next_time, setup,
+		teardown))

@@ -12,8 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "notify_rates.h"
 
 #define SEC 1000000000ULL
@@ -222,15 +222,9 @@ static void test_an_event_that_could_not_be_written_keeps_its_calls(void **state
 	free(g.e);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_storm_is_a_few_events_whose_counts_add_up),
-		cmocka_unit_test(test_only_the_calls_that_make_an_event_need_their_details),
-		cmocka_unit_test(test_an_event_that_could_not_be_written_keeps_its_calls),
-		cmocka_unit_test(test_nothing_is_lost_while_no_daemon_listens),
-		cmocka_unit_test(test_a_listener_that_ends_is_written_out_then_forgotten),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_storm_is_a_few_events_whose_counts_add_up),
+	cmocka_unit_test(test_only_the_calls_that_make_an_event_need_their_details),
+	cmocka_unit_test(test_an_event_that_could_not_be_written_keeps_its_calls),
+	cmocka_unit_test(test_nothing_is_lost_while_no_daemon_listens),
+	cmocka_unit_test(test_a_listener_that_ends_is_written_out_then_forgotten))

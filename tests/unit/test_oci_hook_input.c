@@ -8,8 +8,8 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "hook_conf.h"
 #include "oci_state.h"
 
@@ -184,17 +184,11 @@ static void test_hook_conf_reads_no_further_than_its_length(void **state)
 	munmap(map, 2 * page);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_state_of_runc_parses),
-		cmocka_unit_test(test_stopped_state_needs_no_pid),
-		cmocka_unit_test(test_bad_states_say_what_is_wrong),
-		cmocka_unit_test(test_hook_conf_overrides_defaults),
-		cmocka_unit_test(test_hook_conf_learn_socket),
-		cmocka_unit_test(test_hook_conf_errors_name_the_line),
-		cmocka_unit_test(test_hook_conf_reads_no_further_than_its_length),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_state_of_runc_parses),
+	cmocka_unit_test(test_stopped_state_needs_no_pid),
+	cmocka_unit_test(test_bad_states_say_what_is_wrong),
+	cmocka_unit_test(test_hook_conf_overrides_defaults),
+	cmocka_unit_test(test_hook_conf_learn_socket),
+	cmocka_unit_test(test_hook_conf_errors_name_the_line),
+	cmocka_unit_test(test_hook_conf_reads_no_further_than_its_length))

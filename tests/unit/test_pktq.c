@@ -15,8 +15,8 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "pktq.h"
 
 #define PKT 1000
@@ -114,12 +114,6 @@ static void test_past_its_bound_and_to_a_peer_that_is_gone_the_writer_is_told(vo
 	close(sv[0]);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_peer_that_does_not_read_gets_every_packet_in_order_later),
-		cmocka_unit_test(test_past_its_bound_and_to_a_peer_that_is_gone_the_writer_is_told),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_peer_that_does_not_read_gets_every_packet_in_order_later),
+	cmocka_unit_test(test_past_its_bound_and_to_a_peer_that_is_gone_the_writer_is_told))

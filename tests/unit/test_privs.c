@@ -9,8 +9,8 @@
 #include <string.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "privs.h"
 
 static void test_user_parse_accepts_uid_and_uid_gid(void **state)
@@ -114,14 +114,8 @@ static void test_apply_keeps_capabilities_across_the_user_change(void **state)
 	assert_non_null(strstr(out, "CapBnd:\t0000000000000400\n"));
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_user_parse_accepts_uid_and_uid_gid),
-		cmocka_unit_test(test_user_parse_refuses_names_and_junk),
-		cmocka_unit_test(test_apply_leaves_exactly_the_kept_capabilities),
-		cmocka_unit_test(test_apply_keeps_capabilities_across_the_user_change),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_user_parse_accepts_uid_and_uid_gid),
+	cmocka_unit_test(test_user_parse_refuses_names_and_junk),
+	cmocka_unit_test(test_apply_leaves_exactly_the_kept_capabilities),
+	cmocka_unit_test(test_apply_keeps_capabilities_across_the_user_change))

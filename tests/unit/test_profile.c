@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "profile.h"
 #include "syscalls.h"
 
@@ -285,30 +285,24 @@ static void test_boundary_names(void **state)
 	assert_int_equal(eu_boundary_from_name("prestart"), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test_setup_teardown(test_add_syscall_sets_bit_and_counts, setup, teardown),
-		cmocka_unit_test_setup_teardown(
-			test_merge_with_a_run_that_did_not_trace_capabilities_knows_none, setup,
-			teardown),
-		cmocka_unit_test_setup_teardown(test_add_syscall_refuses_out_of_range, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_counts_saturate_instead_of_wrapping, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_merge_is_union_and_counts_add, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_keeps_first_identity_and_fills_gaps, setup,
-						teardown),
-		cmocka_unit_test_setup_teardown(test_merge_of_socket_families, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_merge_of_different_boundaries_is_the_loosest,
-						setup, teardown),
-		cmocka_unit_test_setup_teardown(test_equal_sees_every_field, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_is_equal_and_independent, setup, teardown),
-		cmocka_unit_test_setup_teardown(test_copy_keeps_setup_of_an_abi_without_section,
-						setup, teardown),
-		cmocka_unit_test(test_strv_sorted_unique),
-		cmocka_unit_test(test_boundary_names),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test_setup_teardown(test_add_syscall_sets_bit_and_counts, setup, teardown),
+	cmocka_unit_test_setup_teardown(
+		test_merge_with_a_run_that_did_not_trace_capabilities_knows_none, setup,
+		teardown),
+	cmocka_unit_test_setup_teardown(test_add_syscall_refuses_out_of_range, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_counts_saturate_instead_of_wrapping, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_merge_is_union_and_counts_add, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_merge_keeps_first_identity_and_fills_gaps, setup,
+					teardown),
+	cmocka_unit_test_setup_teardown(test_merge_of_socket_families, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_merge_of_different_boundaries_is_the_loosest,
+					setup, teardown),
+	cmocka_unit_test_setup_teardown(test_equal_sees_every_field, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_copy_is_equal_and_independent, setup, teardown),
+	cmocka_unit_test_setup_teardown(test_copy_keeps_setup_of_an_abi_without_section,
+					setup, teardown),
+	cmocka_unit_test(test_strv_sorted_unique),
+	cmocka_unit_test(test_boundary_names))

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "argspec.h"
 #include "profile.h"
 #include "profile_yaml.h"
@@ -311,21 +311,15 @@ static void test_rate_keys_tell_refused_values_apart_within_a_bound(void **state
 	assert_true(seen_max <= 512);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_socket_is_allowed_for_its_learned_families_only),
-		cmocka_unit_test(test_clone_and_unshare_compare_only_namespace_flags),
-		cmocka_unit_test(test_ioctl_past_its_bound_stays_argument_free_and_says_so),
-		cmocka_unit_test(test_clone3_without_namespaces_is_answered_enosys_and_clone_allowed),
-		cmocka_unit_test(test_clone3_with_namespaces_or_unreadable_flags_stays),
-		cmocka_unit_test(test_i386_socket_stays_argument_free),
-		cmocka_unit_test(test_merge_unions_values_and_outright_wins),
-		cmocka_unit_test(test_learned_rules_first_seen_and_quiet_read_back_from_yaml),
-		cmocka_unit_test(test_summary_names_what_the_rules_hold),
-		cmocka_unit_test(test_argspec_finds_by_number_on_each_abi_and_reads_its_rules_back),
-		cmocka_unit_test(test_rate_keys_tell_refused_values_apart_within_a_bound),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_socket_is_allowed_for_its_learned_families_only),
+	cmocka_unit_test(test_clone_and_unshare_compare_only_namespace_flags),
+	cmocka_unit_test(test_ioctl_past_its_bound_stays_argument_free_and_says_so),
+	cmocka_unit_test(test_clone3_without_namespaces_is_answered_enosys_and_clone_allowed),
+	cmocka_unit_test(test_clone3_with_namespaces_or_unreadable_flags_stays),
+	cmocka_unit_test(test_i386_socket_stays_argument_free),
+	cmocka_unit_test(test_merge_unions_values_and_outright_wins),
+	cmocka_unit_test(test_learned_rules_first_seen_and_quiet_read_back_from_yaml),
+	cmocka_unit_test(test_summary_names_what_the_rules_hold),
+	cmocka_unit_test(test_argspec_finds_by_number_on_each_abi_and_reads_its_rules_back),
+	cmocka_unit_test(test_rate_keys_tell_refused_values_apart_within_a_bound))

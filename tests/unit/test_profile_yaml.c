@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "file.h"
 #include "profile_yaml.h"
 #include "syscalls.h"
@@ -258,17 +258,11 @@ static void test_string_input_too_large_is_refused(void **state)
 	unlink(path);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip_is_identity),
-		cmocka_unit_test(test_emit_is_deterministic_and_sorted),
-		cmocka_unit_test(test_fixture_profiles_reemit_byte_identical),
-		cmocka_unit_test(test_bad_profiles_fail_with_their_message),
-		cmocka_unit_test(test_brackets_in_names_are_not_nesting),
-		cmocka_unit_test(test_missing_file_is_an_io_error),
-		cmocka_unit_test(test_string_input_too_large_is_refused),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_round_trip_is_identity),
+	cmocka_unit_test(test_emit_is_deterministic_and_sorted),
+	cmocka_unit_test(test_fixture_profiles_reemit_byte_identical),
+	cmocka_unit_test(test_bad_profiles_fail_with_their_message),
+	cmocka_unit_test(test_brackets_in_names_are_not_nesting),
+	cmocka_unit_test(test_missing_file_is_an_io_error),
+	cmocka_unit_test(test_string_input_too_large_is_refused))

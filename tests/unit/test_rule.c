@@ -6,8 +6,8 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "rule.h"
 
 static void test_canonical_texts_round_trip(void **state)
@@ -83,13 +83,7 @@ static void test_bad_rules_say_what_was_expected_and_where(void **state)
 	}
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_canonical_texts_round_trip),
-		cmocka_unit_test(test_hex_and_spacing_are_read_and_written_canonically),
-		cmocka_unit_test(test_bad_rules_say_what_was_expected_and_where),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_canonical_texts_round_trip),
+	cmocka_unit_test(test_hex_and_spacing_are_read_and_written_canonically),
+	cmocka_unit_test(test_bad_rules_say_what_was_expected_and_where))

@@ -5,8 +5,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "syscalls.h"
 
 static void test_x86_64_numbers_are_the_kernel_abi(void **state)
@@ -103,17 +103,11 @@ static void test_arch_names_and_aliases(void **state)
 	assert_int_equal(eu_arch_from_name("aarch64"), -1);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_x86_64_numbers_are_the_kernel_abi),
-		cmocka_unit_test(test_i386_numbers_differ_from_x86_64),
-		cmocka_unit_test(test_i386_multiplexed_calls_resolve_to_direct_syscalls),
-		cmocka_unit_test(test_x32_numbers_have_no_x32_bit),
-		cmocka_unit_test(test_unknown_names_and_numbers),
-		cmocka_unit_test(test_name_number_round_trip_all_abis),
-		cmocka_unit_test(test_arch_names_and_aliases),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_x86_64_numbers_are_the_kernel_abi),
+	cmocka_unit_test(test_i386_numbers_differ_from_x86_64),
+	cmocka_unit_test(test_i386_multiplexed_calls_resolve_to_direct_syscalls),
+	cmocka_unit_test(test_x32_numbers_have_no_x32_bit),
+	cmocka_unit_test(test_unknown_names_and_numbers),
+	cmocka_unit_test(test_name_number_round_trip_all_abis),
+	cmocka_unit_test(test_arch_names_and_aliases))

@@ -16,8 +16,8 @@
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
-#include <cmocka.h>
 
+#include "unit.h"
 #include "container.h"
 #include "task_walk.h"
 
@@ -161,13 +161,7 @@ static void test_a_callback_that_fails_stops_the_walk(void **state)
 	end(ids);
 }
 
-int main(void)
-{
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_a_thread_group_with_its_threads_and_descendants),
-		cmocka_unit_test(test_a_mount_namespace_holds_every_task_in_it),
-		cmocka_unit_test(test_a_callback_that_fails_stops_the_walk),
-	};
-
-	return cmocka_run_group_tests(tests, NULL, NULL);
-}
+UNIT_TESTS(
+	cmocka_unit_test(test_a_thread_group_with_its_threads_and_descendants),
+	cmocka_unit_test(test_a_mount_namespace_holds_every_task_in_it),
+	cmocka_unit_test(test_a_callback_that_fails_stops_the_walk))

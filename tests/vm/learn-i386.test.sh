@@ -4,16 +4,10 @@
 # the execve that starts it (entered by the 64-bit parent) under x86_64.
 . /tests/lib.sh
 
-learn i386 -- /i386_hello
-learned learn-succeeds || finish
+learn_i386_getppid i386 /i386_hello "the 32-bit program's getppid"
 
 expect i386-section "no i386 section under architectures" has_arch i386
-expect i386-has-getppid "getppid not under i386.syscalls" has_syscall i386 getppid
 expect i386-has-write "write not under i386.syscalls" has_syscall i386 write
-expect x86_64-has-execve "execve not under x86_64.syscalls" has_syscall x86_64 execve
-# i386 getppid is 64, x86_64's semget: a 32-bit call read with the 64-bit table.
-expect x86_64-lacks-semget "semget under x86_64: an i386 syscall misread as 64-bit" \
-	lacks_syscall x86_64 semget
 expect x86_64-lacks-getppid "getppid under x86_64: the 32-bit program made none" \
 	lacks_syscall x86_64 getppid
 expect exec-recorded "/i386_hello not under executables" ran_exec /i386_hello

@@ -4,16 +4,10 @@
 # that one is i386 getppid, everything else is x86_64.
 . /tests/lib.sh
 
-learn int80 -- /int80
-learned learn-succeeds || finish
+learn_i386_getppid int80 /int80 "the int \$0x80 getppid"
 
-expect i386-has-getppid "the int \$0x80 getppid is not under i386.syscalls" \
-	has_syscall i386 getppid
-expect x86_64-lacks-semget "semget under x86_64: the int \$0x80 call read with the 64-bit table" \
-	lacks_syscall x86_64 semget
 expect x86_64-has-getpid "getpid not under x86_64.syscalls" has_syscall x86_64 getpid
 expect x86_64-has-write "write not under x86_64.syscalls" has_syscall x86_64 write
-expect x86_64-has-execve "execve not under x86_64.syscalls" has_syscall x86_64 execve
 # The kernel clears TS_COMPAT on the way out: later 64-bit calls must not stay i386.
 expect i386-lacks-write "write under i386: 64-bit calls after int \$0x80 taken as i386" \
 	lacks_syscall i386 write

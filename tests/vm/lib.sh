@@ -132,3 +132,79 @@ enforce()
 	"$EUNOMIA" enforce -q --profile "$prof" -- "$@" > /tmp/enforce.out 2> "$last_err"
 	last_rc=$?
 }
+
+# held_script FILE LEARN ACTION_LINE: a script, sh FILE NAME ACTION, that waits for
+# /tmp/go.NAME, does ACTION as ACTION_LINE says (eval "$2", or (eval "$2") in a subshell
+# that a kill action ends), then writes its status to /tmp/done.NAME. Run as NAME LEARN,
+# it says go itself after ten rounds of its loop, however slowly the learner started (a
+# timer started beside it could go off before its first round).
+held_script()
+{
+	cat > "$1" <<SCRIPT
+n=0
+while [ ! -e /tmp/go.\$1 ]; do
+	sleep 0.05
+	n=\$((n + 1))
+	if [ "\$1" = $2 ] && [ "\$n" -ge 10 ]; then : > /tmp/go.$2; fi
+done
+ls /tmp > /dev/null
+$3
+echo "rc=\$?" > /tmp/done.\$1
+SCRIPT
+}
+
+# learn_held NAME SCRIPT LEARN: the profile of sh SCRIPT LEARN true (the script doing
+# nothing else), learned twice and merged into /tmp/NAME2.yaml, so that what its wait
+# loop does only now and then (a signal handler's return) is in it. The go file is the
+# test's own: the other tests run in this /tmp.
+learn_held()
+{
+	learn "$1" -- sh "$2" "$3" true
+	rm -f "/tmp/go.$3"
+	learn "${1}2" --merge "/tmp/$1.yaml" -- sh "$2" "$3" true
+	rm -f "/tmp/go.$3"
+}
+
+# monitor_start NAME ARGS...: start the daemon (its pid in $daemon), events into
+# /tmp/NAME.ev ($ev); wait until it holds its process.
+monitor_start()
+{
+	ev=/tmp/$1.ev
+	shift
+	rm -f "$ev"
+	"$EUNOMIA" monitor -q -e "$ev" "$@" 2> /tmp/monitor.err &
+	daemon=$!
+	for i in $(seq 100); do
+		grep -q '"kind":"container"' "$ev" 2>/dev/null && return 0
+		sleep 0.1
+	done
+	sed 's/^/    | monitor: /' /tmp/monitor.err "$ev" 2>/dev/null
+	return 1
+}
+
+monitor_stop() { kill "$daemon"; wait "$daemon" 2>/dev/null; }
+
+# finish_held NAME: let the held script NAME go, and wait for its end and the flush.
+finish_held()
+{
+	touch /tmp/go.$1
+	for i in $(seq 100); do [ -e /tmp/done.$1 ] && break; sleep 0.1; done
+	sleep 1.5 # past the rate-limit interval: suppressed counts are flushed
+}
+
+event_has() { grep -q -- "$2" "$1"; }
+no_event_has() { ! grep -q -- "$2" "$1"; }
+count_of() { grep -c -- "$2" "$1"; }
+
+# learn_i386_getppid NAME PROG WHAT: learn PROG, whose one i386 getppid (WHAT says how it
+# is made) must be under i386 and not read with the 64-bit table (semget, x86_64's 64),
+# and whose execve is under x86_64. Finishes the test when nothing was learned.
+learn_i386_getppid()
+{
+	learn "$1" -- "$2"
+	learned learn-succeeds || finish
+	expect i386-has-getppid "$3 is not under i386.syscalls" has_syscall i386 getppid
+	expect x86_64-lacks-semget "semget under x86_64: $3 read with the 64-bit table" \
+		lacks_syscall x86_64 semget
+	expect x86_64-has-execve "execve not under x86_64.syscalls" has_syscall x86_64 execve
+}

@@ -8,51 +8,17 @@
 # process refused by its own filter and not registered is never reported.
 . /tests/lib.sh
 
-# deny.sh NAME ACTION: wait for /tmp/go.NAME, then do ACTION (in a subshell, which a
-# kill action ends), then say done. Learned as NAME deny-learn, it says go itself after
-# ten rounds of its loop, however slowly the learner started.
-cat > /tmp/deny.sh <<'SCRIPT'
-n=0
-while [ ! -e /tmp/go.$1 ]; do
-	sleep 0.05
-	n=$((n + 1))
-	if [ "$1" = deny-learn ] && [ "$n" -ge 10 ]; then : > /tmp/go.deny-learn; fi
-done
-ls /tmp > /dev/null
-(eval "$2")
-echo "rc=$?" > /tmp/done.$1
-SCRIPT
+# deny.sh NAME ACTION: ACTION in a subshell, which a kill action ends.
+held_script /tmp/deny.sh deny-learn '(eval "$2")'
 
-# The profile: the script doing nothing else, twice (a signal handler's return, now
-# and then, is in it). The go files are this test's own: the others run in this /tmp.
-learn denials-profile -- sh /tmp/deny.sh deny-learn true
-rm -f /tmp/go.deny-learn
-learn denials-profile2 --merge /tmp/denials-profile.yaml -- sh /tmp/deny.sh deny-learn true
-rm -f /tmp/go.deny-learn
+# The profile: the script doing nothing else, twice.
+learn_held denials-profile /tmp/deny.sh deny-learn
 learned profile-learned || finish
 profile=$last_out
 if syscalls x86_64 "$profile" | in_list sethostname; then
 	fail profile-lacks-sethostname "the profile allows sethostname"
 	finish
 fi
-
-# monitor_start NAME ARGS...: start the daemon, events into /tmp/NAME.ev; wait for it.
-monitor_start()
-{
-	ev=/tmp/$1.ev
-	shift
-	rm -f "$ev"
-	"$EUNOMIA" monitor -q -e "$ev" "$@" 2> /tmp/monitor.err &
-	daemon=$!
-	for i in $(seq 100); do
-		grep -q '"kind":"container"' "$ev" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	sed 's/^/    | monitor: /' /tmp/monitor.err "$ev" 2>/dev/null
-	return 1
-}
-
-monitor_stop() { kill "$daemon"; wait "$daemon" 2>/dev/null; }
 
 # run_enforced NAME ACTION [ENFORCE OPTIONS...]: deny.sh under the profile's filter.
 run_enforced()
@@ -62,16 +28,6 @@ run_enforced()
 	"$EUNOMIA" enforce -q --profile "$profile" "$@" -- sh /tmp/deny.sh "$name" "$action" &
 	held=$!
 }
-
-finish_held()
-{
-	touch /tmp/go.$1
-	for i in $(seq 100); do [ -e /tmp/done.$1 ] && break; sleep 0.1; done
-	sleep 1.5 # past the rate-limit interval: suppressed counts are flushed
-}
-
-event_has() { grep -q -- "$2" "$1"; }
-count_of() { grep -c -- "$2" "$1"; }
 
 # ---- an errno: denied, with it ---------------------------------------------------------
 run_enforced deny-errno 'hostname vm-denied'

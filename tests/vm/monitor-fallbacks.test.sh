@@ -52,8 +52,7 @@ run()
 	touch /tmp/go.$name
 	for i in $(seq 300); do [ -e /tmp/done.$name ] && break; sleep 0.1; done
 	sleep 4 # past the interval, and a sweep more: what was held back is written
-	kill "$daemon"
-	wait "$daemon" 2>/dev/null
+	monitor_stop
 	"$EUNOMIA" monitor --reset -q
 	# kind, name or path, action: summed counts
 	sed -n 's/.*"level":"alert","kind":"\([a-z]*\)".*"\(name\|path\)":"\([^"]*\)".*"action":"\([a-z]*\)".*"count":\([0-9]*\).*/\1 \3 \4 \5/p' "$ev" |

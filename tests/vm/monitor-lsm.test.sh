@@ -6,65 +6,23 @@
 # that stays inside its profile makes no event; an unregistered one is never touched.
 . /tests/lib.sh
 
-# work.sh NAME ACTION: wait for /tmp/go.NAME, then do ACTION, then say done. Learned as
-# NAME learn, it says go itself after ten rounds of its loop, however slowly the
-# learner started (a timer started beside it could go off before its first round).
-cat > /tmp/work.sh <<'SCRIPT'
-n=0
-while [ ! -e /tmp/go.$1 ]; do
-	sleep 0.05
-	n=$((n + 1))
-	if [ "$1" = learn ] && [ "$n" -ge 10 ]; then : > /tmp/go.learn; fi
-done
-ls /tmp > /dev/null
-eval "$2"
-echo "rc=$?" > /tmp/done.$1
-SCRIPT
+# work.sh NAME ACTION
+held_script /tmp/work.sh learn 'eval "$2"'
 cp /bin/busybox /tmp/other-busybox
 printf '#!/bin/sh\necho script-ran\n' > /tmp/ok.sh
 chmod +x /tmp/ok.sh
 touch /tmp/f-alert /tmp/f-block /tmp/f-host
 
 # The profile: the script as it runs when it does nothing else (no chown, no other
-# program), twice, so that what its wait loop does only now and then (a signal
-# handler's return) is in it.
-learn monitor-profile -- sh /tmp/work.sh learn true
-rm -f /tmp/go.learn
-learn monitor-profile2 --merge /tmp/monitor-profile.yaml -- sh /tmp/work.sh learn true
+# program), twice.
+learn_held monitor-profile /tmp/work.sh learn
 learned profile-learned || finish
 profile=$last_out
-
-# monitor_start NAME ARGS...: start the daemon, events into /tmp/NAME.ev; wait for it.
-monitor_start()
-{
-	ev=/tmp/$1.ev
-	shift
-	rm -f "$ev"
-	"$EUNOMIA" monitor -q -e "$ev" "$@" 2> /tmp/monitor.err &
-	daemon=$!
-	for i in $(seq 100); do
-		grep -q '"kind":"container"' "$ev" 2>/dev/null && return 0
-		sleep 0.1
-	done
-	sed 's/^/    | monitor: /' /tmp/monitor.err "$ev" 2>/dev/null
-	return 1
-}
-
-monitor_stop() { kill "$daemon"; wait "$daemon" 2>/dev/null; }
 
 # run_held NAME ACTION: run work.sh NAME ACTION registered with the monitor to its end.
 run_held() { sh /tmp/work.sh "$1" "$2" & held=$!; }
 
-finish_held()
-{
-	touch /tmp/go.$1
-	for i in $(seq 100); do [ -e /tmp/done.$1 ] && break; sleep 0.1; done
-	sleep 1.5 # past the rate-limit interval: suppressed counts are flushed
-}
-
 owner() { stat -c %u "$1"; }
-event_has() { grep -q -- "$2" "$1"; }
-no_event_has() { ! grep -q -- "$2" "$1"; }
 
 # ---- alert mode: reported, not refused ------------------------------------------------
 run_held alert 'chown 1000 /tmp/f-alert; /tmp/other-busybox true; nc 127.0.0.1 9 </dev/null 2>/dev/null'
