@@ -1,23 +1,9 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Tables of bench/enforce-overhead.sh from its raw file. Differences and ratios are
-# taken within a round, then summed up by their median over the rounds.
+# Tables of bench/enforce-overhead.sh from its raw file; syscall lines are keyed by the
+# call first (ns[call, round, config]: the rounds of one call are ns[call SUBSEP r, c]).
 #
 #   awk -f bench/stats.awk -f bench/enforce-overhead.awk bench/results/enforce-overhead.raw
 
-function verdict(ok) { return ok ? "**met**" : "**missed**" }
-# A ratio "as the floor does": met when its 95% CI holds 1 (or lies below) and is
-# narrower than ±tol; a wider CI says nothing either way.
-function near(lo, hi, tol) {
-	if (lo > hi)
-		return "**inconclusive** (too few rounds for a 95% CI)"
-	if (lo > 1)
-		return "**missed**"
-	if ((hi - lo) / 2 > tol)
-		return sprintf("**inconclusive** (CI wider than ±%.0f%%: more rounds)", 100 * tol)
-	return "**met**"
-}
-
-/^#/ { next }
 $1 == "syscall" { ns[$2, $3, $4] = $5; if ($3 > rounds) rounds = $3; calls[$2] = 1 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$2, $3] = $5; cpu[$2, $3] = $6; if ($2 > nrounds) nrounds = $2 }
 END {
@@ -40,10 +26,8 @@ END {
 		printf "| %s |", label[c]
 		for (i = 1; i <= ncall; i++) {
 			s = call[i]
-			n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[s, r, c]
-			med[s, c] = stats(v, n)
-			n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[s, r, c] - ns[s, r, "none"]
-			add[s, c] = stats(v, n)
+			med[s, c] = median_of(ns, c, rounds, s SUBSEP)
+			add[s, c] = median_diff(ns, c, "none", rounds, s SUBSEP)
 			if (c == "none") printf " %.1f | — |", med[s, c]
 			else printf " %.1f | %+.1f |", med[s, c], add[s, c]
 		}
@@ -66,25 +50,18 @@ END {
 		e = 0
 		for (k = 1; k <= 4; k++) {
 			c = ncfg[k]
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, c]
-			req[c] = stats(w, n)
-			n = 0; for (r = 1; r <= nrounds; r++) { w[++n] = rps[r, c] / rps[r, "none"]; e += errs[r, c] }
-			rel[c] = stats(w, n)
-			if (c == "learned")
-				rci = cilo > cihi ? "too few rounds for a 95% CI" : \
-					sprintf("95%% CI %.4f … %.4f", cilo, cihi)
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = cpu[r, c]
-			cpr[c] = stats(w, n)
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = cpu[r, c] / cpu[r, "none"]
-			crel[c] = stats(w, n)
+			for (r = 1; r <= nrounds; r++) e += errs[r, c]
+			req[c] = median_of(rps, c, nrounds)
+			rel[c] = median_ratio(rps, c, "none", nrounds)
+			if (c == "learned") rci = ci("%.4f")
+			cpr[c] = median_of(cpu, c, nrounds)
+			crel[c] = median_ratio(cpu, c, "none", nrounds)
 			printf "| %s | %.0f | %.4f | %.0f | %.4f |\n", nlabel[c], req[c], rel[c], cpr[c],
 				crel[c]
 		}
 		# the learned profile (argument rules and all) against the floor, round by round
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "learned"] / rps[r, "floor"]
-		fl_rps = stats(w, n); fl_rps_lo = cilo; fl_rps_hi = cihi
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = cpu[r, "learned"] / cpu[r, "floor"]
-		fl_cpu = stats(w, n); fl_cpu_lo = cilo; fl_cpu_hi = cihi
+		fl_rps = median_ratio(rps, "learned", "floor", nrounds); fl_rps_lo = cilo; fl_rps_hi = cihi
+		fl_cpu = median_ratio(cpu, "learned", "floor", nrounds); fl_cpu_lo = cilo; fl_cpu_hi = cihi
 	}
 
 	print ""
@@ -100,9 +77,7 @@ END {
 			"(median difference %+.1f) | %s |\n", s, add[s, "learned"], add[s, "podman"], m,
 			verdict(m <= 0)
 	}
-	n = 0
-	for (r = 1; r <= rounds; r++) v[++n] = ns["getppid", r, "learned"] - ns["getppid", r, "floor"]
-	m = stats(v, n)
+	m = median_diff(ns, "learned", "floor", rounds, "getppid" SUBSEP)
 	printf "| getppid: a learned profile with argument rules costs what the floor does " \
 		"(within noise) | median difference %+.1f ns, 95%% CI %+.1f … %+.1f | %s |\n", m, cilo,
 		cihi, verdict(cilo <= 0)
@@ -110,7 +85,7 @@ END {
 		printf "| nginx: its learned profile with argument rules costs what the floor does " \
 			"(CPU per request, 95%% CI within ±5%%) | requests/s ÷ floor %.4f, 95%% CI %.4f … %.4f; CPU/request ÷ " \
 			"floor %.4f, 95%% CI %.4f … %.4f | %s |\n", fl_rps, fl_rps_lo, fl_rps_hi, fl_cpu,
-			fl_cpu_lo, fl_cpu_hi, near(fl_cpu_lo, fl_cpu_hi, 0.05)
+			fl_cpu_lo, fl_cpu_hi, verdict_near(fl_cpu_lo, fl_cpu_hi, 0.05)
 	}
 	if (nrounds)
 		printf "| nginx: a learned profile costs no more than 1%% of requests/s | %.0f vs %.0f " \

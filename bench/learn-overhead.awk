@@ -1,31 +1,27 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # Tables of bench/learn-overhead.sh from its raw file ("round config ns_per_call" lines).
-# Every difference is taken within a round, between measurements made seconds apart, and
-# only then summed up by a median: the machine drifts more between rounds than within one.
+# Every difference is taken within a round, between measurements made seconds apart.
 #
 #   awk -f bench/stats.awk -f bench/learn-overhead.awk bench/results/learn-overhead.raw
 
-function ci() { return cilo > cihi ? "n/a" : sprintf("%+.1f … %+.1f", cilo, cihi) }
-
 # Target "x's added <= limit * y's added": ratio of the medians, and per round the margin
 # x_added - limit * y_added, which is below 0 where that round meets the target.
-function target(text, x, y, limit, strict,    r, n, ratio, m, ok, verdict) {
+function target(text, x, y, limit, strict,    r, n, ratio, m, ok, said) {
 	ratio = add[x] / add[y]
 	n = 0
 	for (r = 1; r <= rounds; r++)
 		v[++n] = (ns[r, x] - ns[r, "base"]) - limit * (ns[r, y] - ns[r, "base"])
 	m = stats(v, n)
 	ok = strict ? ratio < limit : ratio <= limit
-	verdict = ok ? "**met**" : "**missed**"
+	said = verdict(ok)
 	if (cilo > cihi)
-		verdict = verdict " (too few rounds to tell it from noise)"
+		said = said " (too few rounds to tell it from noise)"
 	else if (cilo <= 0 && cihi >= 0)
-		verdict = verdict " (within noise: the margin's CI spans 0)"
+		said = said " (within noise: the margin's CI spans 0)"
 	printf "| %s | %.2f× (%.1f vs %.1f ns) | %+.1f (%s) | %s |\n", text, ratio, add[x], add[y], m,
-		ci(), verdict
+		ci_range("%+.1f", "n/a"), said
 }
 
-/^#/ { next }
 NF == 3 { ns[$1, $2] = $3; if ($1 > rounds) rounds = $1 }
 END {
 	if (!rounds) {
@@ -45,16 +41,10 @@ END {
 				printf "learn-overhead.awk: round %d has no %s\n", r, c > "/dev/stderr"
 				exit 1
 			}
-		n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
-		med[c] = stats(v, n)
+		med[c] = median_of(ns, c, rounds)
 		if (c == "base") continue
-		n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "base"]
-		add[c] = stats(v, n); addlo[c] = lo; addhi[c] = hi
-		n = 0
-		for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "floor"]
-		over[c] = stats(v, n); overci[c] = ci()
+		add[c] = median_diff(ns, c, "base", rounds); addlo[c] = lo; addhi[c] = hi
+		over[c] = median_diff(ns, c, "floor", rounds); overci[c] = ci_range("%+.1f", "n/a")
 	}
 
 	print "Added ns: the median over the rounds of (this configuration − that round's baseline);"

@@ -1,12 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Tables of bench/monitor-overhead.sh from its raw file. Differences and ratios are
-# taken within a round, then summed up by their median over the rounds.
+# Tables of bench/monitor-overhead.sh from its raw file.
 #
 #   awk -f bench/stats.awk -f bench/monitor-overhead.awk bench/results/monitor-overhead.raw
 
-function verdict(ok) { return ok ? "**met**" : "**missed**" }
-
-/^#/ { next }
 $1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$3] += $5; nal[$3] += $6; if ($2 > nrounds) nrounds = $2 }
 END {
@@ -27,39 +23,25 @@ END {
 	print "|---|---:|---:|---|---:|"
 	for (k = 1; k <= 8; k++) {
 		c = cfg[k]
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
-		med[c] = stats(v, n)
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "none"]
-		add[c] = stats(v, n)
-		ci = cilo > cihi ? "—" : sprintf("%+.1f … %+.1f", cilo, cihi)
+		med[c] = median_of(ns, c, rounds)
+		add[c] = median_diff(ns, c, "none", rounds)
 		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
-		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c], ci, al[c]
+		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c],
+			ci_range("%+.1f", "—"), al[c]
 	}
 	# what seeing seccomp's refusals costs an allowed syscall: held with and without them;
 	# and what any program on sys_exit costs: the two floors
-	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "held"] - ns[r, "held_nodenials"]
-	dexit = stats(v, n)
-	dci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
-	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "floor_exit"] - ns[r, "floor"]
-	fexit = stats(v, n)
-	fci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
+	dexit = median_diff(ns, "held", "held_nodenials", rounds); dci = ci("%+.1f")
+	fexit = median_diff(ns, "floor_exit", "floor", rounds); fci = ci("%+.1f")
 
 	if (nrounds) {
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "none"]
-		base = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held"]
-		held = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "floor"]
-		flo = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "floor"] / rps[r, "none"]
-		frel = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held_nodenials"]
-		heldnd = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held_nodenials"] / rps[r, "none"]
-		ndrel = stats(w, n)
-		n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, "held"] / rps[r, "none"]
-		rel = stats(w, n)
-		rci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %.4f … %.4f", cilo, cihi)
+		base = median_of(rps, "none", nrounds)
+		held = median_of(rps, "held", nrounds)
+		flo = median_of(rps, "floor", nrounds)
+		frel = median_ratio(rps, "floor", "none", nrounds)
+		heldnd = median_of(rps, "held_nodenials", nrounds)
+		ndrel = median_ratio(rps, "held_nodenials", "none", nrounds)
+		rel = median_ratio(rps, "held", "none", nrounds); rci = ci("%.4f")
 		# met or missed only when the interval is on one side of the target
 		if (cilo > cihi || (cilo < 0.99 && cihi > 0.99)) nverdict = "**not resolved**: the CI spans 0.99"
 		else nverdict = verdict(cilo >= 0.99)
@@ -83,9 +65,7 @@ END {
 			errs["held"] || nal["held"] ? verdict(0) : nverdict
 	printf "| (no target) ns added per allowed syscall: held / not held | %+.1f / %+.1f ns " \
 		"(the floor of any sys_enter program: %+.1f) | — |\n", add["held"], add["outside"], add["floor"]
-	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "outside_raw"] - ns[r, "outside"]
-	draw = stats(v, n)
-	rawci = cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI %+.1f … %+.1f", cilo, cihi)
+	draw = median_diff(ns, "outside_raw", "outside", rounds); rawci = ci("%+.1f")
 	printf "| (no target) ns the raw_tp fallback adds to every syscall of a process not held " \
 		"(not held, raw_tp − tp_btf, within each round) | %+.1f ns (%s) | — |\n", draw, rawci
 	printf "| (no target) ns the sys_exit program adds to an allowed syscall of a held process " \

@@ -1,9 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# nginx under wrk on loopback, for the benchmarks (sourced). The caller sets TMP, PORT,
-# PIN (the CPU wrk runs on), WRK_SECONDS and NGINX_PID, and defines die.
+# shellcheck shell=bash
+# nginx under wrk on loopback, for the benchmarks (sourced after bench/lib.sh, which gives
+# TMP, EUNOMIA and die). The caller sets PORT, PIN (the CPU wrk runs on), WRK_SECONDS and
+# NGINX_PID.
 # nginx_setup writes the configuration and sets NGINX (the command line); then
 # wait_port, wrk_run (into $rps and $errors) and stop_nginx; nginx_learn PROFILE learns
-# it under the load it is measured with (the caller sets EUNOMIA).
+# it under the load it is measured with.
 
 nginx_setup() {
 	mkdir -p "$TMP/www" "$TMP/nginx"
@@ -57,6 +59,7 @@ stop_nginx() {
 
 # wrk_run: requests per second, requests and errors (non-2xx responses, socket errors)
 # into $rps $requests $errors.
+# shellcheck disable=SC2034 # errors is the caller's
 wrk_run() {
 	local out
 	out=$(taskset -c "$PIN" wrk -t1 -c16 -d"${WRK_SECONDS}s" "http://127.0.0.1:$PORT/index.html")

@@ -1,15 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Tables of bench/notify-overhead.sh from its raw file. Differences and ratios are taken
-# within a round, then summed up by their median over the rounds.
+# Tables of bench/notify-overhead.sh from its raw file.
 #
 #   awk -f bench/stats.awk -f bench/notify-overhead.awk bench/results/notify-overhead.raw
 
-# ci(): the last stats() call's 95% CI, or why there is none.
-function ci(fmt) {
-	return cilo > cihi ? "too few rounds for a 95% CI" : sprintf("95%% CI " fmt " … " fmt, cilo, cihi)
-}
-
-/^#/ { next }
 $1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
 $1 == "refused" { rns[$2, $3] = $4; calls[$3] += $5; counted[$3] += $6; mcpu[$2, $3] = $7 }
 $1 == "nginx" {
@@ -32,17 +25,14 @@ END {
 	print "|---|---:|---:|---|---:|"
 	for (k = 1; k <= 6; k++) {
 		c = cfg[k]
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c]
-		med[c] = stats(v, n)
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, c] - ns[r, "none"]
-		add[c] = stats(v, n)
+		med[c] = median_of(ns, c, rounds)
+		add[c] = median_diff(ns, c, "none", rounds)
 		addlo[c] = cilo; addhi[c] = cihi
-		cis = cilo > cihi ? "—" : sprintf("%+.1f … %+.1f", cilo, cihi)
+		cis = ci_range("%+.1f", "—")
 		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
 		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c], cis, al[c]
 	}
-	n = 0; for (r = 1; r <= rounds; r++) v[++n] = ns[r, "monitored"] - ns[r, "enforced"]
-	dmon = stats(v, n); dmonci = ci("%+.1f"); dmonok = cilo <= 0 && cihi >= 0
+	dmon = median_diff(ns, "monitored", "enforced", rounds); dmonci = ci("%+.1f"); dmonok = cilo <= 0 && cihi >= 0
 
 	split("refused_errno refused_notify refused_complain", rcfg, " ")
 	rlabel["refused_errno"] = "refused by the filter alone (errno; no monitor)"
@@ -57,18 +47,15 @@ END {
 	print "|---|---:|---:|---:|---:|"
 	for (k = 1; k <= 3; k++) {
 		c = rcfg[k]
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = rns[r, c]
-		rmed[c] = stats(v, n)
-		n = 0; for (r = 1; r <= rounds; r++) v[++n] = mcpu[r, c]
-		m = stats(v, n)
+		rmed[c] = median_of(rns, c, rounds)
+		m = median_of(mcpu, c, rounds)
 		if (c == "refused_errno")
 			printf "| %s | %.3f | %.0f | — | — |\n", rlabel[c], rmed[c] / 1000, 1e9 / rmed[c]
 		else
 			printf "| %s | %.2f | %.0f | %d / %d | %.2f |\n", rlabel[c], rmed[c] / 1000,
 				1e9 / rmed[c], counted[c], calls[c], m / 1000
 	}
-	n = 0; for (r = 1; r <= rounds; r++) v[++n] = rns[r, "refused_notify"] - rns[r, "refused_errno"]
-	rtt = stats(v, n)
+	rtt = median_diff(rns, "refused_notify", "refused_errno", rounds)
 	rttci = cilo > cihi ? ci() : sprintf("95%% CI %.2f … %.2f µs", cilo / 1000, cihi / 1000)
 
 	if (nrounds) {
@@ -86,18 +73,12 @@ END {
 		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
 		for (k = 1; k <= 5; k++) {
 			c = ncfg[k]
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, c]
-			req[c] = stats(w, n)
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, c] / rps[r, "none"]
-			relu[c] = stats(w, n)
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = rps[r, c] / rps[r, "enforced"]
-			rele[c] = stats(w, n); relelo[c] = cilo; relehi[c] = cihi
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = cpr[r, c]
-			cpu[c] = stats(w, n)
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = cpr[r, c] / cpr[r, "enforced"]
-			cpue[c] = stats(w, n); cpuelo[c] = cilo; cpuehi[c] = cihi
-			n = 0; for (r = 1; r <= nrounds; r++) w[++n] = mpr[r, c]
-			mon[c] = stats(w, n)
+			req[c] = median_of(rps, c, nrounds)
+			relu[c] = median_ratio(rps, c, "none", nrounds)
+			rele[c] = median_ratio(rps, c, "enforced", nrounds); relelo[c] = cilo; relehi[c] = cihi
+			cpu[c] = median_of(cpr, c, nrounds)
+			cpue[c] = median_ratio(cpr, c, "enforced", nrounds); cpuelo[c] = cilo; cpuehi[c] = cihi
+			mon[c] = median_of(mpr, c, nrounds)
 			printf "| %s | %.0f | %.4f | %.4f | %.2f | %.4f | %s | %d | %s |\n", nlabel[c], req[c],
 				relu[c], rele[c], cpu[c] / 1000, cpue[c],
 				c ~ /^monitored/ ? sprintf("%.1f", mon[c]) : "—", errs[c],
@@ -144,5 +125,3 @@ END {
 		"− refused by the filter alone) | %.0f/s; %.2f µs (%s) | — |\n",
 		1e9 / rmed["refused_notify"], rtt / 1000, rttci
 }
-
-function verdict(ok) { return ok ? "**met**" : "**missed**" }

@@ -20,58 +20,38 @@
 # no nginx), WRK_SECONDS (default 3), PIN (the CPU of the loop and wrk, default 1; nginx
 # gets CPU 0; the monitor is not pinned).
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
 
-cd "$(dirname "$0")/.."
-OUTPUT=$(realpath -m "${1:-build}")
 ROUNDS=${ROUNDS:-21}
 N=${N:-300000}
 N_NOTIFY=${N_NOTIFY:-20000}
 NGINX_ROUNDS=${NGINX_ROUNDS:-21}
 WRK_SECONDS=${WRK_SECONDS:-3}
 PIN=${PIN:-1}
-EUNOMIA=$OUTPUT/eunomia
-LOOP=$OUTPUT/bench/getppid_loop
-FLOOR=$OUTPUT/bench/seccomp_floor
-RESULTS=bench/results
-MD=$RESULTS/notify-overhead.md
-RAW=$RESULTS/notify-overhead.raw
 SOCK=/run/eunomia/seccomp.sock
 WARMUP=20000 # the calls getppid_loop makes before it times any (its WARMUP_CALLS)
 # shellcheck disable=SC2034 # read by bench/nginx.sh
 PORT=18082
 
-die() {
-	echo "notify-overhead: $*" >&2
-	exit 1
-}
+need_root "it loads BPF programs and seccomp filters"
+need_built "$EUNOMIA"
+need_cmd nginx wrk jq
+need_int 1 ROUNDS WRK_SECONDS
+need_int 0 NGINX_ROUNDS
+need_int 1000 N N_NOTIFY
+need_pin
+need_no_monitor
+build_helpers
 
-[[ $(id -u) -eq 0 ]] || die "must run as root (it loads BPF programs and seccomp filters)"
-[[ -x $EUNOMIA ]] || die "$EUNOMIA is missing; run 'make' first"
-command -v nginx >/dev/null || die "nginx is missing ('make deps')"
-command -v wrk >/dev/null || die "wrk is missing ('make deps')"
-command -v jq >/dev/null || die "jq is missing ('make deps')"
-for v in ROUNDS N N_NOTIFY WRK_SECONDS; do
-	[[ ${!v} =~ ^[1-9][0-9]*$ ]] || die "$v must be a positive integer"
-done
-[[ $NGINX_ROUNDS =~ ^[0-9]+$ ]] || die "NGINX_ROUNDS must be a number"
-((N >= 1000 && N_NOTIFY >= 1000)) || die "N and N_NOTIFY must be at least 1000"
-taskset -c "$PIN" true 2>/dev/null || die "cannot pin to CPU $PIN (set PIN)"
-[[ -e /run/eunomia/monitor.lock ]] && flock -n /run/eunomia/monitor.lock true 2>/dev/null ||
-	[[ ! -e /run/eunomia/monitor.lock ]] || die "an eunomia monitor is running; stop it first"
-make -s --no-print-directory -C bench OUTPUT="$OUTPUT" || die "building the helpers in bench/ failed"
-
-TMP=$(mktemp -d /tmp/notify-overhead.XXXXXX)
+bench_tmp
 NGINX_PID='' MON_PID='' BG_PID=''
 cleanup() {
-	[[ -n $NGINX_PID ]] && kill "$NGINX_PID" 2>/dev/null && wait "$NGINX_PID" 2>/dev/null
-	[[ -n $BG_PID ]] && kill "$BG_PID" 2>/dev/null && wait "$BG_PID" 2>/dev/null
-	[[ -n $MON_PID ]] && kill "$MON_PID" 2>/dev/null && wait "$MON_PID" 2>/dev/null
+	stop_pid "$NGINX_PID"
+	stop_pid "$BG_PID"
+	stop_pid "$MON_PID"
 	"$EUNOMIA" monitor --reset -q 2>/dev/null
-	rm -rf "$TMP"
 }
-trap cleanup EXIT
-trap 'exit 130' INT
-trap 'exit 143' TERM
 "$EUNOMIA" monitor --reset -q
 
 # monitor_start [OPTIONS...]: a monitor daemon, its agent listening, until monitor_stop.
@@ -113,9 +93,8 @@ monitor_stop() {
 
 # bg_stop: end the background process.
 bg_stop() {
-	kill "$BG_PID" 2>/dev/null || true
-	wait "$BG_PID" 2>/dev/null || true
-	BG_PID=
+	stop_pid "$BG_PID"
+	BG_PID=''
 }
 
 # The agent's (and the daemon's) CPU time in ns, from the scheduler.
@@ -190,24 +169,19 @@ measure() {
 	[[ $ns =~ ^[0-9]+(\.[0-9]+)?$ ]] || die "$1: the loop printed '$ns'"
 }
 
-mkdir -p "$RESULTS"
-start=$(date +%s)
-load0=$(cut -d' ' -f1-3 /proc/loadavg)
-{
-	echo "# notify-overhead raw data, $(date -u +%Y-%m-%dT%H:%M:%SZ), N=$N, N_NOTIFY=$N_NOTIFY, PIN=$PIN"
-	echo "# syscall ROUND CONFIG NS_PER_CALL ALERTS | refused ROUND CONFIG NS_PER_CALL CALLS COUNTED MONITOR_CPU_NS_PER_CALL"
-	echo "# nginx ROUND CONFIG REQUESTS_PER_S REQUESTS CPU_NS ERRORS ALERTS MONITOR_CPU_NS"
-} >"$RAW"
+raw_start "N=$N, N_NOTIFY=$N_NOTIFY, PIN=$PIN" \
+	"syscall ROUND CONFIG NS_PER_CALL ALERTS | refused ROUND CONFIG NS_PER_CALL CALLS COUNTED MONITOR_CPU_NS_PER_CALL" \
+	"nginx ROUND CONFIG REQUESTS_PER_S REQUESTS CPU_NS ERRORS ALERTS MONITOR_CPU_NS"
 for ((r = 1; r <= ROUNDS; r++)); do
 	line=
-	for ((k = 0; k < ${#CONFIGS[@]}; k++)); do
-		c=${CONFIGS[$(((r + k) % ${#CONFIGS[@]}))]}
+	in_turn "$r" "${CONFIGS[@]}"
+	for c in "${TURN[@]}"; do
 		measure "$c"
 		echo "syscall $r $c $ns $alerts" >>"$RAW"
 		line+=" $c $ns"
 	done
-	for ((k = 0; k < ${#RCONFIGS[@]}; k++)); do
-		c=${RCONFIGS[$(((r + k) % ${#RCONFIGS[@]}))]}
+	in_turn "$r" "${RCONFIGS[@]}"
+	for c in "${TURN[@]}"; do
 		measure "$c"
 		echo "refused $r $c $ns $((N_NOTIFY + WARMUP)) $counted $mcpu" >>"$RAW"
 		line+=" $c $ns"
@@ -224,8 +198,8 @@ nginx_learn "$TMP/nginx.yaml"
 NGINX_CONFIGS=(none floor enforced monitored monitored_bpf)
 for ((r = 1; r <= NGINX_ROUNDS; r++)); do
 	line=
-	for ((k = 0; k < ${#NGINX_CONFIGS[@]}; k++)); do
-		c=${NGINX_CONFIGS[$(((r + k) % ${#NGINX_CONFIGS[@]}))]}
+	in_turn "$r" "${NGINX_CONFIGS[@]}"
+	for c in "${TURN[@]}"; do
 		alerts=0
 		case $c in
 		none) taskset -c 0 "${NGINX[@]}" & ;;
@@ -262,15 +236,9 @@ done
 
 # ---- report ---------------------------------------------------------------------------
 
-wall=$(($(date +%s) - start))
-cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 {
-	echo "# Cost of the monitor as seccomp agent"
-	echo
-	echo "Generated by \`make bench\` (bench/notify-overhead.sh); raw numbers in notify-overhead.raw."
-	echo
-	echo "- date: $(date -u +%Y-%m-%dT%H:%M:%SZ); kernel: $(uname -r)"
-	echo "- CPU: ${cpu:-unknown} ($(nproc) CPUs online); loop and wrk on CPU $PIN, nginx on CPU 0;"
+	md_head "Cost of the monitor as seccomp agent"
+	echo "- CPU: $(machine); loop and wrk on CPU $PIN, nginx on CPU 0;"
 	echo "  the monitor not pinned"
 	echo "- syscalls: $ROUNDS rounds, configurations in turn; N = $N getppid calls per"
 	echo "  measurement ($N_NOTIFY refused ones), summed up as the median ns/call of its 1000-call chunks"
@@ -278,8 +246,7 @@ cpu=$(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -n1)
 	echo "  learned under the same load; CPU time: nginx's processes' sum_exec_runtime (what"
 	echo "  utime + stime are made of) over wrk's run, ÷ the requests wrk counted; the"
 	echo "  monitor's: its daemon's and its agent's, over the same run"
-	echo "- run time: ${wall} s; load average before / after: $load0 / $(cut -d' ' -f1-3 /proc/loadavg)"
-	echo
+	md_tail
 	awk -f bench/stats.awk -f bench/notify-overhead.awk "$RAW"
 } >"$MD"
 cat "$MD"

@@ -11,46 +11,32 @@
 #
 #   bench/profile-size.sh [OUTPUT]     OUTPUT: the build directory (default: build)
 set -euo pipefail
+# shellcheck source=lib.sh
+source "$(dirname "$0")/lib.sh"
+TEST_BIN=$OUTPUT/tests # read by tests/integration/helpers.bash
 
-cd "$(dirname "$0")/.."
-OUTPUT=$(realpath -m "${1:-build}")
-EUNOMIA=$OUTPUT/eunomia
-HOOK=$OUTPUT/eunomia-oci-hook
-TEST_BIN=$OUTPUT/tests
-PODMAN_PROFILE=/usr/share/containers/seccomp.json
-MD=bench/results/profile-size.md
-
-die() {
-	echo "profile-size: $*" >&2
-	exit 1
-}
-
-[[ $(id -u) -eq 0 ]] || die "must run as root (runc and BPF)"
-[[ -x $EUNOMIA && -x $HOOK ]] || die "$EUNOMIA or $HOOK is missing; run 'make' first"
-for c in runc jq wrk nginx redis-server redis-benchmark; do
-	command -v "$c" >/dev/null || die "$c is missing ('make deps')"
-done
+need_root "runc and BPF"
+need_built "$EUNOMIA" "$HOOK"
+need_cmd runc jq wrk nginx redis-server redis-benchmark
 [[ -r $PODMAN_PROFILE ]] || die "$PODMAN_PROFILE is missing (golang-github-containers-common)"
 
 # The bundle recipes of the integration tests.
 # shellcheck source=../tests/integration/helpers.bash
 source tests/integration/helpers.bash
 
-WORK=$(mktemp -d /tmp/profile-size.XXXXXX)
-CONTAINER=
+bench_tmp
+CONTAINER=''
 cleanup() {
-	[[ -n $CONTAINER ]] && runc delete -f "$CONTAINER" >/dev/null 2>&1
-	rm -rf "$WORK"
+	[[ -z $CONTAINER ]] || runc delete -f "$CONTAINER" >/dev/null 2>&1
 }
-trap cleanup EXIT
-mkdir -p "$WORK/profiles" "$WORK/state"
+mkdir -p "$TMP/profiles" "$TMP/state"
 printf 'learn_dirs = %s\neunomia = %s\nstate_dir = %s\n' \
-	"$WORK/profiles" "$EUNOMIA" "$WORK/state" >"$WORK/hook.conf"
+	"$TMP/profiles" "$EUNOMIA" "$TMP/state" >"$TMP/hook.conf"
 PORT=$((20000 + $$ % 10000))
 
-# learn WORKLOAD BOUNDARY: learn one workload through the hook into $WORK/profiles.
+# learn WORKLOAD BOUNDARY: learn one workload through the hook into $TMP/profiles.
 learn() {
-	local w=$1 b=$2 dir=$WORK/$1-$2
+	local w=$1 b=$2 dir=$TMP/$1-$2
 	CONTAINER=profile-size-$$-$w-$b
 	case $w in
 	true)
@@ -62,7 +48,7 @@ learn() {
 	nginx) nginx_bundle "$dir" "$PORT" ;;
 	redis) redis_bundle "$dir" "$PORT" ;;
 	esac
-	add_hook "$dir" "io.eunomia.learn=$WORK/profiles/$w-$b.yaml" "io.eunomia.learn.boundary=$b"
+	add_hook "$dir" "io.eunomia.learn=$TMP/profiles/$w-$b.yaml" "io.eunomia.learn.boundary=$b"
 	learning_filter "$dir"
 	if [[ $w == true ]]; then
 		runc run --bundle "$dir" "$CONTAINER" </dev/null >/dev/null
@@ -72,13 +58,13 @@ learn() {
 		if [[ $w == nginx ]]; then
 			drive "$PORT" >/dev/null || die "nginx failed requests under wrk"
 		else
-			redis-benchmark -p "$PORT" -q -n 2000 -c 8 >"$WORK/redis-benchmark.log" ||
+			redis-benchmark -p "$PORT" -q -n 2000 -c 8 >"$TMP/redis-benchmark.log" ||
 				die "redis-benchmark failed"
 		fi
 		stop_container "$CONTAINER"
 	fi
 	CONTAINER=
-	[[ -s $WORK/profiles/$w-$b.yaml ]] || die "no profile for $w ($b)"
+	[[ -s $TMP/profiles/$w-$b.yaml ]] || die "no profile for $w ($b)"
 }
 
 count() {
@@ -86,23 +72,23 @@ count() {
 }
 
 # podman's default: syscalls allowed outright on x86_64, and those allowed under conditions.
-"$EUNOMIA" import -q -o "$WORK/podman.yaml" "$PODMAN_PROFILE"
-podman_allowed=$( (profile_syscalls "$WORK/podman.yaml" x86_64
+"$EUNOMIA" import -q -o "$TMP/podman.yaml" "$PODMAN_PROFILE"
+podman_allowed=$( (profile_syscalls "$TMP/podman.yaml" x86_64
 	awk '/^  x86_64:/ { a = 1; next } /^  [^ ]/ { a = 0 }
 	     a && /^    rules:/ { r = 1; next } a && /^    [^ ]/ { r = 0 }
 	     a && r && /^      [^ -]/ { n = $1; sub(":$", "", n) }
-	     a && r && /^      - allow/ { print n }' "$WORK/podman.yaml") | sort -u | wc -l)
+	     a && r && /^      - allow/ { print n }' "$TMP/podman.yaml") | sort -u | wc -l)
 
 rows=()
 for w in true nginx redis; do
 	learn "$w" auto
 	learn "$w" none
-	p=$WORK/profiles/$w-auto.yaml
+	p=$TMP/profiles/$w-auto.yaml
 	grep -q '^    boundary: seccomp-filter$' "$p" || die "$w: not learned from the filter load"
 	setup=$(sed -n '/^  runtime_setup:/,/^  [a-z]*:$/p' "$p" | sed -n '/^    x86_64:/,/^    [a-z]/p' |
 		grep -c '^    - ' || true)
 	caps=$(profile_caps "$p" used | paste -sd' ' -)
-	rows+=("| $w | $(count "$p") | $(count "$WORK/profiles/$w-none.yaml") | $podman_allowed | $setup | ${caps:-none} |")
+	rows+=("| $w | $(count "$p") | $(count "$TMP/profiles/$w-none.yaml") | $podman_allowed | $setup | ${caps:-none} |")
 	echo "profile-size: ${rows[-1]}"
 done
 

@@ -1,5 +1,11 @@
 # SPDX-License-Identifier: GPL-2.0-only
-# Statistics shared by the benchmark tables (awk -f bench/stats.awk -f bench/X.awk).
+# The statistics of every benchmark table, loaded first: awk -f bench/stats.awk -f
+# bench/X.awk RAW, where X.awk reads its raw lines and lays out its tables and targets.
+# Figures are medians over rounds; a difference or ratio is taken within each round (the
+# machine drifts more between rounds than within one) and only then summed up.
+
+# A raw file's comment lines: what was run and its columns.
+/^#/ { next }
 
 function sort(a, n,    i, j, t) {
 	for (i = 2; i <= n; i++)
@@ -24,3 +30,45 @@ function stats(v, n,    k, p, cum) {
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 
+# Rounds 1..n of a measure a, a[r, c] for configuration c in round r (or a[p r, c] for a
+# raw file whose lines carry another key first: p = key SUBSEP), summed up by stats(): the
+# median of c, of c − ref and of c ÷ ref within each round.
+function median_of(a, c, n, p,    v, r) {
+	for (r = 1; r <= n; r++) v[r] = a[p r, c]
+	return stats(v, n)
+}
+
+function median_diff(a, c, ref, n, p,    v, r) {
+	for (r = 1; r <= n; r++) v[r] = a[p r, c] - a[p r, ref]
+	return stats(v, n)
+}
+
+function median_ratio(a, c, ref, n, p,    v, r) {
+	for (r = 1; r <= n; r++) v[r] = a[p r, c] / a[p r, ref]
+	return stats(v, n)
+}
+
+# The last stats() call's 95% CI as "LO … HI", each in fmt, or none where there is none.
+function ci_range(fmt, none) {
+	return cilo > cihi ? none : sprintf(fmt " … " fmt, cilo, cihi)
+}
+
+# The same as "95% CI LO … HI", or why there is none.
+function ci(fmt) {
+	return cilo > cihi ? "too few rounds for a 95% CI" : "95% CI " ci_range(fmt)
+}
+
+# Verdicts on a target.
+function verdict(ok) { return ok ? "**met**" : "**missed**" }
+
+# A ratio "as the reference does": met when its 95% CI lo … hi holds 1 (or lies below)
+# and is narrower than ±tol; a wider CI says nothing either way.
+function verdict_near(lo, hi, tol) {
+	if (lo > hi)
+		return "**inconclusive** (too few rounds for a 95% CI)"
+	if (lo > 1)
+		return verdict(0)
+	if ((hi - lo) / 2 > tol)
+		return sprintf("**inconclusive** (CI wider than ±%.0f%%: more rounds)", 100 * tol)
+	return verdict(1)
+}
