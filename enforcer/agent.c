@@ -19,10 +19,8 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/ioctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -30,6 +28,7 @@
 #include "agent_int.h"
 #include "agent_proto.h"
 #include "cleanup.h"
+#include "evloop.h"
 #include "listener.h"
 #include "monitor_maps.h"
 #include "notify_rates.h"
@@ -44,13 +43,6 @@
 #ifndef SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP
 #define SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP (1UL << 0)
 #endif
-
-/* What an epoll event is about: a listener's id (from 1 up), or one of these. */
-#define KEY_SECCOMP (UINT64_MAX - 1)
-#define KEY_CTL (UINT64_MAX - 2)
-#define KEY_DAEMON (UINT64_MAX - 3)
-#define KEY_TIMER (UINT64_MAX - 4)
-#define KEY_SIGNAL (UINT64_MAX - 5)
 
 /* How long, with no daemon, a listener that ended keeps what it counted for the next one. */
 #define CLOSING_KEEP_NS (60 * 1000000000ULL)
@@ -93,7 +85,7 @@ static void daemon_gone(struct agent *a)
 		if (a->v[i].used)
 			agent_release_exec(a, &a->v[i]);
 	eu_pktq_clear(a->out);
-	epoll_ctl(a->ep, EPOLL_CTL_DEL, a->daemon, NULL);
+	eu_evloop_del_fd(a->loop, a->daemon);
 	close(a->daemon);
 	a->daemon = -1;
 }
@@ -101,9 +93,7 @@ static void daemon_gone(struct agent *a)
 /* Wait for the daemon's socket to take more, or not. */
 static void want_out(struct agent *a, bool on)
 {
-	struct epoll_event ev = { .events = EPOLLIN | (on ? EPOLLOUT : 0), .data.u64 = KEY_DAEMON };
-
-	epoll_ctl(a->ep, EPOLL_CTL_MOD, a->daemon, &ev);
+	eu_evloop_mod_fd(a->loop, a->daemon, EPOLLIN | (on ? EPOLLOUT : 0));
 }
 
 /*
@@ -202,24 +192,41 @@ static int daemon_message(struct agent *a)
 	return 0;
 }
 
-static void daemon_connects(struct agent *a)
+/* What the daemon sent, or room on its socket for what waits for it. */
+static int daemon_ready(void *ctx, int fd, uint32_t events, struct eu_err *err)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	struct agent *a = ctx;
+
+	if ((events & EPOLLOUT) && a->daemon >= 0) {
+		if (eu_pktq_flush(a->out, a->daemon))
+			daemon_gone(a);
+		else if (!eu_pktq_pending(a->out))
+			want_out(a, false);
+	}
+	if ((events & ~EPOLLOUT) && a->daemon >= 0 && daemon_message(a))
+		return EU_EV_STOP;
+	return 0;
+}
+
+static int daemon_connects(void *ctx, int lfd, uint32_t events, struct eu_err *err)
+{
+	struct agent *a = ctx;
+	struct eu_err ignored = { 0 };
 	int fd = accept4(a->ctl_sock, NULL, NULL, SOCK_CLOEXEC | SOCK_NONBLOCK); /* cppcheck-suppress nullPointer ; no address wanted */
 
 	if (fd < 0)
-		return;
+		return 0;
 	daemon_gone(a); /* one daemon at a time: the newest */
 	a->daemon = fd;
 	a->stop = false;
-	ev.data.u64 = KEY_DAEMON;
-	if (epoll_ctl(a->ep, EPOLL_CTL_ADD, fd, &ev) < 0) {
+	if (eu_evloop_add_fd(a->loop, fd, EPOLLIN, daemon_ready, a, &ignored)) {
 		daemon_gone(a);
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < a->cap; i++)
 		if (a->v[i].used)
 			tell_listener(a, &a->v[i]);
+	return 0;
 }
 
 /* ---- listeners ---------------------------------------------------------------------- */
@@ -234,7 +241,7 @@ static void finish(struct agent *a, struct held *h)
 	eu_nrates_drop(a->rates, h->id);
 	send_or_drop(a, &m);
 	if (h->fd >= 0) {
-		epoll_ctl(a->ep, EPOLL_CTL_DEL, h->fd, NULL);
+		eu_evloop_del_fd(a->loop, h->fd);
 		close(h->fd);
 	}
 	free(h->state);
@@ -253,16 +260,39 @@ static void drop(struct agent *a, struct held *h)
 		finish(a, h);
 		return;
 	}
-	epoll_ctl(a->ep, EPOLL_CTL_DEL, h->fd, NULL);
+	eu_evloop_del_fd(a->loop, h->fd);
 	close(h->fd);
 	h->fd = -1;
 	h->closing = true;
 	h->closed_at = agent_now_ns();
 }
 
-static void listener_arrives(struct agent *a)
+static struct held *held_by_fd(struct agent *a, int fd)
 {
-	struct epoll_event ev = { .events = EPOLLIN };
+	for (size_t i = 0; i < a->cap; i++)
+		if (a->v[i].used && a->v[i].fd == fd)
+			return &a->v[i];
+	return NULL;
+}
+
+/* A call the filter handed over, or the filter's last user gone. */
+static int listener_ready(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	struct agent *a = ctx;
+	struct held *h = held_by_fd(a, fd);
+
+	if (!h)
+		return 0;
+	if (events & EPOLLIN)
+		agent_answer(a, h);
+	else if (events & (EPOLLHUP | EPOLLERR))
+		drop(a, h);
+	return 0;
+}
+
+static int listener_arrives(void *ctx, int fd, uint32_t events, struct eu_err *unused)
+{
+	struct agent *a = ctx;
 	struct eu_listener l;
 	struct eu_err err = { 0 };
 	struct held *h = NULL;
@@ -272,7 +302,7 @@ static void listener_arrives(struct agent *a)
 	if (conn < 0 || eu_listener_recv(conn, 2000, &l, &err)) {
 		if (conn >= 0)
 			fprintf(stderr, "eunomia monitor agent: %s\n", err.msg);
-		return;
+		return 0;
 	}
 	for (size_t i = 0; i < a->cap && !h; i++)
 		if (!a->v[i].used)
@@ -283,7 +313,7 @@ static void listener_arrives(struct agent *a)
 		if (!v) {
 			close(l.fd);
 			eu_listener_free(&l);
-			return;
+			return 0;
 		}
 		memset(v + a->cap, 0, (a->cap ? a->cap : 16) * sizeof(*v));
 		h = v + a->cap;
@@ -298,19 +328,20 @@ static void listener_arrives(struct agent *a)
 	 * 6.6 the kernel does not know the flag (EINVAL), and the calls still work.
 	 */
 	ioctl(h->fd, SECCOMP_IOCTL_NOTIF_SET_FLAGS, SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP);
-	ev.data.u64 = h->id;
-	if (epoll_ctl(a->ep, EPOLL_CTL_ADD, h->fd, &ev) < 0) {
+	if (eu_evloop_add_fd(a->loop, h->fd, EPOLLIN, listener_ready, a, &err)) {
 		finish(a, h);
-		return;
+		return 0;
 	}
 	tell_listener(a, h);
+	return 0;
 }
 
 /* ---- the loop -------------------------------------------------------------------------- */
 
 /* Once a second: what the interval held back is written; an execve waits no longer than it should. */
-static void each_second(struct agent *a)
+static int each_second(void *ctx, struct eu_err *err)
 {
+	struct agent *a = ctx;
 	uint64_t now = agent_now_ns();
 
 	eu_nrates_flush(a->rates, now, MON_INTERVAL_NS, -1, agent_deliverable, agent_deliver, a);
@@ -327,77 +358,29 @@ static void each_second(struct agent *a)
 			memset(h, 0, sizeof(*h));
 		}
 	}
+	return 0;
 }
 
-
-static int add(int ep, int fd, uint64_t key, struct eu_err *err)
+/* SIGTERM: what is held goes (its calls then fail with ENOSYS); SIGHUP is ignored. */
+static int on_signal(void *ctx, int signo, struct eu_err *err)
 {
-	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = key };
-
-	return epoll_ctl(ep, EPOLL_CTL_ADD, fd, &ev) < 0
-		       ? eu_fail(err, EU_E_INTERNAL, errno, "the agent's event loop")
-		       : 0;
+	return signo == SIGTERM || signo == SIGINT ? EU_EV_STOP : 0;
 }
 
-static int loop(struct agent *a, int tfd, int sigfd, struct eu_err *err)
+/* After each batch: done when told to stop, or with nothing to hold and nobody to tell. */
+static int idle(void *ctx, struct eu_err *err)
 {
-	for (;;) {
-		struct epoll_event evs[16];
-		int n = epoll_wait(a->ep, evs, 16, -1);
+	const struct agent *a = ctx;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
-		for (int i = 0; i < n; i++) {
-			uint64_t key = evs[i].data.u64;
-			struct held *h;
-
-			if (key == KEY_SECCOMP) {
-				listener_arrives(a);
-			} else if (key == KEY_CTL) {
-				daemon_connects(a);
-			} else if (key == KEY_DAEMON) {
-				if ((evs[i].events & EPOLLOUT) && a->daemon >= 0) {
-					if (eu_pktq_flush(a->out, a->daemon))
-						daemon_gone(a);
-					else if (!eu_pktq_pending(a->out))
-						want_out(a, false);
-				}
-				if ((evs[i].events & ~EPOLLOUT) && a->daemon >= 0 && daemon_message(a))
-					return 0;
-			} else if (key == KEY_TIMER) {
-				uint64_t ticks;
-
-				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
-				each_second(a);
-			} else if (key == KEY_SIGNAL) {
-				struct signalfd_siginfo si;
-
-				/* SIGTERM: what is held goes (its calls then fail with ENOSYS) */
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si))
-					if (si.ssi_signo == SIGTERM || si.ssi_signo == SIGINT)
-						return 0;
-			} else if ((h = held_by_id(a, (uint32_t)key))) {
-				if (evs[i].events & EPOLLIN)
-					agent_answer(a, h);
-				else if (evs[i].events & (EPOLLHUP | EPOLLERR))
-					drop(a, h);
-			}
-		}
-		if (a->stop && !held_count(a))
-			return 0;
-		if (a->daemon < 0 && !held_count(a))
-			return 0; /* nothing to hold, nobody to tell */
-	}
+	if (held_count(a) || (!a->stop && a->daemon >= 0))
+		return 0;
+	return EU_EV_STOP;
 }
 
 int eu_agent_run(struct eu_err *err)
 {
-	struct agent a = { .seccomp_sock = -1, .ctl_sock = -1, .daemon = -1, .ep = -1 };
-	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
-	_cleanup_close_ int lock = -1, tfd = -1, sigfd = -1;
+	struct agent a = { .seccomp_sock = -1, .ctl_sock = -1, .daemon = -1 };
+	_cleanup_close_ int lock = -1;
 	bool busy;
 	sigset_t mask;
 	int rc = -1;
@@ -412,27 +395,26 @@ int eu_agent_run(struct eu_err *err)
 	sigaddset(&mask, SIGHUP);
 	/* a write to a closed pipe (its stderr's reader gone) is an error, not the end */
 	(void)signal(SIGPIPE, SIG_IGN);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
+	if (eu_evloop_new(&a.loop, err) ||
+	    eu_evloop_add_signals(a.loop, &mask, on_signal, &a, err) ||
+	    eu_evloop_add_timer(a.loop, 1000000000, each_second, &a, NULL, err))
+		goto out;
 	a.rates = eu_nrates_new();
 	a.buf = malloc(EU_AGENT_MSG_MAX);
 	a.packed = malloc(EU_AGENT_MSG_MAX);
 	a.out = eu_pktq_new(OUT_MAX);
-	a.ep = epoll_create1(EPOLL_CLOEXEC);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (!a.rates || !a.buf || !a.packed || !a.out || a.ep < 0 || tfd < 0 || sigfd < 0 ||
-	    timerfd_settime(tfd, 0, &tick, NULL) < 0 || seccomp_notify_alloc(&a.req, &a.resp) ||
+	if (!a.rates || !a.buf || !a.packed || !a.out || seccomp_notify_alloc(&a.req, &a.resp) ||
 	    syscall(SYS_seccomp, SECCOMP_GET_NOTIF_SIZES, 0, &a.sizes) < 0) {
 		eu_fail(err, EU_E_INTERNAL, errno, "starting the monitor's agent");
 		goto out;
 	}
 	if (eu_usock_listen(EU_SECCOMP_SOCKET, SOCK_STREAM, "monitor", &a.seccomp_sock, err) ||
 	    eu_usock_listen(EU_AGENT_SOCKET, SOCK_SEQPACKET, "monitor agent", &a.ctl_sock, err) ||
-	    add(a.ep, a.seccomp_sock, KEY_SECCOMP, err) || add(a.ep, a.ctl_sock, KEY_CTL, err) ||
-	    add(a.ep, tfd, KEY_TIMER, err) ||
-	    add(a.ep, sigfd, KEY_SIGNAL, err))
+	    eu_evloop_add_fd(a.loop, a.seccomp_sock, EPOLLIN, listener_arrives, &a, err) ||
+	    eu_evloop_add_fd(a.loop, a.ctl_sock, EPOLLIN, daemon_connects, &a, err))
 		goto out;
-	rc = loop(&a, tfd, sigfd, err);
+	eu_evloop_after(a.loop, idle, &a);
+	rc = eu_evloop_run(a.loop, err);
 out:
 	for (size_t i = 0; i < a.cap; i++)
 		if (a.v[i].used) {
@@ -452,8 +434,7 @@ out:
 	}
 	if (a.daemon >= 0)
 		close(a.daemon);
-	if (a.ep >= 0)
-		close(a.ep);
+	eu_evloop_free(a.loop);
 	if (a.req)
 		seccomp_notify_free(a.req, a.resp);
 	eu_nrates_free(a.rates);

@@ -37,11 +37,13 @@ struct held {
 /* How long a command's execve waits for a daemon to hold it, at most. */
 #define EXEC_WAIT_NS (2 * 1000000000ULL)
 
+struct eu_evloop;
 struct eu_nrates;
 struct eu_pktq;
 
 struct agent {
-	int seccomp_sock, ctl_sock, daemon, ep;
+	int seccomp_sock, ctl_sock, daemon;
+	struct eu_evloop *loop;
 	struct held *v;
 	size_t cap;
 	uint32_t next_id;

@@ -6,7 +6,6 @@
  * the change shown as a diff and the profile written atomically.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,6 +13,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "commands.h"
 #include "denials.h"
 #include "file.h"
@@ -71,24 +71,21 @@ enum { OPT_FIX = 256 };
 static int parse_args(int argc, char **argv, struct denials_opts *o, struct eu_err *err)
 {
 	static const struct option longopts[] = {
-		{ "events", required_argument, NULL, 'e' },
+		EU_OPT_EVENTS,
 		{ "container", required_argument, NULL, 'c' },
 		{ "since", required_argument, NULL, 's' },
 		{ "fix", required_argument, NULL, OPT_FIX },
 		{ "dry-run", no_argument, NULL, 'n' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_QUIET,
+		EU_OPT_HELP,
 		{ 0 },
 	};
+	struct eu_getopt g = { .shortopts = "+:e:c:s:nqh", .longopts = longopts, .usage = usage,
+			       .quiet = &o->quiet, .events = &o->events, .no_operands = true };
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:e:c:s:nqh", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
-		case 'e':
-			o->events = optarg;
-			break;
 		case 'c':
 			o->container = optarg;
 			break;
@@ -101,19 +98,10 @@ static int parse_args(int argc, char **argv, struct denials_opts *o, struct eu_e
 		case 'n':
 			o->dry_run = true;
 			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
-	if (optind < argc)
-		return eu_fail(err, EU_E_USAGE, 0, "unexpected argument '%s' (see --help)",
-			       argv[optind]);
+	if (c < 0)
+		return -1;
 	if (o->dry_run && !o->fix)
 		return eu_fail(err, EU_E_USAGE, 0, "--dry-run goes with --fix PROFILE");
 	if (!o->events) {

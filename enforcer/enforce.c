@@ -6,7 +6,6 @@
  * and the command is executed in place, so it starts under all of it.
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,6 +16,7 @@
 #include "allowance.h"
 #include "caps.h"
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "commands.h"
 #include "file.h"
 #include "filter.h"
@@ -114,15 +114,15 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
 		{ "no-runtime-allowance", no_argument, NULL, OPT_NO_ALLOWANCE },
 		{ "monitor", no_argument, NULL, OPT_MONITOR },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_QUIET,
+		EU_OPT_HELP,
 		{ 0 },
 	};
+	struct eu_getopt g = { .shortopts = "+:p:u:qh", .longopts = longopts, .usage = usage,
+			       .quiet = &o->quiet };
 	int c, d;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:p:u:qh", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
 		case 'p':
 			o->profile = optarg;
@@ -166,16 +166,10 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 		case OPT_MONITOR:
 			o->monitor = true;
 			break;
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
+	if (c < 0)
+		return -1;
 	if (!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "which profile? (--profile FILE)");
 	if (o->bundle) {

@@ -1,13 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* eunomia export: a profile as OCI, Docker/podman or Kubernetes seccomp JSON. */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "commands.h"
 #include "json.h"
 #include "allowance.h"
@@ -132,9 +132,10 @@ int cmd_export(int argc, char **argv)
 		{ "no-runtime-allowance", no_argument, NULL, 'A' },
 		{ "monitor", no_argument, NULL, 'M' },
 		{ "docker-args", no_argument, NULL, 'D' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_HELP,
 		{ 0 },
 	};
+	struct eu_getopt g = { .shortopts = "+:f:o:h", .longopts = longopts, .usage = usage };
 	const char *output = NULL, *name = NULL;
 	_cleanup_free_ char *derived = NULL;
 	struct json_object *doc = NULL;
@@ -143,9 +144,7 @@ int cmd_export(int argc, char **argv)
 	bool learning = false, allowance = true, monitor = false, docker_args = false;
 	int c, form = -1;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:f:o:h", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
 		switch (c) {
 		case 'f':
 			form = eu_json_form_from_name(optarg);
@@ -173,14 +172,10 @@ int cmd_export(int argc, char **argv)
 		case 'D':
 			docker_args = true;
 			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			eu_getopt_fail(c, argv, optind, &err);
-			return eu_report(&err, PROG);
 		}
 	}
+	if (c < 0)
+		return eu_report(&err, PROG);
 	if (form < 0 || optind != argc - !learning) {
 		eu_fail(&err, EU_E_USAGE, 0,
 			form < 0   ? "which format? (--format oci|docker|k8s)"

@@ -3,7 +3,6 @@
  * eunomia import: a Docker/podman seccomp profile (JSON) as an eunomia profile,
  * resolved for one container's capabilities on this host, written atomically.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 
 #include "caps.h"
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "commands.h"
 #include "docker_profile.h"
 #include "file.h"
@@ -44,8 +44,8 @@ int cmd_import(int argc, char **argv)
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "caps", required_argument, NULL, 'c' },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_QUIET,
+		EU_OPT_HELP,
 		{ 0 },
 	};
 	const char *output = NULL, *caps = EU_PODMAN_DEFAULT_CAPS, *input;
@@ -56,11 +56,11 @@ int cmd_import(int argc, char **argv)
 	struct utsname un;
 	size_t len, skipped = 0;
 	bool quiet = false;
+	struct eu_getopt g = { .shortopts = "+:o:qh", .longopts = longopts, .usage = usage,
+			       .quiet = &quiet };
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:qh", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
 		switch (c) {
 		case 'o':
 			output = optarg;
@@ -68,17 +68,10 @@ int cmd_import(int argc, char **argv)
 		case 'c':
 			caps = optarg;
 			break;
-		case 'q':
-			quiet = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			eu_getopt_fail(c, argv, optind, &err);
-			return eu_report(&err, PROG);
 		}
 	}
+	if (c < 0)
+		return eu_report(&err, PROG);
 	if (optind != argc - 1) {
 		eu_fail(&err, EU_E_USAGE, 0, "give one profile file to import (see --help)");
 		return eu_report(&err, PROG);

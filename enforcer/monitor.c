@@ -14,14 +14,13 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "agent.h"
 #include "cleanup.h"
 #include "commands.h"
+#include "evloop.h"
 #include "monitor_int.h"
 #include "monitor_maps.h"
 
@@ -63,19 +62,29 @@ static void agent_warn(void *ctx, const char *msg)
 	monitor_say(ctx, EU_LEVEL_WARNING, "monitor", NULL, "%s", msg);
 }
 
+/* A failed event write ends the loop (monitor_say() keeps it for here). */
+static int written(struct monitor *d, struct eu_err *err)
+{
+	if (!d->write_failed)
+		return 0;
+	*err = d->write_err;
+	return -1;
+}
+
+static int agent_ready(void *ctx, int fd, uint32_t events, struct eu_err *err);
+
 /*
  * The seccomp agent, started when none runs: the containers under eunomia's
  * filter hand it their refusals. Without it the monitor goes on, and says so;
  * it tries again now and then.
  */
-static void agent_up(struct monitor *d, int ep, unsigned int *tries)
+static void agent_up(struct monitor *d)
 {
 	struct mon_agent_opts ao = { .mon = d->mon, .on_event = monitor_on_event,
 				     .warn = agent_warn, .ctx = d, .unheld = &d->unheld };
-	struct epoll_event ev = { .events = EPOLLIN };
 	struct eu_err err = { 0 };
 
-	if (d->agent || (*tries)++ % 10)
+	if (d->agent || d->agent_tries++ % 10)
 		return;
 	if (mon_agent_open(&d->agent, &ao, &err)) {
 		monitor_say(d, EU_LEVEL_WARNING, "monitor", NULL,
@@ -84,91 +93,83 @@ static void agent_up(struct monitor *d, int ep, unsigned int *tries)
 			    err.msg);
 		return;
 	}
-	ev.data.fd = mon_agent_fd(d->agent);
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0) {
+	if (eu_evloop_add_fd(d->loop, mon_agent_fd(d->agent), EPOLLIN, agent_ready, d, &err)) {
 		mon_agent_close(d->agent, false, false);
 		d->agent = NULL;
 	}
 }
 
-static void agent_down(struct monitor *d, int ep, const struct eu_err *why)
+static void agent_down(struct monitor *d, const struct eu_err *why)
 {
 	monitor_say(d, EU_LEVEL_WARNING, "monitor", NULL, "%s", why->msg);
-	epoll_ctl(ep, EPOLL_CTL_DEL, mon_agent_fd(d->agent), NULL);
+	eu_evloop_del_fd(d->loop, mon_agent_fd(d->agent));
 	mon_agent_close(d->agent, false, false);
 	d->agent = NULL;
 }
 
-static int loop(struct monitor *d, int sigfd, struct eu_err *err)
+static int agent_ready(void *ctx, int fd, uint32_t events, struct eu_err *err)
 {
-	unsigned int agent_tries = 0;
-	struct itimerspec tick = { { 1, 0 }, { 1, 0 } };
-	_cleanup_close_ int ep = epoll_create1(EPOLL_CLOEXEC);
-	_cleanup_close_ int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	struct epoll_event ev = { .events = EPOLLIN };
-	int fds[4] = { sigfd, tfd, mon_epoll_fd(d->mon),
-		       d->metrics ? eu_metrics_server_fd(d->metrics) : -1 };
+	struct monitor *d = ctx;
+	struct eu_err aerr = { 0 };
 
-	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "setting up the event loop");
-	for (int i = 0; i < 4 && fds[i] >= 0; i++) {
-		ev.data.fd = fds[i];
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, fds[i], &ev) < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
-	}
-	agent_up(d, ep, &agent_tries);
-	for (;;) {
-		struct epoll_event evs[4];
-		int n = epoll_wait(ep, evs, EU_ARRAY_SIZE(evs), -1);
+	if (mon_agent_read(d->agent, &aerr))
+		agent_down(d, &aerr);
+	return written(d, err);
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
-		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
+/* SIGHUP reopens the event file (logrotate); SIGINT and SIGTERM stop the daemon. */
+static int on_signal(void *ctx, int signo, struct eu_err *err)
+{
+	struct monitor *d = ctx;
 
-			if (fd == sigfd) {
-				struct signalfd_siginfo si;
+	if (signo != SIGHUP)
+		return EU_EV_STOP;
+	return eu_events_reopen(d->ev, err) ? -1 : 0;
+}
 
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo != SIGHUP)
-						return 0;
-					if (eu_events_reopen(d->ev, err))
-						return -1;
-				}
-			} else if (fd == tfd) {
-				uint64_t ticks;
+static int on_tick(void *ctx, struct eu_err *err)
+{
+	struct monitor *d = ctx;
 
-				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
-				if (mon_flush(d->mon, err))
-					return -1;
-				if (d->metrics)
-					eu_metrics_server_run(d->metrics); /* its timeouts */
-				mon_consume(d->mon);
-				monitor_scan(d);
-				agent_up(d, ep, &agent_tries);
-				if (d->o->duration > 0 && elapsed(&d->mono0) >= d->o->duration)
-					return 0;
-			} else if (d->agent && fd == mon_agent_fd(d->agent)) {
-				struct eu_err aerr = { 0 };
+	if (mon_flush(d->mon, err))
+		return -1;
+	if (d->metrics)
+		eu_metrics_server_run(d->metrics); /* its timeouts */
+	mon_consume(d->mon);
+	monitor_scan(d);
+	agent_up(d);
+	if (d->o->duration > 0 && elapsed(&d->mono0) >= d->o->duration)
+		return EU_EV_STOP;
+	return written(d, err);
+}
 
-				if (mon_agent_read(d->agent, &aerr))
-					agent_down(d, ep, &aerr);
-			} else if (d->metrics && fd == fds[3]) {
-				mon_consume(d->mon); /* counts up to date before they are served */
-				eu_metrics_server_run(d->metrics);
-			} else if (mon_consume(d->mon) < 0) {
-				return eu_fail(err, EU_E_KERNEL, errno,
-					       "reading the BPF ring buffer");
-			}
-			if (d->write_failed) {
-				*err = d->write_err;
-				return -1;
-			}
-		}
-	}
+static int on_kernel_events(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	struct monitor *d = ctx;
+
+	if (mon_consume(d->mon) < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "reading the BPF ring buffer");
+	return written(d, err);
+}
+
+static int on_metrics(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	struct monitor *d = ctx;
+
+	mon_consume(d->mon); /* counts up to date before they are served */
+	eu_metrics_server_run(d->metrics);
+	return written(d, err);
+}
+
+static int loop(struct monitor *d, struct eu_err *err)
+{
+	if (eu_evloop_add_timer(d->loop, 1000000000, on_tick, d, NULL, err) ||
+	    eu_evloop_add_fd(d->loop, mon_epoll_fd(d->mon), EPOLLIN, on_kernel_events, d, err) ||
+	    (d->metrics && eu_evloop_add_fd(d->loop, eu_metrics_server_fd(d->metrics), EPOLLIN,
+					    on_metrics, d, err)))
+		return -1;
+	agent_up(d);
+	return eu_evloop_run(d->loop, err);
 }
 
 static void serve_metrics(void *ctx, struct eu_mtext *t)
@@ -241,7 +242,7 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 			       .no_denials = o->no_denials,
 			       .profiles_dir = o->profiles,
 			       .on_event = monitor_on_event, .ctx = &d };
-	_cleanup_close_ int lock = -1, sigfd = -1;
+	_cleanup_close_ int lock = -1;
 	struct eu_container ct = { 0 };
 	struct eu_profile *p = NULL;
 	_cleanup_free_ char *path = NULL;
@@ -284,12 +285,9 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 	sigaddset(&mask, SIGINT);
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigfd < 0) {
-		eu_fail(err, EU_E_INTERNAL, errno, "signalfd");
+	if (eu_evloop_new(&d.loop, err) ||
+	    eu_evloop_add_signals(d.loop, &mask, on_signal, &d, err))
 		goto out;
-	}
 	clock_gettime(CLOCK_MONOTONIC, &d.mono0);
 	clock_gettime(CLOCK_REALTIME, &d.real0);
 	announce_start(&d);
@@ -303,13 +301,14 @@ static int run(const struct monitor_opts *o, struct eu_err *err)
 		*err = d.write_err;
 		goto out;
 	}
-	rc = loop(&d, sigfd, err);
+	rc = loop(&d, err);
 	if (!rc) {
 		mon_consume(d.mon);
 		stop(&d, err);
 	}
 out:
 	mon_agent_close(d.agent, false, false);
+	eu_evloop_free(d.loop);
 	eu_metrics_server_stop(d.metrics);
 	if (d.stats_fd >= 0)
 		close(d.stats_fd);

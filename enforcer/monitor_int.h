@@ -16,6 +16,7 @@
 #include "ctable.h"
 #include "errors.h"
 #include "events.h"
+#include "evloop.h"
 #include "monitor_agent.h"
 #include "monitor_bpf.h"
 #include "monitor_metrics.h"
@@ -55,6 +56,8 @@ struct monitor {
 	struct eu_metrics_server *metrics; /* --metrics */
 	int stats_fd;			   /* keeps the kernel's BPF run-time statistics on */
 	struct mon_agent *agent;	   /* the seccomp agent; NULL while it is gone */
+	unsigned int agent_tries;	   /* starting it is tried every tenth tick */
+	struct eu_evloop *loop;
 	uint64_t unheld;		   /* filters handed over that could not be held */
 };
 

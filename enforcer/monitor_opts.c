@@ -3,12 +3,12 @@
  * eunomia monitor's options: --help, and argv into struct monitor_opts
  * (monitor_int.h), with the checks that need no kernel and no running monitor.
  */
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 
+#include "cmdopts.h"
 #include "monitor_int.h"
 
 static void usage(FILE *f)
@@ -62,15 +62,15 @@ static void usage(FILE *f)
 }
 
 enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES,
-       OPT_METRICS, OPT_NO_DENIALS, OPT_AGENT };
+       OPT_NO_DENIALS, OPT_AGENT };
 
 int monitor_parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
 	static const struct option longopts[] = {
 		{ "attach", required_argument, NULL, 'a' },
 		{ "profile", required_argument, NULL, 'p' },
-		{ "events", required_argument, NULL, 'e' },
-		{ "duration", required_argument, NULL, 'd' },
+		EU_OPT_EVENTS,
+		EU_OPT_DURATION,
 		{ "kill", no_argument, NULL, OPT_KILL },
 		{ "block", no_argument, NULL, OPT_BLOCK },
 		{ "no-denials", no_argument, NULL, OPT_NO_DENIALS },
@@ -78,31 +78,25 @@ int monitor_parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_
 		{ "reset", no_argument, NULL, OPT_RESET },
 		{ "list", no_argument, NULL, OPT_LIST },
 		{ "profiles", required_argument, NULL, OPT_PROFILES },
-		{ "metrics", required_argument, NULL, OPT_METRICS },
+		EU_OPT_METRICS,
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_QUIET,
+		EU_OPT_VERBOSE,
+		EU_OPT_HELP,
 		{ 0 },
 	};
+	struct eu_getopt g = { .shortopts = "+:a:p:e:d:qvh", .longopts = longopts, .usage = usage,
+			       .quiet = &o->quiet, .verbose = &o->verbose, .duration = &o->duration,
+			       .events = &o->events, .metrics = &o->metrics, .no_operands = true };
 	int c;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:a:p:e:d:qvh", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
 		case 'a':
 			o->attach = optarg;
 			break;
 		case 'p':
 			o->profile = optarg;
-			break;
-		case 'e':
-			o->events = optarg;
-			break;
-		case 'd':
-			if (eu_parse_seconds(optarg, "--duration", &o->duration, err))
-				return -1;
 			break;
 		case OPT_KILL:
 			o->kill = true;
@@ -122,9 +116,6 @@ int monitor_parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_
 		case OPT_LIST:
 			o->list = true;
 			break;
-		case OPT_METRICS:
-			o->metrics = optarg;
-			break;
 		case OPT_RUNTIME_ROOT:
 			o->runtime_root = optarg;
 			break;
@@ -141,22 +132,10 @@ int monitor_parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_
 			o->profiles = optarg;
 			break;
 		}
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
-	if (optind < argc)
-		return eu_fail(err, EU_E_USAGE, 0, "unexpected argument '%s' (see --help)",
-			       argv[optind]);
+	if (c < 0)
+		return -1;
 	if (!!o->attach != !!o->profile)
 		return eu_fail(err, EU_E_USAGE, 0, "--attach and --profile go together");
 	if ((o->reset || o->list || o->agent) &&

@@ -1,7 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /* The error convention described in errors.h. */
 #include <errno.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -53,25 +52,4 @@ int eu_report(const struct eu_err *err, const char *prog)
 {
 	fprintf(stderr, "%s: %s\n", prog ? prog : "eunomia", err->msg);
 	return err->kind ? (int)err->kind : EU_E_INTERNAL;
-}
-
-int eu_getopt_fail(int c, char **argv, int optind, struct eu_err *err)
-{
-	if (c == ':')
-		return eu_fail(err, EU_E_USAGE, 0, "option %s needs a value", argv[optind - 1]);
-	return eu_fail(err, EU_E_USAGE, 0, "unknown option '%s' (see --help)", argv[optind - 1]);
-}
-
-int eu_parse_seconds(const char *s, const char *opt, double *out, struct eu_err *err)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 1e9)
-		return eu_fail(err, EU_E_USAGE, 0, "%s expects a positive number of seconds, not '%s'",
-			       opt, s);
-	*out = v;
-	return 0;
 }

@@ -46,16 +46,6 @@ int eu_wrap(struct eu_err *err, const char *fmt, ...) __attribute__((format(prin
 #define eu_fail(...) ({ eu_fail(__VA_ARGS__); -1; })
 #define eu_wrap(...) ({ eu_wrap(__VA_ARGS__); -1; })
 
-/*
- * The usage error for what getopt_long() returned (':' a missing value, '?' an
- * unknown option), with the option as the user typed it. Option strings start
- * with "+:" so that getopt tells the two apart.
- */
-int eu_getopt_fail(int c, char **argv, int optind, struct eu_err *err);
-
-/* Option `opt`'s value: a positive, finite number of seconds (up to 1e9), else a usage error. */
-int eu_parse_seconds(const char *s, const char *opt, double *out, struct eu_err *err);
-
 /* Print "eunomia: <msg>" (or "<prog>: <msg>") to stderr; returns the exit status. */
 int eu_report(const struct eu_err *err, const char *prog);
 

@@ -15,7 +15,6 @@
  * hook_monitor.c do the work (hook.h).
  */
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -25,6 +24,7 @@
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "hook.h"
 #include "hook_conf.h"
 #include "oci_state.h"
@@ -130,9 +130,10 @@ int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		{ "config", required_argument, NULL, 'c' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_HELP,
 		{ 0 },
 	};
+	struct eu_getopt g = { .shortopts = "+:c:h", .longopts = longopts, .usage = usage };
 	const char *config = NULL, *stage;
 	_cleanup_free_ char *text = NULL;
 	struct eu_hook_conf conf = { 0 };
@@ -143,20 +144,12 @@ int main(int argc, char **argv)
 	bool start;
 	int c, rc = 0;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:c:h", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
+	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
+		if (c == 'c')
 			config = optarg;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		default:
-			eu_getopt_fail(c, argv, optind, &err);
-			return eu_report(&err, PROG);
-		}
 	}
+	if (c < 0)
+		return eu_report(&err, PROG);
 	if (argc - optind > 1) {
 		eu_fail(&err, EU_E_USAGE, 0, "one stage at a time ('%s' is extra)", argv[optind + 1]);
 		return eu_report(&err, PROG);

@@ -17,8 +17,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/epoll.h>
-#include <sys/signalfd.h>
-#include <sys/timerfd.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -29,6 +27,7 @@
 #include "container.h"
 #include "ctable.h"
 #include "events.h"
+#include "evloop.h"
 #include "file.h"
 #include "metrics.h"
 #include "oci_state.h"
@@ -212,7 +211,7 @@ static void reap_child(struct learn_run *r)
 }
 
 /* A stop (signal or --duration): a command is asked to exit and given --grace to do so. */
-static void request_stop(struct learn_run *r, int sig, double *grace_deadline)
+static void request_stop(struct learn_run *r, int sig)
 {
 	if (r->stop_requested) {
 		r->empty = true; /* second request: stop now */
@@ -222,7 +221,7 @@ static void request_stop(struct learn_run *r, int sig, double *grace_deadline)
 	r->stop_signal = sig;
 	if (r->child) {
 		kill(r->child, sig ? sig : SIGTERM);
-		*grace_deadline = elapsed(&r->t0) + r->o->grace;
+		r->grace_deadline = elapsed(&r->t0) + r->o->grace;
 	} else {
 		r->empty = true;
 	}
@@ -262,112 +261,103 @@ static bool quiet_enough(struct learn_run *r)
 	return (double)tracer_quiet_ns(r->tracer) >= r->o->until_quiet * 1e9;
 }
 
-static int event_loop(struct learn_run *r, int sigfd, struct eu_err *err)
+/* SIGCHLD reaps the command; SIGHUP reopens --events FILE; the others stop learning. */
+static int on_signal(void *ctx, int signo, struct eu_err *err)
 {
-	struct itimerspec tick = { .it_interval = { 1, 0 }, .it_value = { 1, 0 } };
-	_cleanup_close_ int ep = -1, tfd = -1;
-	struct epoll_event ev = { .events = EPOLLIN };
-	double grace_deadline = 0;
+	struct learn_run *r = ctx;
+	struct eu_err reopen = { 0 };
 
-	ep = epoll_create1(EPOLL_CLOEXEC);
-	tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (r->o->checkpoint > 0 && r->o->checkpoint < 1) { /* checkpoints more often than the tick */
-		tick.it_interval.tv_sec = tick.it_value.tv_sec = 0;
-		tick.it_interval.tv_nsec = tick.it_value.tv_nsec = (long)(r->o->checkpoint * 1e9);
+	if (signo == SIGCHLD)
+		reap_child(r);
+	else if (signo == SIGHUP && r->ev && r->o->events && strcmp(r->o->events, "-")) {
+		if (eu_events_reopen(r->ev, &reopen))
+			fprintf(stderr, PROG ": warning: %s\n", reopen.msg);
+	} else
+		request_stop(r, signo);
+	return 0;
+}
+
+static int on_tick(void *ctx, struct eu_err *err)
+{
+	struct learn_run *r = ctx;
+	uint64_t live;
+
+	/* The kernel's live counter is exact; this walk is the safety net. */
+	if (tracer_count_live(r->tracer, &live, err))
+		return -1;
+	if (!live)
+		r->empty = true;
+	if (r->o->duration > 0 && !r->stop_requested && elapsed(&r->t0) >= r->o->duration)
+		request_stop(r, 0);
+	if (r->o->until_quiet > 0 && !r->stop_requested && quiet_enough(r)) {
+		double q = (double)tracer_quiet_ns(r->tracer) / 1e9;
+
+		if (!r->o->quiet)
+			fprintf(stderr, PROG ": nothing new for %.1f s: learning ends\n", q);
+		say(r, "nothing new for %.1f s: learning ends", q);
+		request_stop(r, 0);
 	}
-	if (ep < 0 || tfd < 0 || timerfd_settime(tfd, 0, &tick, NULL) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "cannot set up the event loop");
-	ev.data.fd = tracer_epoll_fd(r->tracer);
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
-	ev.data.fd = sigfd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, sigfd, &ev) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
-	ev.data.fd = tfd;
-	if (epoll_ctl(ep, EPOLL_CTL_ADD, tfd, &ev) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
-	if (r->metrics) {
-		ev.data.fd = eu_metrics_server_fd(r->metrics);
-		if (epoll_ctl(ep, EPOLL_CTL_ADD, ev.data.fd, &ev) < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll");
+	if (r->stop_requested && r->child && elapsed(&r->t0) >= r->grace_deadline)
+		r->empty = true;
+	if (r->o->checkpoint > 0 && !r->empty && elapsed(&r->t0) >= r->next_checkpoint) {
+		struct eu_err cerr = { 0 };
+
+		r->next_checkpoint = elapsed(&r->t0) + r->o->checkpoint;
+		tracer_consume(r->tracer); /* executables up to now */
+		if (write_checkpoint(r, &cerr))
+			fprintf(stderr, PROG ": warning: checkpoint: %s\n", cerr.msg);
+		else
+			say(r, "checkpoint written");
 	}
+	return 0;
+}
 
-	while (!r->empty) {
-		struct epoll_event evs[4];
-		int n = epoll_wait(ep, evs, EU_ARRAY_SIZE(evs), -1);
+static int on_ring(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	struct learn_run *r = ctx;
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
-		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
+	if (tracer_consume(r->tracer) < 0)
+		return eu_fail(err, EU_E_KERNEL, errno, "reading the BPF ring buffer");
+	return 0;
+}
 
-			if (fd == sigfd) {
-				struct signalfd_siginfo si;
+static int on_metrics(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	struct learn_run *r = ctx;
 
-				while (read(sigfd, &si, sizeof(si)) == sizeof(si)) {
-					struct eu_err reopen = { 0 };
+	tracer_consume(r->tracer);
+	eu_metrics_server_run(r->metrics);
+	return 0;
+}
 
-					if (si.ssi_signo == SIGCHLD)
-						reap_child(r);
-					else if (si.ssi_signo == SIGHUP && r->ev && r->o->events &&
-						 strcmp(r->o->events, "-")) {
-						if (eu_events_reopen(r->ev, &reopen))
-							fprintf(stderr, PROG ": warning: %s\n", reopen.msg);
-					} else
-						request_stop(r, (int)si.ssi_signo, &grace_deadline);
-				}
-			} else if (fd == tfd) {
-				uint64_t ticks, live;
+/* Learning ends once every traced task is gone (or a stop made it so), seen after each batch. */
+static int all_gone(void *ctx, struct eu_err *err)
+{
+	const struct learn_run *r = ctx;
 
-				if (read(tfd, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
-				/* The kernel's live counter is exact; this walk is the safety net. */
-				if (tracer_count_live(r->tracer, &live, err))
-					return -1;
-				if (!live)
-					r->empty = true;
-				if (r->o->duration > 0 && !r->stop_requested &&
-				    elapsed(&r->t0) >= r->o->duration)
-					request_stop(r, 0, &grace_deadline);
-				if (r->o->until_quiet > 0 && !r->stop_requested && quiet_enough(r)) {
-					double q = (double)tracer_quiet_ns(r->tracer) / 1e9;
+	return r->empty ? EU_EV_STOP : 0;
+}
 
-					if (!r->o->quiet)
-						fprintf(stderr, PROG ": nothing new for %.1f s: learning ends\n", q);
-					say(r, "nothing new for %.1f s: learning ends", q);
-					request_stop(r, 0, &grace_deadline);
-				}
-				if (r->stop_requested && r->child && elapsed(&r->t0) >= grace_deadline)
-					r->empty = true;
-				if (r->o->checkpoint > 0 && !r->empty &&
-				    elapsed(&r->t0) >= r->next_checkpoint) {
-					struct eu_err cerr = { 0 };
+static int event_loop(struct learn_run *r, struct eu_evloop *l, struct eu_err *err)
+{
+	uint64_t tick = 1000000000;
 
-					r->next_checkpoint = elapsed(&r->t0) + r->o->checkpoint;
-					tracer_consume(r->tracer); /* executables up to now */
-					if (write_checkpoint(r, &cerr))
-						fprintf(stderr, PROG ": warning: checkpoint: %s\n", cerr.msg);
-					else
-						say(r, "checkpoint written");
-				}
-			} else if (r->metrics && fd == eu_metrics_server_fd(r->metrics)) {
-				tracer_consume(r->tracer);
-				eu_metrics_server_run(r->metrics);
-			} else {
-				if (tracer_consume(r->tracer) < 0)
-					return eu_fail(err, EU_E_KERNEL, errno,
-						       "reading the BPF ring buffer");
-			}
-		}
-	}
+	/* checkpoints more often than the tick */
+	if (r->o->checkpoint > 0 && r->o->checkpoint < 1)
+		tick = (uint64_t)(r->o->checkpoint * 1e9);
+	if (eu_evloop_add_timer(l, tick, on_tick, r, NULL, err) ||
+	    eu_evloop_add_fd(l, tracer_epoll_fd(r->tracer), EPOLLIN, on_ring, r, err) ||
+	    (r->metrics && eu_evloop_add_fd(l, eu_metrics_server_fd(r->metrics), EPOLLIN,
+					    on_metrics, r, err)))
+		return -1;
+	eu_evloop_after(l, all_gone, r);
+	if (!r->empty && eu_evloop_run(l, err))
+		return -1;
 	/* Events still queued (an exec just before the end) belong to the profile. */
 	tracer_consume(r->tracer);
 	reap_child(r);
 	return 0;
 }
-
 
 /* The container of an OCI state document; *starting when the runtime is still creating it. */
 static int container_from_state_file(const char *path, struct eu_container *ct, bool *starting,
@@ -410,7 +400,8 @@ int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err)
 	struct learn_run r = { .o = o };
 	struct eu_profile *merged = NULL, *out;
 	struct tracer_opts topts = { 0 };
-	_cleanup_close_ int sigfd = -1, go = -1, exec_status = -1, stats_fd = -1;
+	_cleanup_close_ int go = -1, exec_status = -1, stats_fd = -1;
+	struct eu_evloop *loop = NULL;
 	const char *dest = o->output ? o->output : o->merge;
 	uint32_t own_mntns = 0;
 	bool starting = false;
@@ -454,12 +445,8 @@ int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	if (sigfd < 0) {
-		eu_fail(err, EU_E_INTERNAL, errno, "signalfd");
+	if (eu_evloop_new(&loop, err) || eu_evloop_add_signals(loop, &mask, on_signal, &r, err))
 		goto out;
-	}
 
 	topts.sys_hook = o->sys_hook;
 	topts.cap_hook = o->cap_hook;
@@ -522,7 +509,7 @@ int learn_run(struct learn_opts *o, struct tracer **standby, struct eu_err *err)
 	if (signal_ready(o->ready_fd, err))
 		goto out;
 
-	if (event_loop(&r, sigfd, err))
+	if (event_loop(&r, loop, err))
 		goto out;
 	seconds = elapsed(&r.t0);
 	if (r.event_failed) {
@@ -553,6 +540,7 @@ out:
 		kill(r.child, SIGKILL);
 		waitpid(r.child, NULL, 0);
 	}
+	eu_evloop_free(loop);
 	eu_metrics_server_stop(r.metrics);
 	eu_events_close(r.ev);
 	tracer_close(r.tracer);

@@ -34,6 +34,7 @@ struct learn_run {
 	bool empty; /* every tracked task is gone */
 	bool stop_requested;
 	int stop_signal;
+	double grace_deadline; /* elapsed seconds: a stopped command is killed after it */
 	struct eu_err event_err; /* first failure inside the event callback */
 	bool event_failed;
 	struct timespec t0;

@@ -2,7 +2,6 @@
 /* eunomia learn's options: --help, and argv into struct learn_opts (learner.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +9,7 @@
 
 #include "bpf_probe.h"
 #include "cleanup.h"
+#include "cmdopts.h"
 #include "learn_int.h"
 #include "learn_request.h"
 #include "learner.h"
@@ -100,7 +100,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 }
 
 enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD, OPT_BOUNDARY, OPT_METRICS, OPT_CHECKPOINT, OPT_SERVE, OPT_SOCKET,
+       OPT_READY_FD, OPT_BOUNDARY, OPT_CHECKPOINT, OPT_SERVE, OPT_SOCKET,
        OPT_STANDBY, OPT_UNTIL_QUIET };
 
 /* learn --serve takes the tracer's options and its own; a container comes with each request. */
@@ -137,7 +137,7 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 	static const struct option longopts[] = {
 		{ "output", required_argument, NULL, 'o' },
 		{ "merge", required_argument, NULL, 'm' },
-		{ "duration", required_argument, NULL, 'd' },
+		EU_OPT_DURATION,
 		{ "until-quiet", required_argument, NULL, OPT_UNTIL_QUIET },
 		{ "grace", required_argument, NULL, OPT_GRACE },
 		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
@@ -146,38 +146,35 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 		{ "oci-state", required_argument, NULL, OPT_OCI_STATE },
 		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
 		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
-		{ "metrics", required_argument, NULL, OPT_METRICS },
-		{ "events", required_argument, NULL, 'e' },
+		EU_OPT_METRICS,
+		EU_OPT_EVENTS,
 		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
 		{ "serve", no_argument, NULL, OPT_SERVE },
 		{ "socket", required_argument, NULL, OPT_SOCKET },
 		{ "standby", required_argument, NULL, OPT_STANDBY },
-		{ "quiet", no_argument, NULL, 'q' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
+		EU_OPT_QUIET,
+		EU_OPT_VERBOSE,
+		EU_OPT_HELP,
 		{ 0 },
 	};
 	static const enum eu_hook sys_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_RAW_TP,
 						  EU_HOOK_TRACEPOINT };
 	static const enum eu_hook cap_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_FEXIT, EU_HOOK_KPROBE };
+	struct eu_getopt g = { .shortopts = "+:o:m:d:e:qvh", .longopts = longopts, .usage = usage,
+			       .quiet = &o->quiet, .verbose = &o->verbose, .duration = &o->duration,
+			       .events = &o->events, .metrics = &o->metrics };
 	int c;
 
 	o->grace = 5;
 	o->ready_fd = -1;
 	o->boundary = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+:o:m:d:e:qvh", longopts, NULL)) != -1) {
+	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
 		case 'o':
 			o->output = optarg;
 			break;
 		case 'm':
 			o->merge = optarg;
-			break;
-		case 'd':
-			if (eu_parse_seconds(optarg, "--duration", &o->duration, err))
-				return -1;
 			break;
 		case OPT_UNTIL_QUIET:
 			if (eu_parse_seconds(optarg, "--until-quiet", &o->until_quiet, err))
@@ -226,12 +223,6 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 					       "not '%s'",
 					       optarg);
 			break;
-		case OPT_METRICS:
-			o->metrics = optarg;
-			break;
-		case 'e':
-			o->events = optarg;
-			break;
 		case OPT_CHECKPOINT:
 			if (eu_parse_seconds(optarg, "--checkpoint", &o->checkpoint, err))
 				return -1;
@@ -256,19 +247,10 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 			o->standby = (unsigned int)n;
 			break;
 		}
-		case 'q':
-			o->quiet = true;
-			break;
-		case 'v':
-			o->verbose++;
-			break;
-		case 'h':
-			usage(stdout);
-			exit(0);
-		default:
-			return eu_getopt_fail(c, argv, optind, err);
 		}
 	}
+	if (c < 0)
+		return -1;
 	if (o->serve)
 		return check_serve_args(argc, argv, o, err);
 	if (o->socket || o->standby)

@@ -26,16 +26,15 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/prctl.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/timerfd.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "cleanup.h"
+#include "evloop.h"
 #include "learn_request.h"
 #include "usock.h"
 #include "learner.h"
@@ -63,7 +62,8 @@ struct server {
 	pid_t self;
 	int lfd;       /* the listening socket */
 	int report[2]; /* standbys -> server */
-	int sigfd, ep, retry;
+	struct eu_evloop *loop;
+	int retry; /* the timer of pause_filling() */
 	struct standby sb[MAX_STANDBY];
 	unsigned int n;
 	bool loaded_once;  /* a standby has loaded: the kernel takes our programs */
@@ -158,9 +158,8 @@ static void standby_main(struct server *srv, bool announce)
 
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);
-	close(srv->sigfd);
-	close(srv->ep);
-	close(srv->retry);
+	eu_evloop_free(srv->loop); /* the server's, not this learner's */
+	srv->loop = NULL;
 	close(srv->report[0]);
 	/* an idle standby ends with the server; a race with its death is caught by the ppid */
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != srv->self)
@@ -243,12 +242,10 @@ static struct standby *find(struct server *srv, pid_t pid)
 /* Start no standby for `ms` milliseconds (a pause already set stays). */
 static int pause_filling(struct server *srv, long ms, struct eu_err *err)
 {
-	struct itimerspec t = { .it_value = { ms / 1000, (ms % 1000) * 1000000 } };
-
 	if (srv->retry_armed)
 		return 0;
-	if (timerfd_settime(srv->retry, 0, &t, NULL) < 0)
-		return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
+	if (eu_evloop_set_timer(srv->retry, (uint64_t)ms * 1000000, 0, err))
+		return -1;
 	srv->retry_armed = true;
 	return 0;
 }
@@ -305,43 +302,31 @@ static int open_socket(struct server *srv, struct eu_err *err)
 	return eu_usock_listen(srv->path, SOCK_SEQPACKET, "resident learner", &srv->lfd, err);
 }
 
-static int loop(struct server *srv, struct eu_err *err)
+/* SIGCHLD: a child ended; SIGHUP is ignored; SIGINT and SIGTERM stop serving. */
+static int on_signal(void *ctx, int signo, struct eu_err *err)
 {
-	for (;;) {
-		struct epoll_event evs[4];
-		int n = epoll_wait(srv->ep, evs, EU_ARRAY_SIZE(evs), -1);
+	if (signo == SIGCHLD)
+		return reap(ctx, err);
+	return signo == SIGHUP ? 0 : EU_EV_STOP;
+}
 
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return eu_fail(err, EU_E_INTERNAL, errno, "epoll_wait");
-		for (int i = 0; i < n; i++) {
-			int fd = evs[i].data.fd;
+static int on_retry(void *ctx, struct eu_err *err)
+{
+	struct server *srv = ctx;
 
-			if (fd == srv->sigfd) {
-				struct signalfd_siginfo si;
+	srv->retry_armed = false;
+	return 0;
+}
 
-				while (read(srv->sigfd, &si, sizeof(si)) == sizeof(si)) {
-					if (si.ssi_signo == SIGCHLD) {
-						if (reap(srv, err))
-							return -1;
-					} else if (si.ssi_signo != SIGHUP) {
-						return 0; /* SIGINT, SIGTERM */
-					}
-				}
-			} else if (fd == srv->retry) {
-				uint64_t ticks;
+static int on_report(void *ctx, int fd, uint32_t events, struct eu_err *err)
+{
+	read_reports(ctx);
+	return 0;
+}
 
-				if (read(srv->retry, &ticks, sizeof(ticks)) < 0 && errno != EAGAIN)
-					return eu_fail(err, EU_E_INTERNAL, errno, "timerfd");
-				srv->retry_armed = false;
-			} else {
-				read_reports(srv);
-			}
-		}
-		if (fill(srv, err))
-			return -1;
-	}
+static int refill(void *ctx, struct eu_err *err)
+{
+	return fill(ctx, err);
 }
 
 /* Idle standbys end with the server; learners that took a container go on. */
@@ -359,9 +344,8 @@ static void stop_standbys(struct server *srv)
 int learn_serve(const struct learn_opts *o, struct eu_err *err)
 {
 	struct server srv = { .o = o, .path = o->socket ? o->socket : EU_LEARN_SOCKET,
-			      .self = getpid(), .lfd = -1, .report = { -1, -1 }, .sigfd = -1,
-			      .ep = -1, .retry = -1, .n = o->standby ? o->standby : 1 };
-	struct epoll_event ev = { .events = EPOLLIN };
+			      .self = getpid(), .lfd = -1, .report = { -1, -1 }, .retry = -1,
+			      .n = o->standby ? o->standby : 1 };
 	sigset_t mask;
 	int rc = -1;
 
@@ -372,12 +356,11 @@ int learn_serve(const struct learn_opts *o, struct eu_err *err)
 	sigaddset(&mask, SIGTERM);
 	sigaddset(&mask, SIGHUP);
 	sigaddset(&mask, SIGCHLD);
-	sigprocmask(SIG_BLOCK, &mask, NULL);
-	srv.sigfd = signalfd(-1, &mask, SFD_CLOEXEC | SFD_NONBLOCK);
-	srv.ep = epoll_create1(EPOLL_CLOEXEC);
-	srv.retry = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC | TFD_NONBLOCK);
-	if (srv.sigfd < 0 || srv.ep < 0 || srv.retry < 0 ||
-	    pipe2(srv.report, O_CLOEXEC | O_NONBLOCK) < 0) {
+	if (eu_evloop_new(&srv.loop, err) ||
+	    eu_evloop_add_signals(srv.loop, &mask, on_signal, &srv, err) ||
+	    eu_evloop_add_timer(srv.loop, 0, on_retry, &srv, &srv.retry, err))
+		goto out;
+	if (pipe2(srv.report, O_CLOEXEC | O_NONBLOCK) < 0) {
 		eu_fail(err, EU_E_INTERNAL, errno, "setting up the server");
 		goto out;
 	}
@@ -385,16 +368,11 @@ int learn_serve(const struct learn_opts *o, struct eu_err *err)
 	fcntl(srv.report[1], F_SETFL, 0);
 	if (open_socket(&srv, err))
 		goto out;
-	for (int i = 0; i < 3; i++) {
-		int fds[] = { srv.sigfd, srv.report[0], srv.retry };
-
-		ev.data.fd = fds[i];
-		if (epoll_ctl(srv.ep, EPOLL_CTL_ADD, fds[i], &ev) < 0) {
-			eu_fail(err, EU_E_INTERNAL, errno, "epoll");
-			goto unlink_out;
-		}
-	}
-	if (fill(&srv, err) || loop(&srv, err))
+	if (eu_evloop_add_fd(srv.loop, srv.report[0], EPOLLIN, on_report, &srv, err))
+		goto unlink_out;
+	/* a standby is started now, and again after each batch of events that ended one */
+	eu_evloop_after(srv.loop, refill, &srv);
+	if (fill(&srv, err) || eu_evloop_run(srv.loop, err))
 		goto unlink_out;
 	rc = 0;
 	if (!o->quiet)
@@ -409,11 +387,6 @@ out:
 	for (int i = 0; i < 2; i++)
 		if (srv.report[i] >= 0)
 			close(srv.report[i]);
-	if (srv.sigfd >= 0)
-		close(srv.sigfd);
-	if (srv.ep >= 0)
-		close(srv.ep);
-	if (srv.retry >= 0)
-		close(srv.retry);
+	eu_evloop_free(srv.loop);
 	return rc;
 }
