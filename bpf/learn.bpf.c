@@ -21,12 +21,11 @@
 #include "syscall.bpf.h"
 #include "cred.bpf.h"
 #include "path.bpf.h"
+#include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
 /* Kernel constants that BTF does not carry (they are #defines). */
-#define PF_EXITING 0x00000004
-#define MAX_ANCESTORS 64
 #define E2BIG 7 /* a full hash map refuses a new key with it */
 
 /* Set before load. */
@@ -334,24 +333,6 @@ int BPF_PROG(learn_exit, struct task_struct *p)
 
 /* ---- seeding: find the container's tasks that exist already -------------------- */
 
-static __always_inline bool seed_matches(struct task_struct *t)
-{
-	struct task_struct *p = t;
-
-	if (ct_mntns && BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == ct_mntns)
-		return true;
-	if (!seed_tgid)
-		return false;
-	for (int i = 0; i < MAX_ANCESTORS && p; i++) {
-		if (p->tgid == seed_tgid)
-			return true;
-		if (p->pid <= 1)
-			break;
-		p = p->real_parent;
-	}
-	return false;
-}
-
 SEC("iter/task")
 int learn_seed(struct bpf_iter__task *ctx)
 {
@@ -367,7 +348,7 @@ int learn_seed(struct bpf_iter__task *ctx)
 			seed_count++;
 		return 0;
 	}
-	if ((t->flags & PF_EXITING) || !seed_matches(t))
+	if ((t->flags & PF_EXITING) || !eu_task_inside(t, ct_mntns, seed_tgid))
 		return 0;
 	lt = task_register(t, seed_flags);
 	/* It may have begun to exit meanwhile, after its exit event: undo. */

@@ -28,10 +28,10 @@
 #include "syscall.bpf.h"
 #include "cred.bpf.h"
 #include "path.bpf.h"
+#include "task.bpf.h"
 
 char LICENSE[] SEC("license") = "GPL";
 
-#define PF_EXITING 0x00000004
 #define CAP_OPT_NOAUDIT 0x2
 #define SIGKILL 9
 #define SIGSYS 31
@@ -40,7 +40,6 @@ char LICENSE[] SEC("license") = "GPL";
 #define SYS_SECCOMP 1		/* si_code of seccomp's SIGSYS */
 #define SECCOMP_MODE_DEAD 3	/* set on the task before a kill action's SIGSYS (Linux 5.17+) */
 #define AUDIT_ARCH_I386 0x40000003
-#define MAX_ANCESTORS 64
 
 /* Set before load: the executions are checked by lsm/bprm_check_security. */
 const volatile bool exec_lsm = false;
@@ -214,29 +213,13 @@ int BPF_PROG(mon_exit, struct task_struct *t)
 
 /* ---- user space's jobs: seeding a container, flushing suppressed counts ---------------- */
 
-static __always_inline bool seed_matches(struct task_struct *t)
-{
-	struct task_struct *p = t;
-
-	if (seed_mntns && BPF_CORE_READ(t, nsproxy, mnt_ns, ns.inum) == seed_mntns)
-		return true;
-	for (int i = 0; i < MAX_ANCESTORS && p; i++) {
-		if (p->tgid == seed_tgid)
-			return true;
-		if (p->pid <= 1)
-			break;
-		p = p->real_parent;
-	}
-	return false;
-}
-
 SEC("iter/task")
 int mon_seed(struct bpf_iter__task *ctx)
 {
 	struct task_struct *t = ctx->task;
 	struct mon_task *mt;
 
-	if (!t || (t->flags & PF_EXITING) || !seed_matches(t))
+	if (!t || (t->flags & PF_EXITING) || !eu_task_inside(t, seed_mntns, seed_tgid))
 		return 0;
 	mt = task_register(t, seed_ct);
 	/* It may have begun to exit meanwhile, after its exit event: undo. */

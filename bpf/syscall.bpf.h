@@ -86,24 +86,19 @@ static __always_inline long eu_syscall_abi(struct task_struct *task, long id, __
 	return id;
 }
 
+/* The six argument registers of an ABI, in order, read from `regs` into a[]. */
+#define EU_READ_ARGS(a, regs, r0, r1, r2, r3, r4, r5)                                \
+	((a)[0] = BPF_CORE_READ(regs, r0), (a)[1] = BPF_CORE_READ(regs, r1),         \
+	 (a)[2] = BPF_CORE_READ(regs, r2), (a)[3] = BPF_CORE_READ(regs, r3),         \
+	 (a)[4] = BPF_CORE_READ(regs, r4), (a)[5] = BPF_CORE_READ(regs, r5))
+
 /* The arguments of the syscall in the saved registers `regs`, by its ABI's convention. */
 static __always_inline void eu_syscall_args(struct pt_regs *regs, __u32 arch, __u64 *a)
 {
-	if (arch == EU_ARCH_I386) {
-		a[0] = BPF_CORE_READ(regs, bx);
-		a[1] = BPF_CORE_READ(regs, cx);
-		a[2] = BPF_CORE_READ(regs, dx);
-		a[3] = BPF_CORE_READ(regs, si);
-		a[4] = BPF_CORE_READ(regs, di);
-		a[5] = BPF_CORE_READ(regs, bp);
-	} else {
-		a[0] = BPF_CORE_READ(regs, di);
-		a[1] = BPF_CORE_READ(regs, si);
-		a[2] = BPF_CORE_READ(regs, dx);
-		a[3] = BPF_CORE_READ(regs, r10);
-		a[4] = BPF_CORE_READ(regs, r8);
-		a[5] = BPF_CORE_READ(regs, r9);
-	}
+	if (arch == EU_ARCH_I386)
+		EU_READ_ARGS(a, regs, bx, cx, dx, si, di, bp);
+	else
+		EU_READ_ARGS(a, regs, di, si, dx, r10, r8, r9);
 }
 
 /*
