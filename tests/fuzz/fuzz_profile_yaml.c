@@ -12,32 +12,8 @@
 
 #include "profile.h"
 #include "profile_yaml.h"
+#include "round_trip.h"
 #include "seccomp_json.h"
-
-static void round_trip(const struct eu_profile *p)
-{
-	struct eu_profile *again = eu_profile_new();
-	struct eu_err err = { 0 };
-	char *text = NULL;
-	size_t len;
-
-	if (!again)
-		abort();
-	if (eu_profile_emit(p, &text, &len, &err)) {
-		fprintf(stderr, "emit failed: %s\n", err.msg);
-		abort();
-	}
-	if (eu_profile_parse("emitted", text, len, again, &err)) {
-		fprintf(stderr, "the emitted profile does not read back: %s\n%s", err.msg, text);
-		abort();
-	}
-	if (!eu_profile_equal(p, again)) {
-		fprintf(stderr, "the emitted profile reads back different:\n%s", text);
-		abort();
-	}
-	free(text);
-	eu_profile_free(again);
-}
 
 static void export_json(const struct eu_profile *p)
 {
@@ -91,7 +67,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!p)
 		abort();
 	if (!eu_profile_parse("fuzz", (const char *)data, size, p, &err)) {
-		round_trip(p);
+		fuzz_round_trip(p, "emitted");
 		export_json(p);
 		merge_self(p);
 	}

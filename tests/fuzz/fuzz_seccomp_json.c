@@ -13,33 +13,18 @@
 #include "docker_profile.h"
 #include "profile.h"
 #include "profile_yaml.h"
+#include "round_trip.h"
 
 static void import(const uint8_t *data, size_t size, const struct eu_import_opts *o)
 {
-	struct eu_profile *p = eu_profile_new(), *again = eu_profile_new();
+	struct eu_profile *p = eu_profile_new();
 	struct eu_err err = { 0 };
-	char *text = NULL;
-	size_t skipped, len;
+	size_t skipped;
 
-	if (!p || !again)
+	if (!p)
 		abort();
-	if (!eu_docker_import("fuzz", (const char *)data, size, o, p, &skipped, &err)) {
-		if (eu_profile_emit(p, &text, &len, &err)) {
-			fprintf(stderr, "emit failed: %s\n", err.msg);
-			abort();
-		}
-		if (eu_profile_parse("imported", text, len, again, &err)) {
-			fprintf(stderr, "the imported profile does not read back: %s\n%s", err.msg,
-				text);
-			abort();
-		}
-		if (!eu_profile_equal(p, again)) {
-			fprintf(stderr, "the imported profile reads back different:\n%s", text);
-			abort();
-		}
-		free(text);
-	}
-	eu_profile_free(again);
+	if (!eu_docker_import("fuzz", (const char *)data, size, o, p, &skipped, &err))
+		fuzz_round_trip(p, "imported");
 	eu_profile_free(p);
 }
 

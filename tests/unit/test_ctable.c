@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "unit.h"
+#include "cleanup.h"
 #include "ctable.h"
 #include "oci_state.h"
 
@@ -173,53 +174,55 @@ static void from_state(const char *annotations, struct eu_container *c)
 	eu_oci_state_free(&s);
 }
 
+/* want, or NULL when got is to be NULL, for case `who`'s field `field`. */
+static void expect_field(const char *who, const char *field, const char *got, const char *want)
+{
+	if (want ? !got || strcmp(got, want) : got != NULL)
+		fail_msg("%s: %s is %s%s%s, expected %s%s%s", who, field, got ? "'" : "",
+			 got ? got : "NULL", got ? "'" : "", want ? "'" : "", want ? want : "NULL",
+			 want ? "'" : "");
+}
+
 static void test_an_oci_state_names_its_container_as_annotated(void **state)
 {
-	struct eu_container c;
+	static const struct {
+		const char *who, *annotations;
+		const char *name, *pod, *runtime, *image; /* NULL: none */
+	} cases[] = {
+		{ "CRI-O under Kubernetes",
+		  "\"io.kubernetes.container.name\":\"nginx\",\"io.kubernetes.pod.name\":\"web-1\","
+		  "\"io.kubernetes.pod.namespace\":\"shop\","
+		  "\"io.kubernetes.cri-o.ContainerType\":\"container\","
+		  "\"io.kubernetes.cri-o.ImageName\":\"docker.io/library/nginx:1.25\"",
+		  "nginx", "shop/web-1", "cri-o", "docker.io/library/nginx:1.25" },
+		{ "containerd's CRI plugin",
+		  "\"io.kubernetes.cri.container-type\":\"container\","
+		  "\"io.kubernetes.cri.container-name\":\"redis\","
+		  "\"io.kubernetes.cri.sandbox-name\":\"cache-0\","
+		  "\"io.kubernetes.cri.sandbox-namespace\":\"kv\","
+		  "\"io.kubernetes.cri.image-name\":\"docker.io/library/redis:7\"",
+		  "redis", "kv/cache-0", "containerd", "docker.io/library/redis:7" },
+		{ "podman", "\"io.container.manager\":\"libpod\"", "0123abcd", NULL, "podman", NULL },
+		/* nothing says (and no runc or crun state directory has this id) */
+		{ "no annotation", "", "0123abcd", NULL, NULL, NULL },
+	};
 
 	(void)state;
-	/* CRI-O under Kubernetes */
-	from_state("\"io.kubernetes.container.name\":\"nginx\",\"io.kubernetes.pod.name\":\"web-1\","
-		   "\"io.kubernetes.pod.namespace\":\"shop\","
-		   "\"io.kubernetes.cri-o.ContainerType\":\"container\","
-		   "\"io.kubernetes.cri-o.ImageName\":\"docker.io/library/nginx:1.25\"",
-		   &c);
-	assert_string_equal(c.id, "0123abcd");
-	assert_string_equal(c.name, "nginx");
-	assert_string_equal(c.pod, "shop/web-1");
-	assert_string_equal(c.runtime, "cri-o");
-	assert_string_equal(c.image, "docker.io/library/nginx:1.25");
-	assert_string_equal(c.bundle, "/run/b/0123abcd");
-	assert_int_equal(c.pid, getpid());
-	assert_true(c.mntns != 0);
-	eu_container_free(&c);
+	for (size_t i = 0; i < EU_ARRAY_SIZE(cases); i++) {
+		struct eu_container c;
 
-	/* containerd's CRI plugin */
-	from_state("\"io.kubernetes.cri.container-type\":\"container\","
-		   "\"io.kubernetes.cri.container-name\":\"redis\","
-		   "\"io.kubernetes.cri.sandbox-name\":\"cache-0\","
-		   "\"io.kubernetes.cri.sandbox-namespace\":\"kv\","
-		   "\"io.kubernetes.cri.image-name\":\"docker.io/library/redis:7\"",
-		   &c);
-	assert_string_equal(c.name, "redis");
-	assert_string_equal(c.pod, "kv/cache-0");
-	assert_string_equal(c.runtime, "containerd");
-	assert_string_equal(c.image, "docker.io/library/redis:7");
-	eu_container_free(&c);
-
-	/* podman */
-	from_state("\"io.container.manager\":\"libpod\"", &c);
-	assert_string_equal(c.name, "0123abcd");
-	assert_string_equal(c.runtime, "podman");
-	assert_null(c.pod);
-	eu_container_free(&c);
-
-	/* nothing says (and no runc or crun state directory has this id) */
-	from_state("", &c);
-	assert_string_equal(c.name, "0123abcd");
-	assert_null(c.runtime);
-	assert_null(c.image);
-	eu_container_free(&c);
+		from_state(cases[i].annotations, &c);
+		expect_field(cases[i].who, "id", c.id, "0123abcd");
+		expect_field(cases[i].who, "name", c.name, cases[i].name);
+		expect_field(cases[i].who, "pod", c.pod, cases[i].pod);
+		expect_field(cases[i].who, "runtime", c.runtime, cases[i].runtime);
+		expect_field(cases[i].who, "image", c.image, cases[i].image);
+		expect_field(cases[i].who, "bundle", c.bundle, "/run/b/0123abcd");
+		if (c.pid != getpid() || c.mntns == 0)
+			fail_msg("%s: pid %d (expected %d), mount namespace %u", cases[i].who,
+				 (int)c.pid, (int)getpid(), c.mntns);
+		eu_container_free(&c);
+	}
 }
 
 UNIT_TESTS(

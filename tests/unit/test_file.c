@@ -66,41 +66,45 @@ static int count_entries(const char *dir)
 	return n;
 }
 
+/* That the file at `path` holds `want` and has permissions `mode`. */
+static void expect_file(const char *path, const char *want, mode_t mode)
+{
+	char *got = slurp(path);
+	struct stat st;
+
+	if (!got || strcmp(got, want))
+		fail_msg("%s holds '%s', expected '%s'", path, got ? got : "(unreadable)", want);
+	free(got);
+	assert_int_equal(stat(path, &st), 0);
+	if ((st.st_mode & 07777) != mode)
+		fail_msg("%s has mode %04o, expected %04o", path, st.st_mode & 07777, mode);
+}
+
 static void test_new_file_gets_content_and_mode(void **state)
 {
-	char path[512], *got;
+	char path[512];
 	struct eu_err err = { 0 };
-	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/p.yaml", (char *)*state);
 	assert_int_equal(eu_write_file_atomic(path, "abc", 3, 0640, &err), 0);
-	got = slurp(path);
-	assert_string_equal(got, "abc");
-	free(got);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0640);
+	expect_file(path, "abc", 0640);
 	assert_int_equal(count_entries(*state), 1); /* no temporary left behind */
 }
 
 static void test_existing_file_keeps_its_mode(void **state)
 {
-	char path[512], *got;
+	char path[512];
 	struct eu_err err = { 0 };
-	struct stat st;
 
 	snprintf(path, sizeof(path), "%s/p.yaml", (char *)*state);
 	assert_int_equal(eu_write_file_atomic(path, "old", 3, 0600, &err), 0);
 	assert_int_equal(eu_write_file_atomic(path, "new!", 4, 0644, &err), 0);
-	got = slurp(path);
-	assert_string_equal(got, "new!");
-	free(got);
-	assert_int_equal(stat(path, &st), 0);
-	assert_int_equal(st.st_mode & 07777, 0600);
+	expect_file(path, "new!", 0600);
 }
 
 static void test_symlink_is_replaced_not_followed(void **state)
 {
-	char path[512], target[512], *got;
+	char path[512], target[512];
 	struct eu_err err = { 0 };
 	struct stat st;
 
@@ -109,9 +113,7 @@ static void test_symlink_is_replaced_not_followed(void **state)
 	assert_int_equal(eu_write_file_atomic(target, "keep", 4, 0644, &err), 0);
 	assert_int_equal(symlink(target, path), 0);
 	assert_int_equal(eu_write_file_atomic(path, "new", 3, 0644, &err), 0);
-	got = slurp(target);
-	assert_string_equal(got, "keep");
-	free(got);
+	expect_file(target, "keep", 0644);
 	assert_int_equal(lstat(path, &st), 0);
 	assert_true(S_ISREG(st.st_mode));
 }

@@ -427,35 +427,6 @@ static int refused_and_profile_calls(void)
 	return code;
 }
 
-/*
- * Under a notify filter a refused call waits for the listener's answer, the
- * profile's calls run, and write, which a notify filter never sends (runc's init
- * writes under it), gets the deny action at once.
- */
-static void test_a_notify_filter_hands_refused_calls_to_its_listener(void **state)
-{
-	struct eu_profile *p = eu_profile_new();
-	struct eu_filter_opts o = { .notify = true, .deny_errno = EPERM };
-	struct eu_err err = { 0 };
-	scmp_filter_ctx ctx = NULL;
-	struct heard h;
-	int status;
-
-	(void)state;
-	skip_without_notify();
-	allow_child(p);
-	allow(p, "getpid");
-	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
-	status = under_listener(ctx, refused_and_profile_calls, &h);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(h.n, 2);
-	assert_int_equal(h.nr[0], SYS_getppid);
-	assert_int_equal(h.nr[1], 1000);
-	seccomp_release(ctx);
-	eu_profile_free(p);
-}
-
 #define NO_PID 0x3ffffff0 /* above PID_MAX_LIMIT: no process has it */
 
 static int ruled_calls(void)
@@ -473,38 +444,6 @@ static int ruled_calls(void)
 	return code;
 }
 
-/*
- * A syscall the profile allows by argument rules: a call no rule allows goes
- * to the listener with its arguments, as any refusal does, not to the deny
- * errno in silence; what the rules and --enosys-new decide stays in the filter.
- */
-static void test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows(void **state)
-{
-	struct eu_profile *p = eu_profile_new();
-	struct eu_filter_opts o = { .notify = true, .deny_errno = EPERM, .enosys_new = true };
-	struct eu_err err = { 0 };
-	scmp_filter_ctx ctx = NULL;
-	struct heard h;
-	int status;
-
-	(void)state;
-	skip_without_notify();
-	allow_child(p);
-	rule(p, "socket", "allow if arg0 == 1");
-	rule(p, "socket", "allow if arg0 == 2");
-	rule(p, "getpgid", "errno 22 if arg0 == %d", NO_PID);
-	rule(p, "reboot", "errno 1");
-	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
-	status = under_listener(ctx, ruled_calls, &h);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(h.n, 1);
-	assert_int_equal(h.nr[0], SYS_socket);
-	assert_int_equal(h.arg0[0], AF_NETLINK);
-	seccomp_release(ctx);
-	eu_profile_free(p);
-}
-
 static int ruled_calls_then_write(void)
 {
 	char byte = 0;
@@ -513,31 +452,6 @@ static int ruled_calls_then_write(void)
 		return 1;
 	syscall(SYS_write, -1, &byte, 1); /* never notified: the kill, at once */
 	return 2;
-}
-
-/* --deny kill-process: a ruled syscall's refused call goes to the listener; write is killed. */
-static void test_a_notify_filter_kills_at_once_what_it_never_hands_over(void **state)
-{
-	struct eu_profile *p = eu_profile_new();
-	struct eu_filter_opts o = { .notify = true, .deny = EU_DENY_KILL_PROCESS };
-	struct eu_err err = { 0 };
-	scmp_filter_ctx ctx = NULL;
-	struct heard h;
-	int status;
-
-	(void)state;
-	skip_without_notify();
-	allow_child(p);
-	rule(p, "socket", "allow if arg0 == 1");
-	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
-	status = under_listener(ctx, ruled_calls_then_write, &h);
-	assert_true(WIFSIGNALED(status));
-	assert_int_equal(WTERMSIG(status), SIGSYS);
-	assert_int_equal(h.n, 1);
-	assert_int_equal(h.nr[0], SYS_socket);
-	assert_int_equal(h.arg0[0], AF_NETLINK);
-	seccomp_release(ctx);
-	eu_profile_free(p);
 }
 
 static int complain_calls(void)
@@ -550,36 +464,109 @@ static int complain_calls(void)
 	return code;
 }
 
-/* Complain mode: a rule's errno is logged, not handed over; a ruled call no rule allows is. */
-static void test_a_complaining_notify_filter_logs_what_rules_refuse(void **state)
+/* A syscall's argument rule, as the profile writes it ("%ld" stands for arg). */
+struct notify_rule {
+	const char *syscall, *text;
+	long arg;
+};
+
+/*
+ * A notify filter's test: the profile (besides allow_child's), the options,
+ * the calls the child makes, and what comes of them: the child killed by
+ * SIGSYS or exiting 0, and the calls its listener was handed, in order.
+ */
+struct notify_case {
+	int (*calls)(void);
+	const char *allowed[2];		/* NULL-ended */
+	struct notify_rule rules[5];	/* ended by a NULL syscall */
+	struct heard want;		/* its arg0[] only when check_arg0 */
+	struct eu_filter_opts opts;
+	bool killed;
+	bool check_arg0;
+};
+
+/* One test a row, named in UNIT_TESTS below. */
+static const struct notify_case notify_cases[] = {
+	/*
+	 * Under a notify filter a refused call waits for the listener's answer, the
+	 * profile's calls run, and write, which a notify filter never sends (runc's
+	 * init writes under it), gets the deny action at once.
+	 */
+	{ .opts = { .notify = true, .deny_errno = EPERM },
+	  .allowed = { "getpid" },
+	  .calls = refused_and_profile_calls,
+	  .want = { 2, { SYS_getppid, 1000 } } },
+	/*
+	 * A syscall the profile allows by argument rules: a call no rule allows goes
+	 * to the listener with its arguments, as any refusal does, not to the deny
+	 * errno in silence; what the rules and --enosys-new decide stays in the filter.
+	 */
+	{ .opts = { .notify = true, .deny_errno = EPERM, .enosys_new = true },
+	  .rules = { { "socket", "allow if arg0 == 1" }, { "socket", "allow if arg0 == 2" },
+		     { "getpgid", "errno 22 if arg0 == %ld", NO_PID }, { "reboot", "errno 1" } },
+	  .calls = ruled_calls,
+	  .want = { 1, { SYS_socket }, { AF_NETLINK } },
+	  .check_arg0 = true },
+	/* --deny kill-process: a ruled syscall's refused call goes to the listener; write is killed. */
+	{ .opts = { .notify = true, .deny = EU_DENY_KILL_PROCESS },
+	  .rules = { { "socket", "allow if arg0 == 1" } },
+	  .calls = ruled_calls_then_write,
+	  .killed = true,
+	  .want = { 1, { SYS_socket }, { AF_NETLINK } },
+	  .check_arg0 = true },
+	/* Complain mode: a rule's errno is logged, not handed over; a ruled call no rule allows is. */
+	{ .opts = { .notify = true, .complain = true },
+	  .rules = { { "socket", "allow if arg0 == 1" },
+		     { "getpgid", "errno 22 if arg0 == %ld", NO_PID } },
+	  .calls = complain_calls,
+	  .want = { 1, { SYS_socket } } },
+};
+
+static void test_notify_case(void **state)
 {
+	const struct notify_case *c = *state;
 	struct eu_profile *p = eu_profile_new();
-	struct eu_filter_opts o = { .notify = true, .complain = true };
+	struct eu_filter_opts o = c->opts;
 	struct eu_err err = { 0 };
 	scmp_filter_ctx ctx = NULL;
 	struct heard h;
 	int status;
 
-	(void)state;
 	skip_without_notify();
 	allow_child(p);
-	rule(p, "socket", "allow if arg0 == 1");
-	rule(p, "getpgid", "errno 22 if arg0 == %d", NO_PID);
-	assert_int_equal(eu_filter_build(p, &o, &ctx, &err), 0);
-	status = under_listener(ctx, complain_calls, &h);
-	assert_true(WIFEXITED(status));
-	assert_int_equal(WEXITSTATUS(status), 0);
-	assert_int_equal(h.n, 1);
-	assert_int_equal(h.nr[0], SYS_socket);
+	for (const char *const *n = c->allowed; *n; n++)
+		allow(p, *n);
+	for (const struct notify_rule *r = c->rules; r->syscall; r++)
+		rule(p, r->syscall, r->text, r->arg);
+	if (eu_filter_build(p, &o, &ctx, &err))
+		fail_msg("%s", err.msg);
+	status = under_listener(ctx, c->calls, &h);
+	if (c->killed && !(WIFSIGNALED(status) && WTERMSIG(status) == SIGSYS))
+		fail_msg("expected the child killed by SIGSYS, wait status 0x%x", status);
+	if (!c->killed && !(WIFEXITED(status) && WEXITSTATUS(status) == 0))
+		fail_msg("expected the child to exit 0, wait status 0x%x", status);
+	if (h.n != c->want.n)
+		fail_msg("the listener was handed %u calls, expected %u", h.n, c->want.n);
+	for (unsigned int i = 0; i < c->want.n; i++) {
+		if (h.nr[i] != c->want.nr[i])
+			fail_msg("call %u handed over is %d, expected %d", i, h.nr[i], c->want.nr[i]);
+		if (c->check_arg0 && h.arg0[i] != c->want.arg0[i])
+			fail_msg("call %u handed over has arg0 %llu, expected %llu", i,
+				 (unsigned long long)h.arg0[i], (unsigned long long)c->want.arg0[i]);
+	}
 	seccomp_release(ctx);
 	eu_profile_free(p);
 }
 
 UNIT_TESTS(
-	cmocka_unit_test(test_a_notify_filter_hands_refused_calls_to_its_listener),
-	cmocka_unit_test(test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows),
-	cmocka_unit_test(test_a_notify_filter_kills_at_once_what_it_never_hands_over),
-	cmocka_unit_test(test_a_complaining_notify_filter_logs_what_rules_refuse),
+	UNIT_CASE(test_a_notify_filter_hands_refused_calls_to_its_listener,
+		  test_notify_case, &notify_cases[0]),
+	UNIT_CASE(test_a_notify_filter_hands_over_a_ruled_call_no_rule_allows,
+		  test_notify_case, &notify_cases[1]),
+	UNIT_CASE(test_a_notify_filter_kills_at_once_what_it_never_hands_over,
+		  test_notify_case, &notify_cases[2]),
+	UNIT_CASE(test_a_complaining_notify_filter_logs_what_rules_refuse,
+		  test_notify_case, &notify_cases[3]),
 	cmocka_unit_test(test_verdict_tables_hold_with_tree_and_linear_filters),
 	cmocka_unit_test(test_priority_grows_with_count),
 	cmocka_unit_test(test_deny_names_round_trip),
