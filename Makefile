@@ -24,13 +24,7 @@ HOOKSDIR ?= $(PREFIX)/share/containers/oci/hooks.d
 MANDIR ?= $(PREFIX)/share/man
 DATADIR ?= $(PREFIX)/share/eunomia
 
-CC ?= cc
-CLANG ?= clang
-LLVM_STRIP ?= llvm-strip
-BPFTOOL ?= bpftool
-PKG_CONFIG ?= pkg-config
-
-ARCH := $(shell uname -m | sed 's/x86_64/x86/' | sed 's/aarch64/arm64/')
+include tools.mk
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 
 PKGS := libbpf libseccomp libcap yaml-0.1 json-c libmicrohttpd

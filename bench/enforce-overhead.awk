@@ -7,13 +7,12 @@
 $1 == "syscall" { ns[$2, $3, $4] = $5; if ($3 > rounds) rounds = $3; calls[$2] = 1 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$2, $3] = $5; cpu[$2, $3] = $6; if ($2 > nrounds) nrounds = $2 }
 END {
-	split("none floor podman podman-linear learned learned-linear", cfg, " ")
-	label["none"] = "no filter"
-	label["floor"] = "floor: a one-instruction filter that allows all"
-	label["podman"] = "podman's default, binary tree"
-	label["podman-linear"] = "podman's default, linear"
-	label["learned"] = "learned profile, binary tree"
-	label["learned-linear"] = "learned profile, linear"
+	nconf = configs("none=no filter\n" \
+		"floor=floor: a one-instruction filter that allows all\n" \
+		"podman=podman's default, binary tree\n" \
+		"podman-linear=podman's default, linear\n" \
+		"learned=learned profile, binary tree\n" \
+		"learned-linear=learned profile, linear", cfg, label)
 	ncall = split("getppid personality", call, " ")
 
 	print "Per call: median ns/call; added: median over the rounds of (configuration − that"
@@ -21,7 +20,7 @@ END {
 	print ""
 	print "| configuration | getppid ns/call | added | personality(0xffffffff) ns/call | added |"
 	print "|---|---:|---:|---:|---:|"
-	for (k = 1; k <= 6; k++) {
+	for (k = 1; k <= nconf; k++) {
 		c = cfg[k]
 		printf "| %s |", label[c]
 		for (i = 1; i <= ncall; i++) {
@@ -35,11 +34,10 @@ END {
 	}
 
 	if (nrounds) {
-		split("none floor learned podman", ncfg, " ")
-		nlabel["none"] = "no filter"
-		nlabel["floor"] = "floor: a one-instruction filter that allows all"
-		nlabel["learned"] = "nginx's learned profile"
-		nlabel["podman"] = "podman's default"
+		nnconf = configs("none=no filter\n" \
+			"floor=floor: a one-instruction filter that allows all\n" \
+			"learned=nginx's learned profile\n" \
+			"podman=podman's default", ncfg, nlabel)
 		print ""
 		print "nginx: median requests/s and nginx's CPU time per request (utime + stime of its"
 		print "processes ÷ requests served), and the medians over the rounds of (configuration ÷"
@@ -48,7 +46,7 @@ END {
 		print "| configuration | requests/s | ÷ no filter | CPU ns/request | ÷ no filter |"
 		print "|---|---:|---:|---:|---:|"
 		e = 0
-		for (k = 1; k <= 4; k++) {
+		for (k = 1; k <= nnconf; k++) {
 			c = ncfg[k]
 			for (r = 1; r <= nrounds; r++) e += errs[r, c]
 			req[c] = median_of(rps, c, nrounds)

@@ -19,20 +19,16 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-21}
-N=${N:-300000}
-NGINX_ROUNDS=${NGINX_ROUNDS:-15}
-WRK_SECONDS=${WRK_SECONDS:-3}
-PIN=${PIN:-1}
+# shellcheck source=nginx.sh
+source bench/nginx.sh
+
 PORT=18080
 
 need_root "eunomia enforce sets capabilities"
 need_built "$EUNOMIA"
 [[ -r $PODMAN_PROFILE ]] || die "$PODMAN_PROFILE is missing (package golang-github-containers-common)"
-need_cmd nginx wrk
-need_int 1 ROUNDS NGINX_ROUNDS WRK_SECONDS
-need_int 1000 N
-need_pin
+loop_params
+nginx_params 15 1
 build_helpers
 
 bench_tmp
@@ -81,8 +77,6 @@ done
 
 # ---- nginx under wrk --------------------------------------------------------------
 
-# shellcheck source=nginx.sh
-source bench/nginx.sh
 nginx_setup
 
 nginx_learn "$TMP/nginx.yaml"

@@ -28,13 +28,12 @@ END {
 		print "learn-overhead.awk: no measurements" > "/dev/stderr"
 		exit 1
 	}
-	split("base floor syscount inside outside", cfg, " ")
-	label["base"] = "none (baseline)"
-	label["floor"] = "floor: no-op tp_btf/sys_enter"
-	label["syscount"] = "libbpf-tools syscount"
-	label["inside"] = "eunomia learn, loop inside"
-	label["outside"] = "eunomia learn, loop outside"
-	for (k = 1; k <= 5; k++) {
+	nconf = configs("base=none (baseline)\n" \
+		"floor=floor: no-op tp_btf/sys_enter\n" \
+		"syscount=libbpf-tools syscount\n" \
+		"inside=eunomia learn, loop inside\n" \
+		"outside=eunomia learn, loop outside", cfg, label)
+	for (k = 1; k <= nconf; k++) {
 		c = cfg[k]
 		for (r = 1; r <= rounds; r++)
 			if (!((r, c) in ns)) {
@@ -54,7 +53,7 @@ END {
 	print "| configuration | median ns/call | median added ns vs none | added: min – max " \
 		"| added / floor's added | median ns over floor (95% CI) |"
 	print "|---|---:|---:|---:|---:|---:|"
-	for (k = 1; k <= 5; k++) {
+	for (k = 1; k <= nconf; k++) {
 		c = cfg[k]
 		if (c == "base") {
 			printf "| %s | %.1f | — | — | — | — |\n", label[c], med[c]

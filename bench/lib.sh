@@ -62,6 +62,17 @@ need_pin() {
 	taskset -c "$PIN" true 2>/dev/null || die "cannot pin to CPU $PIN (set PIN)"
 }
 
+# loop_params: the parameters of a benchmark of getppid_loop, defaulted and checked:
+# ROUNDS (21), N calls per measurement (300000), PIN the CPU the loop runs on (1).
+loop_params() {
+	ROUNDS=${ROUNDS:-21}
+	N=${N:-300000}
+	PIN=${PIN:-1}
+	need_int 1 ROUNDS
+	need_int 1000 N
+	need_pin
+}
+
 # need_no_monitor: no eunomia monitor holds its lock; the benchmark starts its own.
 need_no_monitor() {
 	local lock=/run/eunomia/monitor.lock

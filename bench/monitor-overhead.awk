@@ -6,29 +6,19 @@
 $1 == "syscall" { ns[$2, $3] = $4; al[$3] += $5; if ($2 > rounds) rounds = $2 }
 $1 == "nginx" { rps[$2, $3] = $4; errs[$3] += $5; nal[$3] += $6; if ($2 > nrounds) nrounds = $2 }
 END {
-	split("none floor floor_exit held held_nodenials outside held_raw outside_raw", cfg, " ")
-	label["none"] = "no monitor"
-	label["floor"] = "floor: a no-op tp_btf/sys_enter program"
-	label["floor_exit"] = "floor: no-op tp_btf/sys_enter and sys_exit programs"
-	label["held"] = "held by the monitor (getppid allowed)"
-	label["held_nodenials"] = "held by the monitor with --no-denials (no sys_exit program)"
-	label["outside"] = "not held, while the monitor holds another process"
-	label["held_raw"] = "held, tp_btf refused (the raw_tp fallback)"
-	label["outside_raw"] = "not held, tp_btf refused (the raw_tp fallback)"
+	nconf = configs("none=no monitor\n" \
+		"floor=floor: a no-op tp_btf/sys_enter program\n" \
+		"floor_exit=floor: no-op tp_btf/sys_enter and sys_exit programs\n" \
+		"held=held by the monitor (getppid allowed)\n" \
+		"held_nodenials=held by the monitor with --no-denials (no sys_exit program)\n" \
+		"outside=not held, while the monitor holds another process\n" \
+		"held_raw=held, tp_btf refused (the raw_tp fallback)\n" \
+		"outside_raw=not held, tp_btf refused (the raw_tp fallback)", cfg, label)
 
 	print "getppid: median ns/call; added: median over the rounds of (configuration − that"
 	print "round's run without a monitor)."
 	print ""
-	print "| configuration | ns/call | added | 95% CI of added | alerts |"
-	print "|---|---:|---:|---|---:|"
-	for (k = 1; k <= 8; k++) {
-		c = cfg[k]
-		med[c] = median_of(ns, c, rounds)
-		add[c] = median_diff(ns, c, "none", rounds)
-		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
-		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c],
-			ci_range("%+.1f", "—"), al[c]
-	}
+	added_table(nconf, cfg, label, ns, rounds, al)
 	# what seeing seccomp's refusals costs an allowed syscall: held with and without them;
 	# and what any program on sys_exit costs: the two floors
 	dexit = median_diff(ns, "held", "held_nodenials", rounds); dci = ci("%+.1f")

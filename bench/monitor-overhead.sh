@@ -20,59 +20,31 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-21}
-N=${N:-300000}
-NGINX_ROUNDS=${NGINX_ROUNDS:-15}
-WRK_SECONDS=${WRK_SECONDS:-3}
-PIN=${PIN:-1}
+# shellcheck source=nginx.sh
+source bench/nginx.sh
+# shellcheck source=monitor.sh
+source bench/monitor.sh
+
 PORT=18081
 
 need_root "it loads BPF programs"
 need_built "$EUNOMIA"
-need_cmd nginx wrk
-need_int 1 ROUNDS WRK_SECONDS
-need_int 0 NGINX_ROUNDS
-need_int 1000 N
-need_pin
+loop_params
+nginx_params 15 0
 need_no_monitor
 build_helpers
 
-bench_tmp
-NGINX_PID='' MON_PID='' BG_PID=''
-cleanup() {
-	stop_pid "$NGINX_PID"
-	stop_pid "$MON_PID"
-	stop_pid "$BG_PID"
-	"$EUNOMIA" monitor --reset -q 2>/dev/null
-}
-"$EUNOMIA" monitor --reset -q
+monitor_bench
 
 # monitor_hold PID PROFILE [OPTIONS...]: a monitor daemon holding PID to PROFILE, until
 # monitor_stop; $REFUSE is its EUNOMIA_REFUSE.
 REFUSE=
 RAW_TP=tp_btf/sys_enter,tp_btf/sys_exit,tp_btf/signal_generate
 monitor_hold() {
-	local i pid=$1 profile=$2
+	local pid=$1 profile=$2
 	shift 2
-	: >"$TMP/events.json"
-	EUNOMIA_REFUSE=$REFUSE "$EUNOMIA" monitor -q -e "$TMP/events.json" --attach "pid:$pid" \
-		--profile "$profile" "$@" &
-	MON_PID=$!
-	for ((i = 0; i < 200; i++)); do
-		grep -q '"held to' "$TMP/events.json" && return 0
-		kill -0 "$MON_PID" 2>/dev/null || die "the monitor exited"
-		sleep 0.025
-	done
-	die "the monitor did not hold pid $pid"
-}
-
-# monitor_stop: stop the daemon, unpin everything; the alerts it reported into $alerts.
-monitor_stop() {
-	kill -TERM "$MON_PID"
-	wait "$MON_PID" || die "the monitor failed"
-	MON_PID=
-	"$EUNOMIA" monitor --reset -q
-	alerts=$(grep -c '"level":"alert"' "$TMP/events.json" || true)
+	EUNOMIA_REFUSE=$REFUSE monitor_run --attach "pid:$pid" --profile "$profile" "$@"
+	monitor_wait 200 "hold pid $pid" grep -q '"held to' "$TMP/events.json"
 }
 
 # The floor: a no-op tp_btf/sys_enter program (with --sys-exit, and one on sys_exit),
@@ -148,19 +120,12 @@ raw_start "N=$N, PIN=$PIN" \
 	"syscall ROUND CONFIG NS_PER_CALL ALERTS | nginx ROUND CONFIG REQUESTS_PER_S ERRORS ALERTS"
 for ((r = 1; r <= ROUNDS; r++)); do
 	line=
-	in_turn "$r" "${CONFIGS[@]}"
-	for c in "${TURN[@]}"; do
-		measure "$c"
-		echo "syscall $r $c $ns $alerts" >>"$RAW"
-		line+=" $c $ns"
-	done
+	syscall_turns "$r" "${CONFIGS[@]}"
 	echo "getppid round $r/$ROUNDS:$line" >&2
 done
 
 # ---- nginx under wrk ------------------------------------------------------------------
 
-# shellcheck source=nginx.sh
-source bench/nginx.sh
 nginx_setup
 nginx_learn "$TMP/nginx.yaml"
 NGINX_CONFIGS=(none floor held held_nodenials)

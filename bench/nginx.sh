@@ -1,11 +1,21 @@
 # SPDX-License-Identifier: GPL-2.0-only
 # shellcheck shell=bash
 # nginx under wrk on loopback, for the benchmarks (sourced after bench/lib.sh, which gives
-# TMP, EUNOMIA and die). The caller sets PORT, PIN (the CPU wrk runs on), WRK_SECONDS and
-# NGINX_PID.
-# nginx_setup writes the configuration and sets NGINX (the command line); then
-# wait_port, wrk_run (into $rps and $errors) and stop_nginx; nginx_learn PROFILE learns
-# it under the load it is measured with.
+# TMP, EUNOMIA and die). The caller sets PORT, PIN (the CPU wrk runs on) and NGINX_PID.
+# nginx_params reads the environment's NGINX_ROUNDS and WRK_SECONDS; nginx_setup writes
+# the configuration and sets NGINX (the command line); then wait_port, wrk_run (into $rps
+# and $errors) and stop_nginx; nginx_learn PROFILE learns it under the load it is
+# measured with.
+
+# nginx_params DEFAULT MIN: NGINX_ROUNDS (default DEFAULT, at least MIN) and WRK_SECONDS
+# (default 3), checked, and nginx and wrk installed.
+nginx_params() {
+	NGINX_ROUNDS=${NGINX_ROUNDS:-$1}
+	WRK_SECONDS=${WRK_SECONDS:-3}
+	need_cmd nginx wrk
+	need_int 1 WRK_SECONDS
+	need_int "$2" NGINX_ROUNDS
+}
 
 nginx_setup() {
 	mkdir -p "$TMP/www" "$TMP/nginx"

@@ -10,34 +10,23 @@ $1 == "nginx" {
 	if ($2 > nrounds) nrounds = $2
 }
 END {
-	split("none outside_notify outside_bpf floor enforced monitored", cfg, " ")
-	label["none"] = "no filter, no monitor"
-	label["outside_notify"] = "not held, while the monitor holds a process through its filter's listener"
-	label["outside_bpf"] = "not held, while the monitor holds a process with its BPF programs (no eunomia filter)"
-	label["floor"] = "under the one-instruction filter (the floor of any filter)"
-	label["enforced"] = "under its profile's filter"
-	label["monitored"] = "under its profile's filter, the monitor its seccomp agent"
+	nconf = configs("none=no filter, no monitor\n" \
+		"outside_notify=not held, while the monitor holds a process through its filter's listener\n" \
+		"outside_bpf=not held, while the monitor holds a process with its BPF programs " \
+			"(no eunomia filter)\n" \
+		"floor=under the one-instruction filter (the floor of any filter)\n" \
+		"enforced=under its profile's filter\n" \
+		"monitored=under its profile's filter, the monitor its seccomp agent", cfg, label)
 
 	print "getppid, allowed: median ns/call; added: median over the rounds of (configuration −"
 	print "that round's run with neither filter nor monitor)."
 	print ""
-	print "| configuration | ns/call | added | 95% CI of added | alerts |"
-	print "|---|---:|---:|---|---:|"
-	for (k = 1; k <= 6; k++) {
-		c = cfg[k]
-		med[c] = median_of(ns, c, rounds)
-		add[c] = median_diff(ns, c, "none", rounds)
-		addlo[c] = cilo; addhi[c] = cihi
-		cis = ci_range("%+.1f", "—")
-		if (c == "none") printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
-		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c], cis, al[c]
-	}
+	added_table(nconf, cfg, label, ns, rounds, al)
 	dmon = median_diff(ns, "monitored", "enforced", rounds); dmonci = ci("%+.1f"); dmonok = cilo <= 0 && cihi >= 0
 
-	split("refused_errno refused_notify refused_complain", rcfg, " ")
-	rlabel["refused_errno"] = "refused by the filter alone (errno; no monitor)"
-	rlabel["refused_notify"] = "notified, refused by the monitor (enforce: the profile's errno)"
-	rlabel["refused_complain"] = "notified, let run by the monitor (complain)"
+	nrconf = configs("refused_errno=refused by the filter alone (errno; no monitor)\n" \
+		"refused_notify=notified, refused by the monitor (enforce: the profile's errno)\n" \
+		"refused_complain=notified, let run by the monitor (complain)", rcfg, rlabel)
 	print ""
 	print "getppid, refused: median µs per call and the calls per second one process makes that"
 	print "way; counted: the refused calls the monitor reported (events' counts) ÷ the calls made;"
@@ -45,7 +34,7 @@ END {
 	print ""
 	print "| configuration | µs/call | calls/s | counted | monitor CPU µs/call |"
 	print "|---|---:|---:|---:|---:|"
-	for (k = 1; k <= 3; k++) {
+	for (k = 1; k <= nrconf; k++) {
 		c = rcfg[k]
 		rmed[c] = median_of(rns, c, rounds)
 		m = median_of(mcpu, c, rounds)
@@ -59,19 +48,19 @@ END {
 	rttci = cilo > cihi ? ci() : sprintf("95%% CI %.2f … %.2f µs", cilo / 1000, cihi / 1000)
 
 	if (nrounds) {
-		split("none floor enforced monitored monitored_bpf", ncfg, " ")
-		nlabel["none"] = "unconfined, no monitor"
-		nlabel["floor"] = "the one-instruction filter"
-		nlabel["enforced"] = "enforced (its learned profile)"
-		nlabel["monitored"] = "enforced, the monitor its seccomp agent"
-		nlabel["monitored_bpf"] = "enforced, held by the monitor's BPF programs (the earlier way)"
+		nnconf = configs("none=unconfined, no monitor\n" \
+			"floor=the one-instruction filter\n" \
+			"enforced=enforced (its learned profile)\n" \
+			"monitored=enforced, the monitor its seccomp agent\n" \
+			"monitored_bpf=enforced, held by the monitor's BPF programs (the earlier way)", ncfg,
+			nlabel)
 		print ""
 		print "nginx: median requests/s and nginx's CPU time per request; ratios: the median over"
 		print "the rounds of (configuration ÷ that round's run, unconfined or enforced)."
 		print ""
 		print "| configuration | requests/s | ÷ unconfined | ÷ enforced | CPU µs/request | ÷ enforced | the monitor's CPU ns/request | failed requests | alerts |"
 		print "|---|---:|---:|---:|---:|---:|---:|---:|---:|"
-		for (k = 1; k <= 5; k++) {
+		for (k = 1; k <= nnconf; k++) {
 			c = ncfg[k]
 			req[c] = median_of(rps, c, nrounds)
 			relu[c] = median_ratio(rps, c, "none", nrounds)

@@ -23,12 +23,12 @@ set -euo pipefail
 # shellcheck source=lib.sh
 source "$(dirname "$0")/lib.sh"
 
-ROUNDS=${ROUNDS:-21}
-N=${N:-300000}
+# shellcheck source=nginx.sh
+source bench/nginx.sh
+# shellcheck source=monitor.sh
+source bench/monitor.sh
+
 N_NOTIFY=${N_NOTIFY:-20000}
-NGINX_ROUNDS=${NGINX_ROUNDS:-21}
-WRK_SECONDS=${WRK_SECONDS:-3}
-PIN=${PIN:-1}
 SOCK=/run/eunomia/seccomp.sock
 WARMUP=20000 # the calls getppid_loop makes before it times any (its WARMUP_CALLS)
 # shellcheck disable=SC2034 # read by bench/nginx.sh
@@ -36,57 +36,34 @@ PORT=18082
 
 need_root "it loads BPF programs and seccomp filters"
 need_built "$EUNOMIA"
-need_cmd nginx wrk jq
-need_int 1 ROUNDS WRK_SECONDS
-need_int 0 NGINX_ROUNDS
-need_int 1000 N N_NOTIFY
-need_pin
+need_cmd jq
+loop_params
+need_int 1000 N_NOTIFY
+nginx_params 21 0
 need_no_monitor
 build_helpers
 
-bench_tmp
-NGINX_PID='' MON_PID='' BG_PID=''
-cleanup() {
-	stop_pid "$NGINX_PID"
-	stop_pid "$BG_PID"
-	stop_pid "$MON_PID"
-	"$EUNOMIA" monitor --reset -q 2>/dev/null
-}
-"$EUNOMIA" monitor --reset -q
+monitor_bench
 
 # monitor_start [OPTIONS...]: a monitor daemon, its agent listening, until monitor_stop.
 monitor_start() {
-	local i
-	: >"$TMP/events.json"
-	"$EUNOMIA" monitor -q -e "$TMP/events.json" "$@" &
-	MON_PID=$!
-	for ((i = 0; i < 400; i++)); do
-		grep -q '"kind":"monitor"' "$TMP/events.json" && [[ -S $SOCK ]] && return 0
-		kill -0 "$MON_PID" 2>/dev/null || die "the monitor exited"
-		sleep 0.025
-	done
-	die "the monitor did not start"
+	monitor_run "$@"
+	monitor_wait 400 start listening
+}
+
+# listening: the daemon has started and its agent listens on the seccomp socket.
+listening() {
+	grep -q '"kind":"monitor"' "$TMP/events.json" && [[ -S $SOCK ]]
 }
 
 # wait_held: until the daemon reports a container held (through its listener or --attach).
 wait_held() {
-	local i
-	for ((i = 0; i < 400; i++)); do
-		grep -q '"held to' "$TMP/events.json" && return 0
-		kill -0 "$MON_PID" 2>/dev/null || die "the monitor exited"
-		sleep 0.025
-	done
-	die "the monitor did not hold the process"
+	monitor_wait 400 "hold the process" grep -q '"held to' "$TMP/events.json"
 }
 
-# monitor_stop: stop the daemon (and its agent), unpin everything; the alerts and the
-# refused calls it reported into $alerts and $counted.
-monitor_stop() {
-	kill -TERM "$MON_PID"
-	wait "$MON_PID" || die "the monitor failed"
-	MON_PID=
-	"$EUNOMIA" monitor --reset -q
-	alerts=$(grep -c '"level":"alert"' "$TMP/events.json" || true)
+# refused_stop: monitor_stop, and the refused calls the daemon reported into $counted.
+refused_stop() {
+	monitor_stop
 	counted=$(jq -s 'map(select(.level == "alert" and .syscall.name == "getppid") | .count) | add // 0' \
 		"$TMP/events.json")
 }
@@ -145,7 +122,7 @@ measure() {
 			--profile "$TMP/refused.yaml" -- "$LOOP" -m "$N_NOTIFY")
 		mcpu=$((($(monitor_cpu_ns) - c0) / (N_NOTIFY + WARMUP)))
 		sleep 1.2 # the last interval's counts
-		monitor_stop
+		refused_stop
 		;;
 	outside_notify)
 		monitor_start
@@ -174,12 +151,7 @@ raw_start "N=$N, N_NOTIFY=$N_NOTIFY, PIN=$PIN" \
 	"nginx ROUND CONFIG REQUESTS_PER_S REQUESTS CPU_NS ERRORS ALERTS MONITOR_CPU_NS"
 for ((r = 1; r <= ROUNDS; r++)); do
 	line=
-	in_turn "$r" "${CONFIGS[@]}"
-	for c in "${TURN[@]}"; do
-		measure "$c"
-		echo "syscall $r $c $ns $alerts" >>"$RAW"
-		line+=" $c $ns"
-	done
+	syscall_turns "$r" "${CONFIGS[@]}"
 	in_turn "$r" "${RCONFIGS[@]}"
 	for c in "${TURN[@]}"; do
 		measure "$c"
@@ -191,8 +163,6 @@ done
 
 # ---- nginx under wrk ------------------------------------------------------------------
 
-# shellcheck source=nginx.sh
-source bench/nginx.sh
 nginx_setup
 nginx_learn "$TMP/nginx.yaml"
 NGINX_CONFIGS=(none floor enforced monitored monitored_bpf)

@@ -30,6 +30,18 @@ function stats(v, n,    k, p, cum) {
 	return n % 2 ? v[(n + 1) / 2] : (v[n / 2] + v[n / 2 + 1]) / 2
 }
 
+# A table's configurations in order, from its lines "name=label": their names into
+# cfg[1..n], what the table calls each into label[name]; returns n.
+function configs(table, cfg, label,    n, k, e, i) {
+	n = split(table, e, "\n")
+	for (k = 1; k <= n; k++) {
+		i = index(e[k], "=")
+		cfg[k] = substr(e[k], 1, i - 1)
+		label[cfg[k]] = substr(e[k], i + 1)
+	}
+	return n
+}
+
 # Rounds 1..n of a measure a, a[r, c] for configuration c in round r (or a[p r, c] for a
 # raw file whose lines carry another key first: p = key SUBSEP), summed up by stats(): the
 # median of c, of c − ref and of c ÷ ref within each round.
@@ -56,6 +68,23 @@ function ci_range(fmt, none) {
 # The same as "95% CI LO … HI", or why there is none.
 function ci(fmt) {
 	return cilo > cihi ? "too few rounds for a 95% CI" : "95% CI " ci_range(fmt)
+}
+
+# The table of ns per call of the configurations cfg[1..n] over the rounds of ns, each
+# with what it adds to cfg[1] (the reference: a median of differences within each round)
+# and the 95% CI of that, and its alerts al[c]; sets med[c], add[c], addlo[c] and addhi[c].
+function added_table(n, cfg, label, ns, rounds, al,    k, c) {
+	print "| configuration | ns/call | added | 95% CI of added | alerts |"
+	print "|---|---:|---:|---|---:|"
+	for (k = 1; k <= n; k++) {
+		c = cfg[k]
+		med[c] = median_of(ns, c, rounds)
+		add[c] = median_diff(ns, c, cfg[1], rounds)
+		addlo[c] = cilo; addhi[c] = cihi
+		if (k == 1) printf "| %s | %.1f | — | — | %d |\n", label[c], med[c], al[c]
+		else printf "| %s | %.1f | %+.1f | %s | %d |\n", label[c], med[c], add[c],
+			ci_range("%+.1f", "—"), al[c]
+	}
 }
 
 # Verdicts on a target.

@@ -339,6 +339,26 @@ learn_again() {
 	done
 }
 
+# serve_once DIR ID PORT: the runc bundle DIR (a server on PORT) run detached as container
+# ID, driven by wrk (drive), then stopped.
+serve_once() {
+	runc run -d --bundle "$1" "$2" </dev/null >/dev/null
+	wait_port "$3"
+	drive "$3"
+	stop_container "$2"
+}
+
+# hook_learn_nginx DIR ID PORT PROFILE: the nginx bundle DIR (nginx_bundle, on PORT)
+# learned through the hook into PROFILE under wrk: run as container ID, then twice more
+# (learn_again).
+hook_learn_nginx() {
+	local dir=$1 id=$2 port=$3
+	add_hook "$dir" "io.eunomia.learn=$4"
+	learning_filter "$dir"
+	serve_once "$dir" "$id" "$port"
+	learn_again "$dir" "$id" "$port" 2
+}
+
 # drive PORT: wrk for 2 s; fails unless requests were served and none failed.
 drive() {
 	local out
@@ -365,6 +385,17 @@ stop_container() {
 	runc delete "$1"
 }
 
+
+# hello_learned DIR ID PROFILE: a busybox bundle DIR that says hello, learned through the
+# hook into PROFILE as container ID; it ran, and PROFILE holds it from its start.
+hello_learned() {
+	hooked_bundle "$1" 'echo hello' "io.eunomia.learn=$3"
+	CONTAINERS+=("$2")
+	run timeout 60 runc run --bundle "$1" "$2" </dev/null
+	[ "$status" -eq 0 ]
+	[ "$output" = hello ]
+	assert_learned_from_start "$3" "$2"
+}
 
 # assert_learned_from_start PROFILE ID: the profile of busybox container ID, learned
 # through the hook, holds the container's own start (its entrypoint's execve and the

@@ -23,13 +23,8 @@ no_learner() {
 }
 
 @test "runc: the hook learns a container from its first instruction to its end" {
-	hooked_bundle "$WORK/b" 'echo hello' "io.eunomia.learn=$WORK/profiles/p.yaml"
-	CONTAINERS+=(hook-a-$$)
-	run timeout 60 runc run --bundle "$WORK/b" "hook-a-$$" </dev/null
-	[ "$status" -eq 0 ]
-	[ "$output" = hello ]
 	local p=$WORK/profiles/p.yaml
-	assert_learned_from_start "$p" "hook-a-$$"
+	hello_learned "$WORK/b" "hook-a-$$" "$p"
 	grep -q "^    bundle: $WORK/b\$" "$p"
 	no_learner
 	[ -z "$(ls -A "$WORK/state")" ]
@@ -184,16 +179,10 @@ state() {
 	require_cmd nginx
 	require_cmd wrk
 	local port=$((20000 + $$ % 10000))
-	nginx_bundle "$WORK/learn" "$port"
-	add_hook "$WORK/learn" "io.eunomia.learn=$WORK/profiles/nginx.yaml"
-	learning_filter "$WORK/learn"
-	CONTAINERS+=(hook-ngx-l-$$ hook-ngx-e-$$)
-	runc run -d --bundle "$WORK/learn" "hook-ngx-l-$$" </dev/null >/dev/null
-	wait_port "$port"
-	drive "$port"
-	stop_container "hook-ngx-l-$$"
-	learn_again "$WORK/learn" "hook-ngx-l-$$" "$port" 2
 	local p=$WORK/profiles/nginx.yaml
+	nginx_bundle "$WORK/learn" "$port"
+	CONTAINERS+=(hook-ngx-l-$$ hook-ngx-e-$$)
+	hook_learn_nginx "$WORK/learn" "hook-ngx-l-$$" "$port" "$p"
 	grep -q '^    runs: 3$' "$p"
 	assert_has_syscall "$p" x86_64 accept4
 	assert_has_syscall "$p" x86_64 epoll_wait
@@ -211,10 +200,7 @@ state() {
 	nginx_bundle "$WORK/enforce" "$port"
 	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
 	add_hook "$WORK/enforce" "io.eunomia.profile=$p"
-	runc run -d --bundle "$WORK/enforce" "hook-ngx-e-$$" </dev/null >/dev/null
-	wait_port "$port"
-	drive "$port"
-	stop_container "hook-ngx-e-$$"
+	serve_once "$WORK/enforce" "hook-ngx-e-$$" "$port"
 	monitor_stop "$monitor"
 	"$EUNOMIA" monitor --reset -q
 	grep -q "\"id\":\"hook-ngx-e-$$\"" "$WORK/events.json" # it was held

@@ -44,6 +44,16 @@ alerts() {
 	jq -c --arg k "$2" 'select(.level == "alert" and .kind == $k)' "$1"
 }
 
+# held ID DIR EVENTS PROFILE [OPTIONS...]: container ID run detached from bundle DIR, then
+# a daemon (its events to EVENTS, with these options) holding it to PROFILE.
+held() {
+	local id=$1 dir=$2 events=$3 profile=$4
+	shift 4
+	CONTAINERS+=("$id")
+	run_detached "$id" "$dir"
+	daemon "$events" "$@" --attach "$id" --profile "$profile"
+}
+
 @test "a runc container's syscall, capability and executable outside its profile are alerted; its neighbours are not" {
 	local p=$WORK/profiles/p.yaml
 	learned "$p"
@@ -98,9 +108,7 @@ alerts() {
 	local p=$WORK/profiles/p.yaml
 	learned "$p"
 	bundle "$WORK/k" 'mkdir /tmp/x'
-	CONTAINERS+=(monitor-kill-$$)
-	run_detached "monitor-kill-$$" "$WORK/k"
-	daemon "$WORK/ev.json" --kill --attach "monitor-kill-$$" --profile "$p"
+	held "monitor-kill-$$" "$WORK/k" "$WORK/ev.json" "$p" --kill
 	touch "$WORK/k/shared/go"
 	wait_for '"action":"killed"' "$WORK/ev.json"
 	for _ in $(seq 50); do
@@ -116,9 +124,7 @@ alerts() {
 	local p=$WORK/profiles/p.yaml
 	learned "$p"
 	bundle "$WORK/r" 'mkdir /tmp/one; while [ ! -e /shared/go2 ]; do sleep 0.05; done; mkdir /tmp/two'
-	CONTAINERS+=(monitor-restart-$$)
-	run_detached "monitor-restart-$$" "$WORK/r"
-	daemon "$WORK/ev1.json" --kill --attach "monitor-restart-$$" --profile "$p"
+	held "monitor-restart-$$" "$WORK/r" "$WORK/ev1.json" "$p" --kill
 	kill -9 "$DAEMON"
 	wait_gone "$DAEMON"
 	# no daemon: the kernel still holds the container, and kills the offender
@@ -304,9 +310,7 @@ alerts() {
 	local p=$WORK/profiles/p.yaml port=$METRICS_PORT pport=$PROM_PORT
 	learned "$p"
 	bundle "$WORK/m" 'mkdir /tmp/x'
-	CONTAINERS+=(monitor-metrics-$$)
-	run_detached "monitor-metrics-$$" "$WORK/m"
-	daemon "$WORK/ev.json" --metrics "127.0.0.1:$port" --attach "monitor-metrics-$$" --profile "$p"
+	held "monitor-metrics-$$" "$WORK/m" "$WORK/ev.json" "$p" --metrics "127.0.0.1:$port"
 	touch "$WORK/m/shared/go"
 	wait_for '"name":"mkdir"' "$WORK/ev.json"
 	curl -sf "http://127.0.0.1:$port/metrics" >"$WORK/metrics.txt"

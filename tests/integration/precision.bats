@@ -242,23 +242,14 @@ script='echo hello >/tmp/f && cat /tmp/f && ls / >/dev/null && uptime >/dev/null
 	local port=$((20000 + $$ % 10000)) p=$WORK/profiles/nginx.yaml
 	nginx_bundle "$WORK/learn" "$port"
 	jq_edit "$WORK/learn/config.json" '.process.noNewPrivileges = false'
-	add_hook "$WORK/learn" "io.eunomia.learn=$p"
-	learning_filter "$WORK/learn"
 	CONTAINERS+=(precision-ngx-l-$$ precision-ngx-e-$$)
-	runc run -d --bundle "$WORK/learn" "precision-ngx-l-$$" </dev/null >/dev/null
-	wait_port "$port"
-	drive "$port"
-	stop_container "precision-ngx-l-$$"
-	learn_again "$WORK/learn" "precision-ngx-l-$$" "$port" 2
+	hook_learn_nginx "$WORK/learn" "precision-ngx-l-$$" "$port" "$p"
 	assert_program_only "$p"
 	assert_has_syscall "$p" x86_64 accept4
 	nginx_bundle "$WORK/enforce" "$port"
 	"$EUNOMIA" enforce -q --profile "$p" --oci-bundle "$WORK/enforce"
 	jq_edit "$WORK/enforce/config.json" '.process.noNewPrivileges = false'
-	runc run -d --bundle "$WORK/enforce" "precision-ngx-e-$$" </dev/null >/dev/null
-	wait_port "$port"
-	drive "$port"
-	stop_container "precision-ngx-e-$$"
+	serve_once "$WORK/enforce" "precision-ngx-e-$$" "$port"
 	! grep -q -e emerg -e alert -e crit "$WORK/enforce/srv/error.log" || false
 }
 

@@ -77,3 +77,20 @@ denials() {
 	jq -c 'select(.level == "alert" and .by == "seccomp")' "$1"
 }
 
+# storm_counts EVENTS LOG: storm's refused getppid calls (its LOG says how many) into
+# calls, and from EVENTS, the calls counted into total and the events into events (the
+# caller's locals).
+storm_counts() {
+	calls=$(awk '/^calls / { print $2 }' "$2")
+	total=$(denials "$1" | jq -s 'map(select(.syscall.name == "getppid") | .count) | add')
+	events=$(denials "$1" | jq -s 'map(select(.syscall.name == "getppid")) | length')
+}
+
+# assert_storm_counted EVENTS: what storm_counts found, and EVENTS' suppressed counts.
+assert_storm_counted() {
+	# every refusal is counted: none lost, none twice
+	[ "$total" = "$calls" ]
+	# one event a second at most (two threads share it), and a summary at the end
+	[ "$events" -ge 5 ] && [ "$events" -le 15 ]
+	[ "$(denials "$1" | jq -s 'map(select(.suppressed != (if .summary then .count else .count - 1 end))) | length')" = 0 ]
+}
