@@ -66,41 +66,21 @@ static void usage(FILE *f)
 		"See eunomia-denials(8).\n");
 }
 
-enum { OPT_FIX = 256 };
-
 static int parse_args(int argc, char **argv, struct denials_opts *o, struct eu_err *err)
 {
-	static const struct option longopts[] = {
-		EU_OPT_EVENTS,
-		{ "container", required_argument, NULL, 'c' },
-		{ "since", required_argument, NULL, 's' },
-		{ "fix", required_argument, NULL, OPT_FIX },
-		{ "dry-run", no_argument, NULL, 'n' },
-		EU_OPT_QUIET,
+	const struct eu_opt opts[] = {
+		EU_OPT_EVENTS(&o->events),
+		EU_OPT_STRING("container", 'c', &o->container),
+		EU_OPT_STRING("since", 's', &o->since),
+		EU_OPT_STRING("fix", 0, &o->fix),
+		EU_OPT_FLAG("dry-run", 'n', &o->dry_run),
+		EU_OPT_QUIET(&o->quiet),
 		EU_OPT_HELP,
 		{ 0 },
 	};
-	struct eu_getopt g = { .shortopts = "+:e:c:s:nqh", .longopts = longopts, .usage = usage,
-			       .quiet = &o->quiet, .events = &o->events, .no_operands = true };
-	int c;
+	struct eu_getopt g = { .opts = opts, .usage = usage, .no_operands = true };
 
-	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
-		switch (c) {
-		case 'c':
-			o->container = optarg;
-			break;
-		case 's':
-			o->since = optarg;
-			break;
-		case OPT_FIX:
-			o->fix = optarg;
-			break;
-		case 'n':
-			o->dry_run = true;
-			break;
-		}
-	}
-	if (c < 0)
+	if (eu_getopt(&g, argc, argv, err))
 		return -1;
 	if (o->dry_run && !o->fix)
 		return eu_fail(err, EU_E_USAGE, 0, "--dry-run goes with --fix PROFILE");
@@ -368,12 +348,4 @@ out:
 	return rc;
 }
 
-int cmd_denials(int argc, char **argv)
-{
-	struct denials_opts o = { 0 };
-	struct eu_err err = { 0 };
-
-	if (parse_args(argc, argv, &o, &err) || run(&o, &err))
-		return eu_report(&err, PROG);
-	return 0;
-}
+EU_DEFINE_COMMAND(cmd_denials, struct denials_opts, parse_args, run, PROG)

@@ -84,49 +84,31 @@ static void usage(FILE *f)
 		"8 COMMAND could not be started. See eunomia-enforce(8).\n");
 }
 
-enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO, OPT_LINEAR, OPT_BUNDLE, OPT_ENOSYS_NEW,
-       OPT_NO_ALLOWANCE, OPT_MONITOR };
-
-static int parse_errno(const char *s, int *out, struct eu_err *err)
-{
-	char *end;
-	long v;
-
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > 4095)
-		return eu_fail(err, EU_E_USAGE, 0, "--errno expects a number from 1 to 4095, not '%s'",
-			       s);
-	*out = (int)v;
-	return 0;
-}
+enum { OPT_MODE = 256, OPT_DENY, OPT_ERRNO };
 
 static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_err *err)
 {
-	static const struct option longopts[] = {
-		{ "profile", required_argument, NULL, 'p' },
-		{ "mode", required_argument, NULL, OPT_MODE },
-		{ "deny", required_argument, NULL, OPT_DENY },
-		{ "errno", required_argument, NULL, OPT_ERRNO },
-		{ "user", required_argument, NULL, 'u' },
-		{ "linear", no_argument, NULL, OPT_LINEAR },
-		{ "enosys-new", no_argument, NULL, OPT_ENOSYS_NEW },
-		{ "oci-bundle", required_argument, NULL, OPT_BUNDLE },
-		{ "no-runtime-allowance", no_argument, NULL, OPT_NO_ALLOWANCE },
-		{ "monitor", no_argument, NULL, OPT_MONITOR },
-		EU_OPT_QUIET,
+	const struct eu_opt opts[] = {
+		EU_OPT_STRING("profile", 'p', &o->profile),
+		EU_OPT_OWN("mode", OPT_MODE),
+		EU_OPT_OWN("deny", OPT_DENY),
+		EU_OPT_OWN("errno", OPT_ERRNO),
+		EU_OPT_OWN("user", 'u'),
+		EU_OPT_FLAG("linear", 0, &o->filter.linear),
+		EU_OPT_FLAG("enosys-new", 0, &o->filter.enosys_new),
+		EU_OPT_STRING("oci-bundle", 0, &o->bundle),
+		EU_OPT_FLAG("no-runtime-allowance", 0, &o->no_allowance),
+		EU_OPT_FLAG("monitor", 0, &o->monitor),
+		EU_OPT_QUIET(&o->quiet),
 		EU_OPT_HELP,
 		{ 0 },
 	};
-	struct eu_getopt g = { .shortopts = "+:p:u:qh", .longopts = longopts, .usage = usage,
-			       .quiet = &o->quiet };
+	struct eu_getopt g = { .opts = opts, .usage = usage };
+	long v;
 	int c, d;
 
 	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
-		case 'p':
-			o->profile = optarg;
-			break;
 		case OPT_MODE:
 			if (strcmp(optarg, "enforce") && strcmp(optarg, "complain"))
 				return eu_fail(err, EU_E_USAGE, 0,
@@ -143,28 +125,16 @@ static int parse_args(int argc, char **argv, struct enforce_opts *o, struct eu_e
 			o->filter.deny_set = true;
 			break;
 		case OPT_ERRNO:
-			if (parse_errno(optarg, &o->filter.deny_errno, err))
-				return -1;
+			if (!eu_parse_long(optarg, 1, 4095, &v))
+				return eu_fail(err, EU_E_USAGE, 0,
+					       "--errno expects a number from 1 to 4095, not '%s'",
+					       optarg);
+			o->filter.deny_errno = (int)v;
 			o->filter.deny_set = true;
 			break;
 		case 'u':
 			if (eu_user_parse(optarg, &o->user, err))
 				return -1;
-			break;
-		case OPT_LINEAR:
-			o->filter.linear = true;
-			break;
-		case OPT_NO_ALLOWANCE:
-			o->no_allowance = true;
-			break;
-		case OPT_BUNDLE:
-			o->bundle = optarg;
-			break;
-		case OPT_ENOSYS_NEW:
-			o->filter.enosys_new = true;
-			break;
-		case OPT_MONITOR:
-			o->monitor = true;
 			break;
 		}
 	}
@@ -496,12 +466,4 @@ fail:
 	return -1;
 }
 
-int cmd_enforce(int argc, char **argv)
-{
-	struct enforce_opts o = { 0 };
-	struct eu_err err = { 0 };
-
-	if (parse_args(argc, argv, &o, &err) || run(&o, &err))
-		return eu_report(&err, PROG);
-	return 0;
-}
+EU_DEFINE_COMMAND(cmd_enforce, struct enforce_opts, parse_args, run, PROG)

@@ -124,54 +124,33 @@ static int print_docker_args(const struct eu_profile *p, const char *file, struc
 
 int cmd_export(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "format", required_argument, NULL, 'f' },
-		{ "output", required_argument, NULL, 'o' },
-		{ "name", required_argument, NULL, 'n' },
-		{ "learning", no_argument, NULL, 'L' },
-		{ "no-runtime-allowance", no_argument, NULL, 'A' },
-		{ "monitor", no_argument, NULL, 'M' },
-		{ "docker-args", no_argument, NULL, 'D' },
+	const char *output = NULL, *name = NULL;
+	bool learning = false, no_allowance = false, monitor = false, docker_args = false;
+	const struct eu_opt opts[] = {
+		EU_OPT_OWN("format", 'f'),
+		EU_OPT_STRING("output", 'o', &output),
+		EU_OPT_STRING("name", 0, &name),
+		EU_OPT_FLAG("learning", 0, &learning),
+		EU_OPT_FLAG("no-runtime-allowance", 0, &no_allowance),
+		EU_OPT_FLAG("monitor", 0, &monitor),
+		EU_OPT_FLAG("docker-args", 0, &docker_args),
 		EU_OPT_HELP,
 		{ 0 },
 	};
-	struct eu_getopt g = { .shortopts = "+:f:o:h", .longopts = longopts, .usage = usage };
-	const char *output = NULL, *name = NULL;
+	struct eu_getopt g = { .opts = opts, .usage = usage };
 	_cleanup_free_ char *derived = NULL;
 	struct json_object *doc = NULL;
 	struct eu_profile *p = NULL;
 	struct eu_err err = { 0 };
-	bool learning = false, allowance = true, monitor = false, docker_args = false;
 	int c, form = -1;
 
+	/* --format, the one option eu_getopt() cannot store */
 	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
-		switch (c) {
-		case 'f':
-			form = eu_json_form_from_name(optarg);
-			if (form < 0) {
-				eu_fail(&err, EU_E_USAGE, 0,
-					"--format expects oci, docker or k8s, not '%s'", optarg);
-				return eu_report(&err, PROG);
-			}
-			break;
-		case 'o':
-			output = optarg;
-			break;
-		case 'n':
-			name = optarg;
-			break;
-		case 'L':
-			learning = true;
-			break;
-		case 'A':
-			allowance = false;
-			break;
-		case 'M':
-			monitor = true;
-			break;
-		case 'D':
-			docker_args = true;
-			break;
+		form = eu_json_form_from_name(optarg);
+		if (form < 0) {
+			eu_fail(&err, EU_E_USAGE, 0, "--format expects oci, docker or k8s, not '%s'",
+				optarg);
+			return eu_report(&err, PROG);
 		}
 	}
 	if (c < 0)
@@ -216,7 +195,7 @@ int cmd_export(int argc, char **argv)
 		name = derived ? derived : "eunomia";
 	}
 	/* the runtime that enforces it starts the container under it: runc's init needs these */
-	if (allowance) {
+	if (!no_allowance) {
 		_cleanup_free_ char *from = NULL;
 		size_t added;
 

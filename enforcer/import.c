@@ -41,13 +41,6 @@ static void usage(FILE *f)
 
 int cmd_import(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "caps", required_argument, NULL, 'c' },
-		EU_OPT_QUIET,
-		EU_OPT_HELP,
-		{ 0 },
-	};
 	const char *output = NULL, *caps = EU_PODMAN_DEFAULT_CAPS, *input;
 	struct eu_import_opts o = { 0 };
 	_cleanup_free_ char *buf = NULL;
@@ -56,21 +49,16 @@ int cmd_import(int argc, char **argv)
 	struct utsname un;
 	size_t len, skipped = 0;
 	bool quiet = false;
-	struct eu_getopt g = { .shortopts = "+:o:qh", .longopts = longopts, .usage = usage,
-			       .quiet = &quiet };
-	int c;
+	const struct eu_opt opts[] = {
+		EU_OPT_STRING("output", 'o', &output),
+		EU_OPT_STRING("caps", 0, &caps),
+		EU_OPT_QUIET(&quiet),
+		EU_OPT_HELP,
+		{ 0 },
+	};
+	struct eu_getopt g = { .opts = opts, .usage = usage };
 
-	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
-		switch (c) {
-		case 'o':
-			output = optarg;
-			break;
-		case 'c':
-			caps = optarg;
-			break;
-		}
-	}
-	if (c < 0)
+	if (eu_getopt(&g, argc, argv, &err))
 		return eu_report(&err, PROG);
 	if (optind != argc - 1) {
 		eu_fail(&err, EU_E_USAGE, 0, "give one profile file to import (see --help)");

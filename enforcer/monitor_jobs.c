@@ -374,9 +374,10 @@ bool mon_plan_best(const struct mon_plan *pl, enum mon_job_id job)
 	return pl->c[job].way == 0;
 }
 
-bool mon_plan_is_syscall(const char *prog)
+/* Whether prog is one of the programs of jobs first to last, whatever the way. */
+static bool is_job_prog(const char *prog, enum mon_job_id first, enum mon_job_id last)
 {
-	for (int j = MON_JOB_SYSCALLS; j <= MON_JOB_KILL; j++)
+	for (int j = first; j <= (int)last; j++)
 		for (int w = 0; w < MAX_WAYS; w++)
 			for (int v = 0; v < 2; v++)
 				if (ways[j][w].progs[v] && !strcmp(ways[j][w].progs[v], prog))
@@ -384,14 +385,14 @@ bool mon_plan_is_syscall(const char *prog)
 	return false;
 }
 
+bool mon_plan_is_syscall(const char *prog)
+{
+	return is_job_prog(prog, MON_JOB_SYSCALLS, MON_JOB_KILL);
+}
+
 bool mon_plan_is_denial(const char *prog)
 {
-	for (int j = MON_JOB_ERRNO; j <= MON_JOB_KILL; j++)
-		for (int w = 0; w < MAX_WAYS; w++)
-			for (int v = 0; v < 2; v++)
-				if (ways[j][w].progs[v] && !strcmp(ways[j][w].progs[v], prog))
-					return true;
-	return false;
+	return is_job_prog(prog, MON_JOB_ERRNO, MON_JOB_KILL);
 }
 
 void mon_describe(const struct mon_info *in, char *buf, size_t size)

@@ -61,78 +61,42 @@ static void usage(FILE *f)
 		"eunomia-monitor(8).\n");
 }
 
-enum { OPT_KILL = 256, OPT_BLOCK, OPT_RESET, OPT_LIST, OPT_RUNTIME_ROOT, OPT_PROFILES,
-       OPT_NO_DENIALS, OPT_AGENT };
+enum { OPT_PROFILES = 256 };
 
 int monitor_parse_args(int argc, char **argv, struct monitor_opts *o, struct eu_err *err)
 {
-	static const struct option longopts[] = {
-		{ "attach", required_argument, NULL, 'a' },
-		{ "profile", required_argument, NULL, 'p' },
-		EU_OPT_EVENTS,
-		EU_OPT_DURATION,
-		{ "kill", no_argument, NULL, OPT_KILL },
-		{ "block", no_argument, NULL, OPT_BLOCK },
-		{ "no-denials", no_argument, NULL, OPT_NO_DENIALS },
-		{ "agent", no_argument, NULL, OPT_AGENT },
-		{ "reset", no_argument, NULL, OPT_RESET },
-		{ "list", no_argument, NULL, OPT_LIST },
-		{ "profiles", required_argument, NULL, OPT_PROFILES },
-		EU_OPT_METRICS,
-		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
-		EU_OPT_QUIET,
-		EU_OPT_VERBOSE,
+	const struct eu_opt opts[] = {
+		EU_OPT_STRING("attach", 'a', &o->attach),
+		EU_OPT_STRING("profile", 'p', &o->profile),
+		EU_OPT_EVENTS(&o->events),
+		EU_OPT_DURATION(&o->duration),
+		EU_OPT_FLAG("kill", 0, &o->kill),
+		EU_OPT_FLAG("block", 0, &o->block),
+		EU_OPT_FLAG("no-denials", 0, &o->no_denials),
+		EU_OPT_FLAG("agent", 0, &o->agent),
+		EU_OPT_FLAG("reset", 0, &o->reset),
+		EU_OPT_FLAG("list", 0, &o->list),
+		EU_OPT_OWN("profiles", OPT_PROFILES),
+		EU_OPT_METRICS(&o->metrics),
+		EU_OPT_STRING("runtime-root", 0, &o->runtime_root),
+		EU_OPT_QUIET(&o->quiet),
+		EU_OPT_VERBOSE(&o->verbose),
 		EU_OPT_HELP,
 		{ 0 },
 	};
-	struct eu_getopt g = { .shortopts = "+:a:p:e:d:qvh", .longopts = longopts, .usage = usage,
-			       .quiet = &o->quiet, .verbose = &o->verbose, .duration = &o->duration,
-			       .events = &o->events, .metrics = &o->metrics, .no_operands = true };
+	struct eu_getopt g = { .opts = opts, .usage = usage, .no_operands = true };
+	struct stat st;
 	int c;
 
+	/* --profiles, the one option eu_getopt() cannot store */
 	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
-		switch (c) {
-		case 'a':
-			o->attach = optarg;
-			break;
-		case 'p':
-			o->profile = optarg;
-			break;
-		case OPT_KILL:
-			o->kill = true;
-			break;
-		case OPT_BLOCK:
-			o->block = true;
-			break;
-		case OPT_NO_DENIALS:
-			o->no_denials = true;
-			break;
-		case OPT_AGENT:
-			o->agent = true;
-			break;
-		case OPT_RESET:
-			o->reset = true;
-			break;
-		case OPT_LIST:
-			o->list = true;
-			break;
-		case OPT_RUNTIME_ROOT:
-			o->runtime_root = optarg;
-			break;
-		case OPT_PROFILES: {
-			struct stat st;
-
-			if (optarg[0] != '/' ||
-			    strlen(optarg) >= sizeof(((struct mon_config *)0)->profiles_dir) ||
-			    stat(optarg, &st) < 0 || !S_ISDIR(st.st_mode))
-				return eu_fail(err, EU_E_USAGE, 0,
-					       "--profiles expects the absolute path of a "
-					       "directory, not '%s'",
-					       optarg);
-			o->profiles = optarg;
-			break;
-		}
-		}
+		if (optarg[0] != '/' ||
+		    strlen(optarg) >= sizeof(((struct mon_config *)0)->profiles_dir) ||
+		    stat(optarg, &st) < 0 || !S_ISDIR(st.st_mode))
+			return eu_fail(err, EU_E_USAGE, 0,
+				       "--profiles expects the absolute path of a directory, not '%s'",
+				       optarg);
+		o->profiles = optarg;
 	}
 	if (c < 0)
 		return -1;

@@ -128,13 +128,13 @@ static int read_stdin(char **out, size_t *len, struct eu_err *err)
 
 int main(int argc, char **argv)
 {
-	static const struct option longopts[] = {
-		{ "config", required_argument, NULL, 'c' },
+	const char *config = NULL, *stage;
+	const struct eu_opt opts[] = {
+		EU_OPT_STRING("config", 'c', &config),
 		EU_OPT_HELP,
 		{ 0 },
 	};
-	struct eu_getopt g = { .shortopts = "+:c:h", .longopts = longopts, .usage = usage };
-	const char *config = NULL, *stage;
+	struct eu_getopt g = { .opts = opts, .usage = usage };
 	_cleanup_free_ char *text = NULL;
 	struct eu_hook_conf conf = { 0 };
 	struct eu_oci_state st = { 0 };
@@ -142,13 +142,9 @@ int main(int argc, char **argv)
 	char self_buf[PATH_MAX + 32];
 	size_t len = 0;
 	bool start;
-	int c, rc = 0;
+	int rc = 0;
 
-	while ((c = eu_getopt(&g, argc, argv, &err)) > 0) {
-		if (c == 'c')
-			config = optarg;
-	}
-	if (c < 0)
+	if (eu_getopt(&g, argc, argv, &err))
 		return eu_report(&err, PROG);
 	if (argc - optind > 1) {
 		eu_fail(&err, EU_E_USAGE, 0, "one stage at a time ('%s' is extra)", argv[optind + 1]);

@@ -99,9 +99,7 @@ static int parse_hook(const char *s, const char *opt, const enum eu_hook *allowe
 	return eu_fail(err, EU_E_USAGE, 0, "%s: unknown mechanism '%s'", opt, s);
 }
 
-enum { OPT_GRACE = 256, OPT_RUNTIME_ROOT, OPT_SYSCALL_HOOK, OPT_CAP_HOOK, OPT_OCI_STATE,
-       OPT_READY_FD, OPT_BOUNDARY, OPT_CHECKPOINT, OPT_SERVE, OPT_SOCKET,
-       OPT_STANDBY, OPT_UNTIL_QUIET };
+enum { OPT_SYSCALL_HOOK = 256, OPT_CAP_HOOK, OPT_READY_FD, OPT_BOUNDARY, OPT_STANDBY };
 
 /* learn --serve takes the tracer's options and its own; a container comes with each request. */
 static int check_serve_args(int argc, char **argv, const struct learn_opts *o,
@@ -134,35 +132,34 @@ static int check_serve_args(int argc, char **argv, const struct learn_opts *o,
 
 int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err *err)
 {
-	static const struct option longopts[] = {
-		{ "output", required_argument, NULL, 'o' },
-		{ "merge", required_argument, NULL, 'm' },
-		EU_OPT_DURATION,
-		{ "until-quiet", required_argument, NULL, OPT_UNTIL_QUIET },
-		{ "grace", required_argument, NULL, OPT_GRACE },
-		{ "runtime-root", required_argument, NULL, OPT_RUNTIME_ROOT },
-		{ "syscall-hook", required_argument, NULL, OPT_SYSCALL_HOOK },
-		{ "cap-hook", required_argument, NULL, OPT_CAP_HOOK },
-		{ "oci-state", required_argument, NULL, OPT_OCI_STATE },
-		{ "ready-fd", required_argument, NULL, OPT_READY_FD },
-		{ "boundary", required_argument, NULL, OPT_BOUNDARY },
-		EU_OPT_METRICS,
-		EU_OPT_EVENTS,
-		{ "checkpoint", required_argument, NULL, OPT_CHECKPOINT },
-		{ "serve", no_argument, NULL, OPT_SERVE },
-		{ "socket", required_argument, NULL, OPT_SOCKET },
-		{ "standby", required_argument, NULL, OPT_STANDBY },
-		EU_OPT_QUIET,
-		EU_OPT_VERBOSE,
-		EU_OPT_HELP,
-		{ 0 },
-	};
 	static const enum eu_hook sys_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_RAW_TP,
 						  EU_HOOK_TRACEPOINT };
 	static const enum eu_hook cap_hooks[] = { EU_HOOK_TP_BTF, EU_HOOK_FEXIT, EU_HOOK_KPROBE };
-	struct eu_getopt g = { .shortopts = "+:o:m:d:e:qvh", .longopts = longopts, .usage = usage,
-			       .quiet = &o->quiet, .verbose = &o->verbose, .duration = &o->duration,
-			       .events = &o->events, .metrics = &o->metrics };
+	const struct eu_opt opts[] = {
+		EU_OPT_STRING("output", 'o', &o->output),
+		EU_OPT_STRING("merge", 'm', &o->merge),
+		EU_OPT_DURATION(&o->duration),
+		EU_OPT_SECONDS("until-quiet", 0, &o->until_quiet),
+		EU_OPT_SECONDS("grace", 0, &o->grace),
+		EU_OPT_STRING("runtime-root", 0, &o->runtime_root),
+		EU_OPT_OWN("syscall-hook", OPT_SYSCALL_HOOK),
+		EU_OPT_OWN("cap-hook", OPT_CAP_HOOK),
+		EU_OPT_STRING("oci-state", 0, &o->oci_state),
+		EU_OPT_OWN("ready-fd", OPT_READY_FD),
+		EU_OPT_OWN("boundary", OPT_BOUNDARY),
+		EU_OPT_METRICS(&o->metrics),
+		EU_OPT_EVENTS(&o->events),
+		EU_OPT_SECONDS("checkpoint", 0, &o->checkpoint),
+		EU_OPT_FLAG("serve", 0, &o->serve),
+		EU_OPT_STRING("socket", 0, &o->socket),
+		EU_OPT_OWN("standby", OPT_STANDBY),
+		EU_OPT_QUIET(&o->quiet),
+		EU_OPT_VERBOSE(&o->verbose),
+		EU_OPT_HELP,
+		{ 0 },
+	};
+	struct eu_getopt g = { .opts = opts, .usage = usage };
+	long fd;
 	int c;
 
 	o->grace = 5;
@@ -170,23 +167,6 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 	o->boundary = -1;
 	while ((c = eu_getopt(&g, argc, argv, err)) > 0) {
 		switch (c) {
-		case 'o':
-			o->output = optarg;
-			break;
-		case 'm':
-			o->merge = optarg;
-			break;
-		case OPT_UNTIL_QUIET:
-			if (eu_parse_seconds(optarg, "--until-quiet", &o->until_quiet, err))
-				return -1;
-			break;
-		case OPT_GRACE:
-			if (eu_parse_seconds(optarg, "--grace", &o->grace, err))
-				return -1;
-			break;
-		case OPT_RUNTIME_ROOT:
-			o->runtime_root = optarg;
-			break;
 		case OPT_SYSCALL_HOOK:
 			if (parse_hook(optarg, "--syscall-hook", sys_hooks, EU_ARRAY_SIZE(sys_hooks),
 				       &o->sys_hook, err))
@@ -197,24 +177,14 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 				       &o->cap_hook, err))
 				return -1;
 			break;
-		case OPT_OCI_STATE:
-			o->oci_state = optarg;
-			break;
-		case OPT_READY_FD: {
-			char *end;
-			long fd;
-
-			errno = 0;
-			fd = strtol(optarg, &end, 10);
-			if (errno || end == optarg || *end || fd < 3 || fd > 65535 ||
-			    fcntl((int)fd, F_GETFD) < 0)
+		case OPT_READY_FD:
+			if (!eu_parse_long(optarg, 3, 65535, &fd) || fcntl((int)fd, F_GETFD) < 0)
 				return eu_fail(err, EU_E_USAGE, 0,
 					       "--ready-fd expects an open file descriptor above 2, "
 					       "not '%s'",
 					       optarg);
 			o->ready_fd = (int)fd;
 			break;
-		}
 		case OPT_BOUNDARY:
 			o->boundary = strcmp(optarg, "auto") ? eu_boundary_from_name(optarg) : -1;
 			if (o->boundary < 0 && strcmp(optarg, "auto"))
@@ -222,16 +192,6 @@ int learn_parse_args(int argc, char **argv, struct learn_opts *o, struct eu_err 
 					       "--boundary expects auto, seccomp-filter, exec or none, "
 					       "not '%s'",
 					       optarg);
-			break;
-		case OPT_CHECKPOINT:
-			if (eu_parse_seconds(optarg, "--checkpoint", &o->checkpoint, err))
-				return -1;
-			break;
-		case OPT_SERVE:
-			o->serve = true;
-			break;
-		case OPT_SOCKET:
-			o->socket = optarg;
 			break;
 		case OPT_STANDBY: {
 			char *end;

@@ -67,19 +67,44 @@ static const struct hook_choice *choose(struct eu_probes *p, const struct hook_c
 	return NULL;
 }
 
-static bool offers(const struct hook_choice *c, size_t n, enum eu_hook h)
+/* A job, as messages name it, and its ways. */
+struct hook_job {
+	const char *what;
+	const struct hook_choice *c;
+	size_t n;
+};
+
+static const struct hook_job sys_job = { "syscalls", sys_choices, EU_ARRAY_SIZE(sys_choices) };
+static const struct hook_job cap_job = { "capability checks", cap_choices,
+					 EU_ARRAY_SIZE(cap_choices) };
+
+/* The mechanism the user named (--syscall-hook, --cap-hook) must be one of the job's. */
+static int check_offered(const struct hook_job *job, enum eu_hook forced, struct eu_err *err)
 {
-	for (size_t i = 0; i < n; i++)
-		if (c[i].hook == h)
-			return true;
-	return false;
+	if (forced == EU_HOOK_NONE)
+		return 0;
+	for (size_t i = 0; i < job->n; i++)
+		if (job->c[i].hook == forced)
+			return 0;
+	return eu_fail(err, EU_E_USAGE, 0,
+		       "%s cannot be traced with %s (choose one of the documented mechanisms)",
+		       job->what, eu_hook_name(forced));
 }
 
-/* A mechanism the user named (--syscall-hook, --cap-hook) that cannot be had is an error. */
-static int forced_fail(const char *job, enum eu_hook forced, const char *why, struct eu_err *err)
+/*
+ * The job's way: the first of job->c[from..] the kernel takes (only `forced`
+ * when it is set) into *way, NULL when none, the refusals added to `why`. A
+ * mechanism the user named that cannot be had is an error.
+ */
+static int take_way(struct eu_probes *p, const struct hook_job *job, size_t from,
+		    enum eu_hook forced, const struct hook_choice **way, char *why, size_t size,
+		    struct eu_err *err)
 {
-	return eu_fail(err, EU_E_KERNEL, 0, "cannot trace %s with %s, which was asked for: %s", job,
-		       eu_hook_name(forced), why);
+	*way = choose(p, job->c, job->n, from, forced, why, size);
+	if (!*way && forced != EU_HOOK_NONE)
+		return eu_fail(err, EU_E_KERNEL, 0, "cannot trace %s with %s, which was asked for: %s",
+			       job->what, eu_hook_name(forced), why);
+	return 0;
 }
 
 /* A syscall, argument value or capability seen for the first time is news (tracer_quiet_ns). */
@@ -165,26 +190,16 @@ static int probe_kernel(struct tracer *t, const struct tracer_opts *o, struct eu
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "probing the kernel");
 	if (eu_refuse_check(err) || check_basics(p, err))
 		return -1;
-	if (o->sys_hook != EU_HOOK_NONE && !offers(sys_choices, EU_ARRAY_SIZE(sys_choices), o->sys_hook))
-		return eu_fail(err, EU_E_USAGE, 0, "syscalls cannot be traced with %s (choose one of "
-						   "the documented mechanisms)", eu_hook_name(o->sys_hook));
-	if (o->cap_hook != EU_HOOK_NONE && !offers(cap_choices, EU_ARRAY_SIZE(cap_choices), o->cap_hook))
-		return eu_fail(err, EU_E_USAGE, 0, "capability checks cannot be traced with %s (choose "
-						   "one of the documented mechanisms)",
-			       eu_hook_name(o->cap_hook));
-	t->sys = choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), 0, o->sys_hook, t->sys_why,
-			sizeof(t->sys_why));
-	if (!t->sys && o->sys_hook != EU_HOOK_NONE)
-		return forced_fail("syscalls", o->sys_hook, t->sys_why, err);
+	if (check_offered(&sys_job, o->sys_hook, err) || check_offered(&cap_job, o->cap_hook, err) ||
+	    take_way(p, &sys_job, 0, o->sys_hook, &t->sys, t->sys_why, sizeof(t->sys_why), err))
+		return -1;
 	if (!t->sys)
 		return eu_fail(err, EU_E_KERNEL, 0,
 			       "cannot trace syscalls: this kernel refused every mechanism (%s); "
 			       "eunomia needs BPF with BTF and one of them",
 			       t->sys_why);
-	t->cap = choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), 0, o->cap_hook, t->cap_why,
-			sizeof(t->cap_why));
-	if (!t->cap && o->cap_hook != EU_HOOK_NONE)
-		return forced_fail("capability checks", o->cap_hook, t->cap_why, err);
+	if (take_way(p, &cap_job, 0, o->cap_hook, &t->cap, t->cap_why, sizeof(t->cap_why), err))
+		return -1;
 	t->iter = eu_probe_iter_task(p);
 	if (!t->iter)
 		snprintf(t->seed_why, sizeof(t->seed_why), "iter/task: %s", eu_probes_why(p));
@@ -229,14 +244,12 @@ static int refuse(struct tracer *t, const char *prog, const char *why, struct eu
 		t->fast = false;
 		return 0;
 	}
+	/* a job's next way; none when the user named the one refused */
 	if (!strncmp(prog, "learn_sys_enter", 15)) {
-		size_t next = (size_t)(t->sys - sys_choices) + 1;
-
 		note(t->sys_why, sizeof(t->sys_why), t->sys, why);
-		if (t->opts.sys_hook != EU_HOOK_NONE)
-			return forced_fail("syscalls", t->opts.sys_hook, t->sys_why, err);
-		t->sys = choose(p, sys_choices, EU_ARRAY_SIZE(sys_choices), next, EU_HOOK_NONE,
-				t->sys_why, sizeof(t->sys_why));
+		if (take_way(p, &sys_job, (size_t)(t->sys - sys_choices) + 1, t->opts.sys_hook,
+			     &t->sys, t->sys_why, sizeof(t->sys_why), err))
+			return -1;
 		if (!t->sys)
 			return eu_fail(err, EU_E_KERNEL, 0,
 				       "cannot trace syscalls: this kernel refused every mechanism (%s)",
@@ -245,14 +258,9 @@ static int refuse(struct tracer *t, const char *prog, const char *why, struct eu
 		return t->sys->hook == EU_HOOK_TRACEPOINT ? eu_ensure_tracefs(err) : 0;
 	}
 	if (!strncmp(prog, "learn_cap_", 10) && t->cap) {
-		size_t next = (size_t)(t->cap - cap_choices) + 1;
-
 		note(t->cap_why, sizeof(t->cap_why), t->cap, why);
-		if (t->opts.cap_hook != EU_HOOK_NONE)
-			return forced_fail("capability checks", t->opts.cap_hook, t->cap_why, err);
-		t->cap = choose(p, cap_choices, EU_ARRAY_SIZE(cap_choices), next, EU_HOOK_NONE,
-				t->cap_why, sizeof(t->cap_why));
-		return 0;
+		return take_way(p, &cap_job, (size_t)(t->cap - cap_choices) + 1, t->opts.cap_hook,
+				&t->cap, t->cap_why, sizeof(t->cap_why), err);
 	}
 	if (!strcmp(prog, "learn_seed") && t->iter) {
 		t->iter = false;

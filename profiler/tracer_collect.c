@@ -10,7 +10,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "cleanup.h"
 #include "ksyms.h"
 #include "learn.h" /* before the skeleton, which uses its structs */
 #include "learn.skel.h"
@@ -112,45 +111,62 @@ static int collect_caps(struct tracer *t, struct eu_profile *p, struct eu_err *e
 	return 0;
 }
 
-/* The per-CPU syscall counters: *out holds ncpus entries of `stride` bytes (free it). */
-static int read_counts(struct tracer *t, struct learn_counts **out, int *ncpus, size_t *stride,
-		       struct eu_err *err)
+/* The per-CPU syscall counters, as the kernel keeps them. */
+struct percpu_counts {
+	struct learn_counts *cpu; /* ncpus entries of `stride` bytes */
+	int ncpus;
+	size_t stride;
+};
+
+static void percpu_counts_free(struct percpu_counts *pc)
+{
+	free(pc->cpu);
+}
+
+static int read_counts(struct tracer *t, struct percpu_counts *pc, struct eu_err *err)
 {
 	__u32 zero = 0;
 
-	*out = NULL;
-	*ncpus = libbpf_num_possible_cpus();
-	*stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
-	if (*ncpus <= 0)
-		return eu_fail(err, EU_E_KERNEL, -*ncpus, "cannot count the possible CPUs");
-	*out = calloc((size_t)*ncpus, *stride);
-	if (!*out)
+	pc->ncpus = libbpf_num_possible_cpus();
+	pc->stride = (sizeof(struct learn_counts) + 7) & ~(size_t)7;
+	if (pc->ncpus <= 0)
+		return eu_fail(err, EU_E_KERNEL, -pc->ncpus, "cannot count the possible CPUs");
+	pc->cpu = calloc((size_t)pc->ncpus, pc->stride);
+	if (!pc->cpu)
 		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading the syscall counters");
-	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, *out))
+	if (bpf_map_lookup_elem(bpf_map__fd(t->skel->maps.counts), &zero, pc->cpu))
 		return eu_fail(err, EU_E_KERNEL, errno, "cannot read the syscall counters");
 	return 0;
+}
+
+/* How many times syscall nr of ABI a ran, on every CPU together. */
+static uint64_t count_of(const struct percpu_counts *pc, int a, int nr)
+{
+	uint64_t total = 0;
+
+	for (int cpu = 0; cpu < pc->ncpus; cpu++) {
+		const struct learn_counts *c =
+			(const void *)((const char *)pc->cpu + (size_t)cpu * pc->stride);
+
+		total += c->n[a][nr];
+	}
+	return total;
 }
 
 int tracer_totals(struct tracer *t, uint64_t *observed, uint64_t *distinct, struct eu_err *err)
 {
 	const struct learn_bpf__bss *bss = t->skel->bss;
-	_cleanup_free_ struct learn_counts *percpu = NULL;
-	size_t stride;
-	int ncpus;
+	struct percpu_counts pc __attribute__((cleanup(percpu_counts_free))) = { 0 };
 
 	*observed = *distinct = 0;
-	if (read_counts(t, &percpu, &ncpus, &stride, err))
+	if (read_counts(t, &pc, err))
 		return -1;
-	for (int cpu = 0; cpu < ncpus; cpu++) {
-		const struct learn_counts *c = (const void *)((const char *)percpu + (size_t)cpu * stride);
-
-		for (int a = 0; a < EU_ARCH_COUNT; a++)
-			for (int nr = 0; nr < EU_NR_MAX; nr++)
-				*observed += c->n[a][nr];
-	}
-	for (int a = 0; a < EU_ARCH_COUNT; a++)
+	for (int a = 0; a < EU_ARCH_COUNT; a++) {
+		for (int nr = 0; nr < EU_NR_MAX; nr++)
+			*observed += count_of(&pc, a, nr);
 		for (int w = 0; w < EU_NR_WORDS; w++)
 			*distinct += (uint64_t)__builtin_popcountll(bss->seen[a][w]);
+	}
 	return 0;
 }
 
@@ -177,30 +193,18 @@ size_t tracer_program_stats(struct tracer *t, struct eu_prog_stat *out, size_t m
 int tracer_collect(struct tracer *t, struct eu_profile *p, struct eu_err *err)
 {
 	const struct learn_bpf__bss *bss = t->skel->bss;
-	_cleanup_free_ struct learn_counts *percpu = NULL;
-	size_t stride;
-	int ncpus;
+	struct percpu_counts pc __attribute__((cleanup(percpu_counts_free))) = { 0 };
 
-	if (read_counts(t, &percpu, &ncpus, &stride, err))
+	if (read_counts(t, &pc, err))
 		return -1;
 
 	/* The native ABI always has a section, even if nothing ran. */
 	p->arch[EU_ARCH_X86_64].present = true;
 	for (int a = 0; a < EU_ARCH_COUNT; a++) {
-		for (int nr = 0; nr < EU_NR_MAX; nr++) {
-			uint64_t total = 0;
-
-			if (!(bss->seen[a][nr / 64] & (1ULL << (nr % 64))))
-				continue;
-			for (int cpu = 0; cpu < ncpus; cpu++) {
-				const struct learn_counts *c =
-					(const void *)((const char *)percpu + (size_t)cpu * stride);
-
-				total += c->n[a][nr];
-			}
-			if (eu_profile_add_syscall(p, a, nr, total, err))
+		for (int nr = 0; nr < EU_NR_MAX; nr++)
+			if ((bss->seen[a][nr / 64] & (1ULL << (nr % 64))) &&
+			    eu_profile_add_syscall(p, a, nr, count_of(&pc, a, nr), err))
 				return -1;
-		}
 		for (int nr = 0; nr < EU_NR_MAX; nr++) {
 			uint64_t at = t->first_ns[a][nr];
 			char *name;
