@@ -24,6 +24,7 @@
 
 #include "bpf_probe.h"
 #include "cleanup.h"
+#include "names.h"
 
 #define TRACEFS "/sys/kernel/tracing"
 
@@ -35,16 +36,15 @@ static const char *const hook_names[] = {
 
 const char *eu_hook_name(enum eu_hook h)
 {
-	if ((size_t)h >= EU_ARRAY_SIZE(hook_names))
-		return "none";
-	return hook_names[h];
+	return EU_NAME_OF(hook_names, h, "none");
 }
 
 enum eu_hook eu_hook_from_name(const char *name)
 {
-	for (size_t i = 1; i < EU_ARRAY_SIZE(hook_names); i++)
-		if (!strcmp(name, hook_names[i]))
-			return (enum eu_hook)i;
+	int h = EU_NAME_FIND(hook_names, 1, name);
+
+	if (h > 0)
+		return (enum eu_hook)h;
 	if (!strcmp(name, "fentry"))
 		return EU_HOOK_FEXIT;
 	return EU_HOOK_NONE;
@@ -217,22 +217,37 @@ static int load(enum bpf_prog_type type, enum bpf_attach_type attach, int btf_id
 	return bpf_prog_load(type, NULL, "GPL", ret0, EU_ARRAY_SIZE(ret0), &opts);
 }
 
-/* Programs attached through a BTF id (tp_btf, fexit, lsm) share one path. */
+/*
+ * Load a program that attaches to `name` through its BTF id (tp_btf, fexit, lsm, iter):
+ * its fd, or -1 with the reason it was refused.
+ */
+static int load_btf(struct eu_probes *p, enum bpf_prog_type type, enum bpf_attach_type attach,
+		    const char *kind, const char *name)
+{
+	int id, prog;
+
+	if (forced(p, kind, name))
+		return -1;
+	id = attach_btf_id(p, name, attach);
+	if (id <= 0) {
+		refused(p, "%s",
+			p->loaded < 0 ? "the kernel has no BTF" : "not in the kernel's BTF");
+		return -1;
+	}
+	prog = load(type, attach, id);
+	if (prog < 0)
+		refused_errno(p, "load", errno);
+	return prog;
+}
+
+/* Programs attached as raw tracepoints through a BTF id (tp_btf, fexit, lsm) share one path. */
 static bool probe_btf_attach(struct eu_probes *p, enum bpf_prog_type type,
 			     enum bpf_attach_type attach, const char *kind, const char *name)
 {
-	_cleanup_close_ int prog = -1, link = -1;
-	int id;
+	_cleanup_close_ int prog = load_btf(p, type, attach, kind, name), link = -1;
 
-	if (forced(p, kind, name))
-		return false;
-	id = attach_btf_id(p, name, attach);
-	if (id <= 0)
-		return refused(p, "%s", p->loaded < 0 ? "the kernel has no BTF"
-						      : "not in the kernel's BTF");
-	prog = load(type, attach, id);
 	if (prog < 0)
-		return refused_errno(p, "load", errno);
+		return false;
 	link = bpf_raw_tracepoint_open(NULL, prog);
 	return link >= 0 || refused_errno(p, "attach", errno);
 }
@@ -334,18 +349,12 @@ static bool probe_iter(struct eu_probes *p, const char *target, int map_fd)
 {
 	union bpf_iter_link_info li = { .map.map_fd = (__u32)map_fd };
 	LIBBPF_OPTS(bpf_link_create_opts, lo, .iter_info = &li, .iter_info_len = sizeof(li));
-	_cleanup_close_ int prog = -1, link = -1;
-	int id;
+	_cleanup_close_ int prog =
+		load_btf(p, BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, "iter", target);
+	_cleanup_close_ int link = -1;
 
-	if (forced(p, "iter", target))
-		return false;
-	id = attach_btf_id(p, target, BPF_TRACE_ITER);
-	if (id <= 0)
-		return refused(p, "%s", p->loaded < 0 ? "the kernel has no BTF"
-						      : "not in the kernel's BTF");
-	prog = load(BPF_PROG_TYPE_TRACING, BPF_TRACE_ITER, id);
 	if (prog < 0)
-		return refused_errno(p, "load", errno);
+		return false;
 	link = bpf_link_create(prog, 0, BPF_TRACE_ITER, map_fd >= 0 ? &lo : NULL);
 	return link >= 0 || refused_errno(p, "attach", errno);
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cgroup.h"
+#include "cleanup.h"
 
 /* Is s[0..n) a full container id: 64 lowercase hex digits? */
 static bool is_id(const char *s, size_t n)
@@ -23,15 +24,49 @@ static void set(struct eu_cgroup_ref *r, const char *runtime, const char *id, si
 	snprintf(r->id, sizeof(r->id), "%.*s", (int)n, id);
 }
 
-/* A systemd scope "<prefix><id>.scope" as one path component. */
-static bool scope(const char *comp, size_t n, const char *prefix, const char **id)
-{
-	size_t p = strlen(prefix);
+/* A runtime and the name that marks its containers in a path. */
+struct marker {
+	const char *name;
+	const char *runtime;
+};
 
-	if (n != p + 64 + 6 || strncmp(comp, prefix, p) || strncmp(comp + p + 64, ".scope", 6))
-		return false;
-	*id = comp + p;
-	return is_id(*id, 64);
+/* systemd drivers: a scope "<name><id>.scope" */
+static const struct marker scopes[] = {
+	{ "docker-", "docker" },
+	{ "cri-containerd-", "containerd" },
+	{ "crio-", "cri-o" },
+	{ "libpod-", "podman" },
+};
+
+/* cgroupfs drivers: a bare id under the runtime's parent "<name>" */
+static const struct marker parents[] = {
+	{ "docker", "docker" },
+	{ "libpod_parent", "podman" },
+};
+
+/* The runtime whose systemd scope the path component comp[0..n) is, and its id; or NULL. */
+static const char *scope(const char *comp, size_t n, const char **id)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(scopes); i++) {
+		size_t p = strlen(scopes[i].name);
+
+		if (n != p + 64 + 6 || strncmp(comp, scopes[i].name, p) ||
+		    strncmp(comp + p + 64, ".scope", 6))
+			continue;
+		*id = comp + p;
+		if (is_id(*id, 64))
+			return scopes[i].runtime;
+	}
+	return NULL;
+}
+
+/* The runtime whose cgroupfs parent the component prev[0..n) is, or NULL. */
+static const char *parent(const char *prev, size_t n)
+{
+	for (size_t i = 0; i < EU_ARRAY_SIZE(parents); i++)
+		if (n == strlen(parents[i].name) && !strncmp(prev, parents[i].name, n))
+			return parents[i].runtime;
+	return NULL;
 }
 
 /* Kubernetes pod UID from a "pod<uid>" or "kubepods-...-pod<uid>.slice" component. */
@@ -56,7 +91,7 @@ static void pod_of(const char *comp, size_t n, struct eu_cgroup_ref *r)
 
 bool eu_cgroup_parse(const char *path, struct eu_cgroup_ref *out)
 {
-	const char *comp = path, *id, *prev = NULL;
+	const char *comp = path, *id, *prev = NULL, *runtime;
 	size_t prevn = 0;
 	bool kube = strstr(path, "kubepods") != NULL;
 
@@ -73,34 +108,16 @@ bool eu_cgroup_parse(const char *path, struct eu_cgroup_ref *out)
 			break;
 		if (kube)
 			pod_of(comp, n, out);
-		if (scope(comp, n, "docker-", &id)) {
-			set(out, "docker", id, 64);
+		runtime = scope(comp, n, &id);
+		if (runtime) {
+			set(out, runtime, id, 64);
 			return true;
 		}
-		if (scope(comp, n, "cri-containerd-", &id)) {
-			set(out, "containerd", id, 64);
-			return true;
-		}
-		if (scope(comp, n, "crio-", &id)) {
-			set(out, "cri-o", id, 64);
-			return true;
-		}
-		if (scope(comp, n, "libpod-", &id)) {
-			set(out, "podman", id, 64);
-			return true;
-		}
-		/* cgroupfs drivers: a bare id under the runtime's parent */
+		/* under kubepods, a bare id with any parent is containerd's */
 		if (is_id(comp, n) && prev) {
-			if (prevn == 6 && !strncmp(prev, "docker", 6)) {
-				set(out, "docker", comp, n);
-				return true;
-			}
-			if (prevn == 13 && !strncmp(prev, "libpod_parent", 13)) {
-				set(out, "podman", comp, n);
-				return true;
-			}
-			if (kube) {
-				set(out, "containerd", comp, n);
+			runtime = parent(prev, prevn);
+			if (runtime || kube) {
+				set(out, runtime ? runtime : "containerd", comp, n);
 				return true;
 			}
 		}

@@ -223,82 +223,80 @@ static int set(char **slot, const char *v, struct eu_err *err)
 	return 0;
 }
 
-/* runc: <root>/<id>/state.json, libcontainer's own state. */
+/* Where a runtime keeps a container's state, <root>/<id>/<file>, and how it records the init. */
+struct state_file {
+	const char *runtime;
+	const char *file;
+	const char *pid_key;
+	const char *start_key;
+};
+
+/* runc's is libcontainer's own state. */
+static const struct state_file runc_state = { "runc", "state.json", "init_process_pid",
+					      "init_process_start" };
+static const struct state_file crun_state = { "crun", "status", "pid", "process-start-time" };
+
+/* Read container id's state into *st, and check that its init is still the process recorded. */
+static int read_state(const char *id, const char *root, const struct state_file *sf,
+		      struct eu_container *c, struct json_object **st, struct eu_err *err)
+{
+	_cleanup_free_ char *path = NULL, *buf = NULL;
+	int64_t pid = 0, start = 0;
+	char what[1200];
+	bool have_start;
+	size_t len;
+
+	if (asprintf(&path, "%s/%s/%s", root, id, sf->file) < 0) {
+		path = NULL;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "%s state path", sf->runtime);
+	}
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
+	    eu_json_parse(path, buf, len, st, err))
+		return -1;
+	if (eu_json_int(*st, sf->pid_key, &pid) != 0)
+		return eu_fail(err, EU_E_RUNTIME, 0, "%s has no %s", path, sf->pid_key);
+	have_start = eu_json_int(*st, sf->start_key, &start) == 0;
+	snprintf(what, sizeof(what), "%s container %s", sf->runtime, id);
+	return check_init(c, pid, start, have_start, what, err);
+}
+
+/* A container of runc's or crun's is named by its id. */
+static int set_names(struct eu_container *c, const char *id, const char *runtime,
+		     struct eu_err *err)
+{
+	return set(&c->id, id, err) || set(&c->name, id, err) || set(&c->runtime, runtime, err)
+		       ? -1
+		       : 0;
+}
+
 static int lookup_runc(const char *id, const char *root, struct eu_container *c,
 		       struct eu_err *err)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	struct json_object *st = NULL, *labels;
-	int64_t pid = 0, start = 0;
-	size_t len;
-	int rc = -1;
+	_cleanup_json_ struct json_object *st = NULL;
+	struct json_object *labels;
 
-	if (asprintf(&path, "%s/%s/state.json", root, id) < 0) {
-		path = NULL;
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "runc state path");
-	}
-	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
-	    eu_json_parse(path, buf, len, &st, err))
+	if (read_state(id, root, &runc_state, c, &st, err))
 		return -1;
-	if (eu_json_int(st, "init_process_pid", &pid) != 0) {
-		eu_fail(err, EU_E_RUNTIME, 0, "%s has no init_process_pid", path);
-		goto out;
-	}
-	bool have_start = eu_json_int(st, "init_process_start", &start) == 0;
-	char what[1200];
-
-	snprintf(what, sizeof(what), "runc container %s", id);
-	if (check_init(c, pid, start, have_start, what, err))
-		goto out;
 	labels = eu_json_get(eu_json_get(st, "config", json_type_object), "labels",
 			     json_type_array);
 	for (size_t i = 0; labels && i < json_object_array_length(labels); i++) {
 		const char *l = json_object_get_string(json_object_array_get_idx(labels, i));
 
 		if (l && !strncmp(l, "bundle=", 7) && set(&c->bundle, l + 7, err))
-			goto out;
+			return -1;
 	}
-	rc = set(&c->id, id, err) || set(&c->name, id, err) || set(&c->runtime, "runc", err) ? -1
-															    : 0;
-out:
-	json_object_put(st);
-	return rc;
+	return set_names(c, id, "runc", err);
 }
 
-/* crun: <root>/<id>/status. */
 static int lookup_crun(const char *id, const char *root, struct eu_container *c,
 		       struct eu_err *err)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	struct json_object *st = NULL;
-	int64_t pid = 0, start = 0;
-	char what[1200];
-	size_t len;
-	int rc = -1;
+	_cleanup_json_ struct json_object *st = NULL;
 
-	if (asprintf(&path, "%s/%s/status", root, id) < 0) {
-		path = NULL;
-		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "crun state path");
-	}
-	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, err) ||
-	    eu_json_parse(path, buf, len, &st, err))
+	if (read_state(id, root, &crun_state, c, &st, err) ||
+	    set(&c->bundle, eu_json_str(st, "bundle"), err))
 		return -1;
-	if (eu_json_int(st, "pid", &pid) != 0) {
-		eu_fail(err, EU_E_RUNTIME, 0, "%s has no pid", path);
-		goto out;
-	}
-	bool have_start = eu_json_int(st, "process-start-time", &start) == 0;
-
-	snprintf(what, sizeof(what), "crun container %s", id);
-	if (check_init(c, pid, start, have_start, what, err))
-		goto out;
-	rc = set(&c->bundle, eu_json_str(st, "bundle"), err) || set(&c->id, id, err) ||
-			     set(&c->name, id, err) || set(&c->runtime, "crun", err)
-		     ? -1
-		     : 0;
-out:
-	json_object_put(st);
-	return rc;
+	return set_names(c, id, "crun", err);
 }
 
 /* podman keeps its state in its own database: ask podman itself. *ct points into *arr. */
@@ -328,38 +326,29 @@ static int podman_inspect(const char *spec, struct json_object **arr, struct jso
 
 static int lookup_podman(const char *spec, struct eu_container *c, struct eu_err *err)
 {
-	struct json_object *arr = NULL, *ct, *state;
+	_cleanup_json_ struct json_object *arr = NULL;
+	struct json_object *ct, *state;
+	const char *name;
 	int64_t pid = 0;
 	char what[1200];
-	int rc = -1;
 
 	if (podman_inspect(spec, &arr, &ct, err))
 		return -1;
 	state = eu_json_get(ct, "State", json_type_object);
-	if (!state || eu_json_int(state, "Pid", &pid) != 0) {
-		eu_fail(err, EU_E_RUNTIME, 0, "podman container inspect %s: no State.Pid", spec);
-		goto out;
-	}
+	if (!state || eu_json_int(state, "Pid", &pid) != 0)
+		return eu_fail(err, EU_E_RUNTIME, 0, "podman container inspect %s: no State.Pid",
+			       spec);
 	snprintf(what, sizeof(what), "podman container %s", spec);
-	if (pid == 0) {
-		eu_fail(err, EU_E_NOTFOUND, 0, "%s is not running", what);
-		goto out;
-	}
+	if (pid == 0)
+		return eu_fail(err, EU_E_NOTFOUND, 0, "%s is not running", what);
 	if (check_init(c, pid, 0, false, what, err))
-		goto out;
-	{
-		const char *name = eu_json_str(ct, "Name");
-
-		rc = set(&c->id, eu_json_str(ct, "Id"), err) ||
-				     set(&c->name, name ? name : spec, err) ||
-				     set(&c->image, eu_json_str(ct, "ImageName"), err) ||
-				     set(&c->runtime, "podman", err)
-			     ? -1
-			     : 0;
-	}
-out:
-	json_object_put(arr);
-	return rc;
+		return -1;
+	name = eu_json_str(ct, "Name");
+	return set(&c->id, eu_json_str(ct, "Id"), err) || set(&c->name, name ? name : spec, err) ||
+			       set(&c->image, eu_json_str(ct, "ImageName"), err) ||
+			       set(&c->runtime, "podman", err)
+		       ? -1
+		       : 0;
 }
 
 static bool exists(const char *root, const char *id, const char *file)

@@ -31,11 +31,11 @@ static char *dup_or_null(const char *s)
 int eu_docker_read(const char *dir, struct eu_docker_ct *ct, struct eu_err *err)
 {
 	_cleanup_free_ char *path = NULL, *buf = NULL;
-	struct json_object *root = NULL, *config, *labels, *state;
+	_cleanup_json_ struct json_object *root = NULL;
+	struct json_object *config, *labels, *state;
 	const char *name, *id, *project = NULL, *service = NULL;
 	int64_t pid = 0;
 	size_t len;
-	int rc = -1;
 
 	*ct = (struct eu_docker_ct){ 0 };
 	if (asprintf(&path, "%s/config.v2.json", dir) < 0) {
@@ -47,11 +47,9 @@ int eu_docker_read(const char *dir, struct eu_docker_ct *ct, struct eu_err *err)
 		return -1;
 	id = eu_json_str(root, "ID");
 	name = eu_json_str(root, "Name");
-	if (!id || !name) {
-		eu_fail(err, EU_E_RUNTIME, 0, "%s: no ID or Name: not a Docker container's state",
-			path);
-		goto out;
-	}
+	if (!id || !name)
+		return eu_fail(err, EU_E_RUNTIME, 0,
+			       "%s: no ID or Name: not a Docker container's state", path);
 	config = eu_json_get(root, "Config", json_type_object);
 	labels = eu_json_get(config, "Labels", json_type_object);
 	if (labels) {
@@ -73,34 +71,37 @@ int eu_docker_read(const char *dir, struct eu_docker_ct *ct, struct eu_err *err)
 	if (!ct->id || !ct->name || (eu_json_str(config, "Image") && !ct->image) ||
 	    (project && service && !ct->compose)) {
 		eu_docker_ct_free(ct);
-		eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading %s", path);
-		goto out;
+		return eu_fail(err, EU_E_INTERNAL, ENOMEM, "reading %s", path);
 	}
-	rc = 0;
-out:
-	json_object_put(root);
-	return rc;
+	return 0;
+}
+
+/* A JSON file's document, or NULL: for guesses, where a file that cannot be read is no error. */
+static struct json_object *read_json_quietly(const char *path)
+{
+	_cleanup_free_ char *buf = NULL;
+	struct json_object *root = NULL;
+	struct eu_err quiet = { 0 };
+	size_t len;
+
+	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &quiet) ||
+	    eu_json_parse(path, buf, len, &root, &quiet))
+		return NULL;
+	return root;
 }
 
 /* The "data-root" (or the older "graph") of a dockerd configuration file, if it has one. */
 static char *config_data_root(const char *file)
 {
-	_cleanup_free_ char *buf = NULL;
-	struct json_object *root = NULL;
-	struct eu_err quiet = { 0 };
+	_cleanup_json_ struct json_object *root = read_json_quietly(file);
 	const char *v;
-	char *out = NULL;
-	size_t len;
 
-	if (eu_read_file(file, EU_INPUT_MAX, &buf, &len, &quiet) ||
-	    eu_json_parse(file, buf, len, &root, &quiet))
+	if (!root)
 		return NULL;
 	v = eu_json_str(root, "data-root");
 	if (!v)
 		v = eu_json_str(root, "graph");
-	out = dup_or_null(v);
-	json_object_put(root);
-	return out;
+	return dup_or_null(v);
 }
 
 /* The value of option OPT in a NUL-separated argv (--opt=V or --opt V), or NULL. */
@@ -331,20 +332,13 @@ char *eu_docker_dir_of_config(struct json_object *config, const char *id)
 
 char *eu_docker_dir_of_bundle(const char *bundle, const char *id)
 {
-	_cleanup_free_ char *path = NULL, *buf = NULL;
-	struct json_object *root = NULL;
-	struct eu_err quiet = { 0 };
-	char *dir;
-	size_t len;
+	_cleanup_free_ char *path = NULL;
+	_cleanup_json_ struct json_object *root = NULL;
 
 	if (!bundle || !id || asprintf(&path, "%s/config.json", bundle) < 0) {
 		path = NULL;
 		return NULL;
 	}
-	if (eu_read_file(path, EU_INPUT_MAX, &buf, &len, &quiet) ||
-	    eu_json_parse(path, buf, len, &root, &quiet))
-		return NULL;
-	dir = eu_docker_dir_of_config(root, id);
-	json_object_put(root);
-	return dir;
+	root = read_json_quietly(path);
+	return root ? eu_docker_dir_of_config(root, id) : NULL;
 }

@@ -6,6 +6,7 @@
 
 #include "cleanup.h"
 #include "families.h"
+#include "names.h"
 
 static const char *const names[] = {
 	[1] = "AF_UNIX",	[2] = "AF_INET",	 [3] = "AF_AX25",     [4] = "AF_IPX",
@@ -24,20 +25,22 @@ static const char *const names[] = {
 
 const char *eu_family_name(int af, char *buf, size_t size)
 {
-	if (af > 0 && af < (int)EU_ARRAY_SIZE(names) && names[af])
-		return names[af];
+	const char *name = EU_NAME_OF(names, af, NULL);
+
+	if (name)
+		return name;
 	snprintf(buf, size, "AF_%d", af);
 	return buf;
 }
 
 int eu_family_from_name(const char *name)
 {
+	int af = EU_NAME_FIND(names, 1, name);
 	char *end;
 	long v;
 
-	for (size_t i = 1; i < EU_ARRAY_SIZE(names); i++)
-		if (names[i] && !strcmp(name, names[i]))
-			return (int)i;
+	if (af > 0)
+		return af;
 	if (strncmp(name, "AF_", 3) || name[3] < '0' || name[3] > '9')
 		return -1;
 	v = strtol(name + 3, &end, 10);

@@ -12,6 +12,14 @@
 /* Deepest nesting accepted; deeper documents are refused, not recursed into. */
 #define EU_JSON_DEPTH 64
 
+static inline void eu_json_putp(struct json_object **o)
+{
+	json_object_put(*o);
+}
+
+/* A reference dropped when the variable goes out of scope, spelled as cleanup.h's are. */
+#define _cleanup_json_ __attribute__((cleanup(eu_json_putp)))
+
 /* Parse exactly one JSON value (trailing garbage is an error). *out: put with json_object_put. */
 int eu_json_parse(const char *name, const char *buf, size_t len, struct json_object **out,
 		  struct eu_err *err);

@@ -14,6 +14,7 @@
 #include "fdpass.h"
 #include "json.h"
 #include "listener.h"
+#include "names.h"
 
 static const char *const mode_names[] = {
 	[EU_LISTEN_ENFORCE] = "enforce",
@@ -23,7 +24,7 @@ static const char *const mode_names[] = {
 
 const char *eu_listener_mode_name(enum eu_listener_mode m)
 {
-	return (size_t)m < EU_ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+	return EU_NAME_OF(mode_names, m, "?");
 }
 
 int eu_listener_meta_format(const struct eu_listener_meta *m, char *buf, size_t size,
@@ -99,46 +100,48 @@ int eu_listener_meta_parse(const char *s, struct eu_listener_meta *m, struct eu_
 	return 0;
 }
 
+/* The listener's state o into l, but for its descriptor. */
+static int read_state(struct json_object *o, struct eu_listener *l, struct eu_err *err)
+{
+	struct json_object *fds = eu_json_get(o, "fds", json_type_array), *state;
+	int64_t pid;
+
+	if (!fds || json_object_array_length(fds) != 1 ||
+	    !json_object_is_type(json_object_array_get_idx(fds, 0), json_type_string) ||
+	    strcmp(json_object_get_string(json_object_array_get_idx(fds, 0)), "seccompFd"))
+		return eu_fail(err, EU_E_PROFILE, 0,
+			       "the listener's state must name one descriptor, "
+			       "\"fds\": [\"seccompFd\"]");
+	if (eu_json_int(o, "pid", &pid) || pid <= 0 || pid > 0x3fffffff)
+		return eu_fail(err, EU_E_PROFILE, 0,
+			       "the listener's state has no process id (\"pid\")");
+	if (eu_listener_meta_parse(eu_json_str(o, "metadata"), &l->meta, err))
+		return -1;
+	state = eu_json_get(o, "state", json_type_object);
+	if (state) {
+		l->state = strdup(json_object_to_json_string_ext(
+			state, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		if (!l->state)
+			return eu_fail(err, EU_E_INTERNAL, ENOMEM, "the listener's state");
+	}
+	l->pid = (pid_t)pid;
+	return 0;
+}
+
 int eu_listener_parse(const char *buf, size_t len, int fd, struct eu_listener *l,
 		      struct eu_err *err)
 {
-	struct json_object *o = NULL, *fds, *state;
-	int64_t pid;
-	int rc = -1;
+	_cleanup_json_ struct json_object *o = NULL;
 
 	*l = (struct eu_listener){ .fd = -1 };
 	if (eu_json_parse("the listener's state", buf, len, &o, err))
 		return -1;
-	fds = eu_json_get(o, "fds", json_type_array);
-	if (!fds || json_object_array_length(fds) != 1 ||
-	    !json_object_is_type(json_object_array_get_idx(fds, 0), json_type_string) ||
-	    strcmp(json_object_get_string(json_object_array_get_idx(fds, 0)), "seccompFd")) {
-		eu_fail(err, EU_E_PROFILE, 0, "the listener's state must name one descriptor, "
-					      "\"fds\": [\"seccompFd\"]");
-		goto out;
-	}
-	if (eu_json_int(o, "pid", &pid) || pid <= 0 || pid > 0x3fffffff) {
-		eu_fail(err, EU_E_PROFILE, 0, "the listener's state has no process id (\"pid\")");
-		goto out;
-	}
-	if (eu_listener_meta_parse(eu_json_str(o, "metadata"), &l->meta, err))
-		goto out;
-	state = eu_json_get(o, "state", json_type_object);
-	if (state) {
-		l->state = strdup(json_object_to_json_string_ext(state, JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		if (!l->state) {
-			eu_fail(err, EU_E_INTERNAL, ENOMEM, "the listener's state");
-			goto out;
-		}
-	}
-	l->pid = (pid_t)pid;
-	l->fd = fd;
-	rc = 0;
-out:
-	if (rc)
+	if (read_state(o, l, err)) {
 		eu_listener_free(l);
-	json_object_put(o);
-	return rc;
+		return -1;
+	}
+	l->fd = fd;
+	return 0;
 }
 
 /* Is buf[0..len) one whole JSON value (so far as it goes: the parse decides the rest)? */
@@ -229,15 +232,15 @@ int eu_listener_send(const char *path, int fd, pid_t pid, const char *metadata, 
 		     struct eu_err *err)
 {
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	struct json_object *o = json_object_new_object(), *fds = json_object_new_array();
+	_cleanup_json_ struct json_object *o = json_object_new_object();
+	struct json_object *fds = json_object_new_array();
 	_cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	const char *text;
-	int rc = -1;
 
 	if (!o || !fds || s < 0) {
 		json_object_put(fds);
-		eu_fail(err, EU_E_INTERNAL, s < 0 ? errno : ENOMEM, "handing over a listener");
-		goto out;
+		return eu_fail(err, EU_E_INTERNAL, s < 0 ? errno : ENOMEM,
+			       "handing over a listener");
 	}
 	json_object_array_add(fds, json_object_new_string("seccompFd"));
 	json_object_object_add(o, "ociVersion", json_object_new_string("1.0.2"));
@@ -248,18 +251,12 @@ int eu_listener_send(const char *path, int fd, pid_t pid, const char *metadata, 
 		json_object_object_add(o, "state", json_tokener_parse(state));
 	text = json_object_to_json_string_ext(o, JSON_C_TO_STRING_PLAIN);
 	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
-	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		eu_fail(err, EU_E_RUNTIME, errno, "no eunomia monitor listens on %s", path);
-		goto out;
-	}
-	if (!text || eu_fd_send(s, text, strlen(text), fd) < 0) {
-		eu_fail(err, EU_E_IO, errno, "cannot hand the listener to the monitor at %s", path);
-		goto out;
-	}
-	rc = 0;
-out:
-	json_object_put(o);
-	return rc;
+	if (connect(s, (struct sockaddr *)&sa, sizeof(sa)) < 0)
+		return eu_fail(err, EU_E_RUNTIME, errno, "no eunomia monitor listens on %s", path);
+	if (!text || eu_fd_send(s, text, strlen(text), fd) < 0)
+		return eu_fail(err, EU_E_IO, errno, "cannot hand the listener to the monitor at %s",
+			       path);
+	return 0;
 }
 
 void eu_listener_free(struct eu_listener *l)

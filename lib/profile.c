@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "cleanup.h"
+#include "names.h"
 #include "profile.h"
 
 struct eu_profile *eu_profile_new(void)
@@ -119,15 +120,12 @@ static const char *const deny_names[] = {
 
 const char *eu_deny_name(enum eu_deny d)
 {
-	return (size_t)d < EU_ARRAY_SIZE(deny_names) ? deny_names[d] : "errno";
+	return EU_NAME_OF(deny_names, d, "errno");
 }
 
 int eu_deny_from_name(const char *name)
 {
-	for (size_t i = 0; i < EU_ARRAY_SIZE(deny_names); i++)
-		if (!strcmp(name, deny_names[i]))
-			return (int)i;
-	return -1;
+	return EU_NAME_FIND(deny_names, 0, name);
 }
 
 bool eu_profile_has_syscall(const struct eu_profile *p, int arch, int nr)
@@ -412,15 +410,10 @@ static const char *const boundary_names[] = {
 
 const char *eu_boundary_name(enum eu_boundary b)
 {
-	if ((size_t)b >= EU_ARRAY_SIZE(boundary_names))
-		return "none";
-	return boundary_names[b];
+	return EU_NAME_OF(boundary_names, b, "none");
 }
 
 int eu_boundary_from_name(const char *name)
 {
-	for (size_t i = 0; i < EU_ARRAY_SIZE(boundary_names); i++)
-		if (!strcmp(name, boundary_names[i]))
-			return (int)i;
-	return -1;
+	return EU_NAME_FIND(boundary_names, 0, name);
 }

@@ -53,17 +53,10 @@ STR_FIELD(parse_start, learned_at, "metadata.learned.start")
 #undef STR_FIELD
 
 static const struct eu_y_field container_fields[] = {
-	{ "id", parse_ct_id, false },	      { "name", parse_ct_name, false },
-	{ "runtime", parse_ct_runtime, false }, { "image", parse_ct_image, false },
-	{ "bundle", parse_ct_bundle, false },
+	EU_Y_VALUE("id", parse_ct_id),		 EU_Y_VALUE("name", parse_ct_name),
+	EU_Y_VALUE("runtime", parse_ct_runtime), EU_Y_VALUE("image", parse_ct_image),
+	EU_Y_VALUE("bundle", parse_ct_bundle),
 };
-
-static int parse_container(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	(void)k;
-	return eu_y_walk_fields(c, v, "metadata.container", container_fields,
-				EU_ARRAY_SIZE(container_fields), arg);
-}
 
 static int parse_command_word(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 {
@@ -73,12 +66,6 @@ static int parse_command_word(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 	if (eu_y_get_str(c, item, "a word of metadata.command", &s))
 		return -1;
 	return eu_strv_append(&c->p->meta.command, s, c->err);
-}
-
-static int parse_command(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	(void)k;
-	return eu_y_walk_list(c, v, "metadata.command", parse_command_word, arg);
 }
 
 static int parse_duration(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -110,54 +97,64 @@ static int parse_runs(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *
 	return 0;
 }
 
-static int parse_boundary(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* A scalar that names one of a set (a boundary, a capability, ...): its value by from_name. */
+static int get_named(struct eu_y_ctx *c, yaml_node_t *n, const char *what,
+		     int (*from_name)(const char *), const char *noun, const char *expected,
+		     int *out)
 {
 	const char *s;
+
+	if (eu_y_get_str(c, n, what, &s))
+		return -1;
+	*out = from_name(s);
+	if (*out < 0)
+		return eu_y_fail_at(c, n, "unknown %s '%s' (expected %s)", noun, s, expected);
+	return 0;
+}
+
+static int parse_boundary(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
 	int b;
 
 	(void)k;
 	(void)arg;
-	if (eu_y_get_str(c, v, "metadata.learned.boundary", &s))
+	if (get_named(c, v, "metadata.learned.boundary", eu_boundary_from_name, "boundary",
+		      "none, seccomp-filter or exec", &b))
 		return -1;
-	b = eu_boundary_from_name(s);
-	if (b < 0)
-		return eu_y_fail_at(c, v,
-				    "unknown boundary '%s' (expected none, seccomp-filter or exec)",
-				    s);
 	c->p->meta.boundary = (enum eu_boundary)b;
 	return 0;
 }
 
 static const struct eu_y_field learned_fields[] = {
-	{ "start", parse_start, false },
-	{ "duration_seconds", parse_duration, false },
-	{ "runs", parse_runs, false },
-	{ "boundary", parse_boundary, false },
-	{ "quiet_seconds", parse_quiet, false },
+	EU_Y_VALUE("start", parse_start),	  EU_Y_VALUE("duration_seconds", parse_duration),
+	EU_Y_VALUE("runs", parse_runs),		  EU_Y_VALUE("boundary", parse_boundary),
+	EU_Y_VALUE("quiet_seconds", parse_quiet),
 };
-
-static int parse_learned(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	(void)k;
-	return eu_y_walk_fields(c, v, "metadata.learned", learned_fields,
-				EU_ARRAY_SIZE(learned_fields), arg);
-}
 
 /* A list of capability names into a mask. */
 static int parse_cap_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 {
 	uint64_t *mask = arg;
-	const char *s;
 	int cap;
 
-	if (eu_y_get_str(c, item, "a capability", &s))
+	if (get_named(c, item, "a capability", eu_cap_from_name, "capability",
+		      "a name such as CAP_CHOWN", &cap))
 		return -1;
-	cap = eu_cap_from_name(s);
-	if (cap < 0)
-		return eu_y_fail_at(c, item,
-				    "unknown capability '%s' (expected a name such as CAP_CHOWN)",
-				    s);
 	*mask |= 1ULL << cap;
+	return 0;
+}
+
+/* A syscall name of architectures.<arch> or metadata.runtime_setup, as its number. */
+static int get_syscall(struct eu_y_ctx *c, yaml_node_t *n, int arch, int *nr)
+{
+	const char *name;
+
+	if (eu_y_get_str(c, n, "a syscall name", &name))
+		return -1;
+	*nr = eu_syscall_nr(arch, name);
+	if (*nr < 0 || *nr >= EU_NR_MAX)
+		return eu_y_fail_at(c, n, "unknown syscall '%s' for architecture %s", name,
+				    eu_arch_name(arch));
 	return 0;
 }
 
@@ -169,136 +166,91 @@ struct syscall_list_arg {
 static int parse_setup_syscall(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 {
 	struct syscall_list_arg *a = arg;
-	const char *s;
 	int nr;
 
-	if (eu_y_get_str(c, item, "a syscall name", &s))
+	if (get_syscall(c, item, a->arch, &nr))
 		return -1;
-	nr = eu_syscall_nr(a->arch, s);
-	if (nr < 0 || nr >= EU_NR_MAX)
-		return eu_y_fail_at(c, item, "unknown syscall '%s' for architecture %s", s,
-				    eu_arch_name(a->arch));
 	eu_bit_set(a->bits, (unsigned int)nr);
 	return 0;
 }
 
-/* metadata.runtime_setup: {x86_64: [names], ..., capabilities: [names]} */
-static int parse_runtime_setup(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One key of metadata.runtime_setup: {x86_64: [names], ..., capabilities: [names]} */
+static int parse_setup_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg)
 {
-	(void)k;
+	struct syscall_list_arg a;
+	const char *name;
+	int arch;
+
 	(void)arg;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "metadata.runtime_setup"))
+	if (eu_y_get_str(c, key, "a key", &name))
 		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *key = eu_y_node_at(c, pr->key), *val = eu_y_node_at(c, pr->value);
-		const char *name;
-		int arch;
-
-		if (eu_y_get_str(c, key, "a key", &name))
-			return -1;
-		if (!strcmp(name, "capabilities")) {
-			if (eu_y_walk_list(c, val, "metadata.runtime_setup.capabilities",
-					   parse_cap_item, &c->p->meta.setup_caps))
-				return -1;
-			continue;
-		}
-		arch = eu_arch_from_name(name);
-		if (arch < 0 || strcmp(name, eu_arch_name(arch)))
-			return eu_y_fail_at(c, key,
-					    "unknown key '%s' in metadata.runtime_setup (expected "
-					    "an architecture: x86_64, i386, x32; or capabilities)",
-					    name);
-		struct syscall_list_arg a = { arch, c->p->meta.setup_bits[arch] };
-
-		if (eu_y_walk_list(c, val, "metadata.runtime_setup syscalls", parse_setup_syscall,
-				   &a))
-			return -1;
-	}
-	return 0;
+	if (!strcmp(name, "capabilities"))
+		return eu_y_walk_list(c, val, "metadata.runtime_setup.capabilities",
+				      parse_cap_item, &c->p->meta.setup_caps);
+	arch = eu_arch_from_name(name);
+	if (arch < 0 || strcmp(name, eu_arch_name(arch)))
+		return eu_y_fail_at(c, key,
+				    "unknown key '%s' in metadata.runtime_setup (expected "
+				    "an architecture: x86_64, i386, x32; or capabilities)",
+				    name);
+	a = (struct syscall_list_arg){ arch, c->p->meta.setup_bits[arch] };
+	return eu_y_walk_list(c, val, "metadata.runtime_setup syscalls", parse_setup_syscall, &a);
 }
 
 static const struct eu_y_field metadata_fields[] = {
-	{ "container", parse_container, false },
-	{ "command", parse_command, false },
-	{ "kernel", parse_kernel, false },
-	{ "learned", parse_learned, false },
-	{ "runtime_setup", parse_runtime_setup, false },
+	EU_Y_FIELDS("container", "metadata.container", container_fields),
+	EU_Y_LIST("command", "metadata.command", parse_command_word),
+	EU_Y_VALUE("kernel", parse_kernel),
+	EU_Y_FIELDS("learned", "metadata.learned", learned_fields),
+	EU_Y_PAIRS("runtime_setup", "metadata.runtime_setup", parse_setup_pair),
 };
 
-static int parse_metadata(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* A syscall (the name `key`) is either allowed outright or by its rules, not both. */
+static int fail_ruled_and_allowed(struct eu_y_ctx *c, yaml_node_t *key, int arch)
 {
-	(void)k;
-	return eu_y_walk_fields(c, v, "metadata", metadata_fields, EU_ARRAY_SIZE(metadata_fields),
-				arg);
+	return eu_y_fail_at(c, key, "syscall '%s' has rules but is also allowed outright on %s",
+			    (const char *)key->data.scalar.value, eu_arch_name(arch));
 }
 
-/* architectures.<arch>.syscalls: {name: count} */
-static int parse_syscalls(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One pair of architectures.<arch>.syscalls: {name: count} */
+static int parse_syscall_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg)
 {
-	int arch = *(int *)arg;
+	int arch = *(int *)arg, nr;
+	const char *name;
+	uint64_t count;
 
-	(void)k;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "syscalls"))
+	if (get_syscall(c, key, arch, &nr))
 		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *key = eu_y_node_at(c, pr->key), *val = eu_y_node_at(c, pr->value);
-		const char *name;
-		uint64_t count;
-		int nr;
-
-		if (eu_y_get_str(c, key, "a syscall name", &name))
-			return -1;
-		nr = eu_syscall_nr(arch, name);
-		if (nr < 0 || nr >= EU_NR_MAX)
-			return eu_y_fail_at(c, key, "unknown syscall '%s' for architecture %s",
-					    name, eu_arch_name(arch));
-		if (eu_profile_has_syscall(c->p, arch, nr))
-			return eu_y_fail_at(c, key,
-					    "syscall '%s' is listed twice for architecture %s",
-					    name, eu_arch_name(arch));
-		if (eu_profile_has_rules(c->p, arch, nr))
-			return eu_y_fail_at(c, key,
-					    "syscall '%s' has rules but is also allowed outright "
-					    "on %s",
-					    name, eu_arch_name(arch));
-		if (eu_y_get_u64(c, val, "a syscall count", &count) ||
-		    eu_profile_add_syscall(c->p, arch, nr, count, c->err))
-			return -1;
-	}
-	return 0;
+	name = (const char *)key->data.scalar.value;
+	if (eu_profile_has_syscall(c->p, arch, nr))
+		return eu_y_fail_at(c, key, "syscall '%s' is listed twice for architecture %s",
+				    name, eu_arch_name(arch));
+	if (eu_profile_has_rules(c->p, arch, nr))
+		return fail_ruled_and_allowed(c, key, arch);
+	if (eu_y_get_u64(c, val, "a syscall count", &count))
+		return -1;
+	return eu_profile_add_syscall(c->p, arch, nr, count, c->err);
 }
 
-/* architectures.<arch>.unnamed: {number: count}, syscalls libseccomp cannot name */
-static int parse_unnamed(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One pair of architectures.<arch>.unnamed: {number: count}, syscalls libseccomp cannot name */
+static int parse_unnamed_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg)
 {
 	int arch = *(int *)arg;
+	uint64_t nr, count;
 
-	(void)k;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "unnamed"))
+	if (eu_y_get_u64(c, key, "a syscall number", &nr))
 		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *key = eu_y_node_at(c, pr->key), *val = eu_y_node_at(c, pr->value);
-		uint64_t nr, count;
-
-		if (eu_y_get_u64(c, key, "a syscall number", &nr))
-			return -1;
-		if (nr >= EU_NR_MAX)
-			return eu_y_fail_at(c, key,
-					    "syscall number %" PRIu64 " is out of range (0-%d)", nr,
-					    EU_NR_MAX - 1);
-		if (eu_profile_has_syscall(c->p, arch, (int)nr))
-			return eu_y_fail_at(c, key,
-					    "syscall number %" PRIu64
-					    " is listed twice for architecture %s",
-					    nr, eu_arch_name(arch));
-		if (eu_y_get_u64(c, val, "a syscall count", &count) ||
-		    eu_profile_add_syscall(c->p, arch, (int)nr, count, c->err))
-			return -1;
-	}
-	return 0;
+	if (nr >= EU_NR_MAX)
+		return eu_y_fail_at(c, key, "syscall number %" PRIu64 " is out of range (0-%d)", nr,
+				    EU_NR_MAX - 1);
+	if (eu_profile_has_syscall(c->p, arch, (int)nr))
+		return eu_y_fail_at(c, key,
+				    "syscall number %" PRIu64
+				    " is listed twice for architecture %s",
+				    nr, eu_arch_name(arch));
+	if (eu_y_get_u64(c, val, "a syscall count", &count))
+		return -1;
+	return eu_profile_add_syscall(c->p, arch, (int)nr, count, c->err);
 }
 
 /* One rule of architectures.<arch>.rules.<syscall>; arg points at a rule with arch and nr set. */
@@ -316,49 +268,17 @@ static int parse_rule_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 	return eu_profile_add_rule(c->p, r, c->err);
 }
 
-/* architectures.<arch>.rules: {syscall: [rule, ...]} */
-static int parse_rules(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One pair of architectures.<arch>.rules: {syscall: [rule, ...]} */
+static int parse_rules_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg)
 {
 	int arch = *(int *)arg;
+	struct eu_rule r = { .arch = arch };
 
-	(void)k;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "rules"))
+	if (get_syscall(c, key, arch, &r.nr))
 		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *key = eu_y_node_at(c, pr->key), *val = eu_y_node_at(c, pr->value);
-		struct eu_rule r = { .arch = arch };
-		const char *name;
-
-		if (eu_y_get_str(c, key, "a syscall name", &name))
-			return -1;
-		r.nr = eu_syscall_nr(arch, name);
-		if (r.nr < 0 || r.nr >= EU_NR_MAX)
-			return eu_y_fail_at(c, key, "unknown syscall '%s' for architecture %s",
-					    name, eu_arch_name(arch));
-		if (eu_profile_has_syscall(c->p, arch, r.nr))
-			return eu_y_fail_at(c, key,
-					    "syscall '%s' has rules but is also allowed outright "
-					    "on %s",
-					    name, eu_arch_name(arch));
-		if (eu_y_walk_list(c, val, "the rules of a syscall", parse_rule_item, &r))
-			return -1;
-	}
-	return 0;
-}
-
-/* A syscall name of architectures.<arch>.<what>, as its number. */
-static int get_syscall(struct eu_y_ctx *c, yaml_node_t *n, int arch, int *nr)
-{
-	const char *name;
-
-	if (eu_y_get_str(c, n, "a syscall name", &name))
-		return -1;
-	*nr = eu_syscall_nr(arch, name);
-	if (*nr < 0 || *nr >= EU_NR_MAX)
-		return eu_y_fail_at(c, n, "unknown syscall '%s' for architecture %s", name,
-				    eu_arch_name(arch));
-	return 0;
+	if (eu_profile_has_syscall(c->p, arch, r.nr))
+		return fail_ruled_and_allowed(c, key, arch);
+	return eu_y_walk_list(c, val, "the rules of a syscall", parse_rule_item, &r);
 }
 
 static int parse_argfree_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
@@ -371,75 +291,49 @@ static int parse_argfree_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 	return 0;
 }
 
-/* architectures.<arch>.argument_free: [syscall, ...] */
-static int parse_argfree(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One pair of architectures.<arch>.first_seen: {syscall: seconds} */
+static int parse_first_seen_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val,
+				 void *arg)
 {
-	(void)k;
-	return eu_y_walk_list(c, v, "argument_free", parse_argfree_item, arg);
-}
+	int arch = *(int *)arg, nr;
+	uint64_t ms;
 
-/* architectures.<arch>.first_seen: {syscall: seconds} */
-static int parse_first_seen(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	int arch = *(int *)arg;
-
-	(void)k;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "first_seen"))
+	if (get_syscall(c, key, arch, &nr) || eu_y_get_ms(c, val, "first_seen", &ms))
 		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		uint64_t ms;
-		int nr;
-
-		if (get_syscall(c, eu_y_node_at(c, pr->key), arch, &nr) ||
-		    eu_y_get_ms(c, eu_y_node_at(c, pr->value), "first_seen", &ms))
-			return -1;
-		if (ms > UINT32_MAX)
-			return eu_y_fail_at(c, eu_y_node_at(c, pr->value),
-					    "first_seen is too large");
-		eu_profile_first_seen(c->p, arch, nr, (uint32_t)ms);
-	}
+	if (ms > UINT32_MAX)
+		return eu_y_fail_at(c, val, "first_seen is too large");
+	eu_profile_first_seen(c->p, arch, nr, (uint32_t)ms);
 	return 0;
 }
 
 static const struct eu_y_field arch_fields[] = {
-	{ "syscalls", parse_syscalls, false },
-	{ "unnamed", parse_unnamed, false },
-	{ "rules", parse_rules, false },
-	{ "argument_free", parse_argfree, false },
-	{ "first_seen", parse_first_seen, false },
+	EU_Y_PAIRS("syscalls", "syscalls", parse_syscall_pair),
+	EU_Y_PAIRS("unnamed", "unnamed", parse_unnamed_pair),
+	EU_Y_PAIRS("rules", "rules", parse_rules_pair),
+	EU_Y_LIST("argument_free", "argument_free", parse_argfree_item),
+	EU_Y_PAIRS("first_seen", "first_seen", parse_first_seen_pair),
 };
 
-static int parse_architectures(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+/* One pair of architectures: {x86_64: {...}, ...} */
+static int parse_arch_pair(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg)
 {
-	(void)k;
-	(void)arg;
-	if (eu_y_want(c, v, YAML_MAPPING_NODE, "architectures"))
-		return -1;
-	for (yaml_node_pair_t *pr = v->data.mapping.pairs.start; pr < v->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *key = eu_y_node_at(c, pr->key), *val = eu_y_node_at(c, pr->value);
-		char where[64];
-		const char *name;
-		int arch;
+	char where[64];
+	const char *name;
+	int arch;
 
-		if (eu_y_get_str(c, key, "an architecture", &name))
-			return -1;
-		arch = eu_arch_from_name(name);
-		if (arch < 0 || strcmp(name, eu_arch_name(arch)))
-			return eu_y_fail_at(c, key,
-					    "unknown architecture '%s' (expected x86_64, i386 or "
-					    "x32)",
-					    name);
-		if (c->p->arch[arch].present)
-			return eu_y_fail_at(c, key, "duplicate key '%s' in architectures", name);
-		c->p->arch[arch].present = true;
-		snprintf(where, sizeof(where), "architectures.%s", name);
-		if (eu_y_walk_fields(c, val, where, arch_fields, EU_ARRAY_SIZE(arch_fields),
-				     &arch))
-			return -1;
-	}
-	return 0;
+	(void)arg;
+	if (eu_y_get_str(c, key, "an architecture", &name))
+		return -1;
+	arch = eu_arch_from_name(name);
+	if (arch < 0 || strcmp(name, eu_arch_name(arch)))
+		return eu_y_fail_at(c, key,
+				    "unknown architecture '%s' (expected x86_64, i386 or x32)",
+				    name);
+	if (c->p->arch[arch].present)
+		return eu_y_fail_at(c, key, "duplicate key '%s' in architectures", name);
+	c->p->arch[arch].present = true;
+	snprintf(where, sizeof(where), "architectures.%s", name);
+	return eu_y_walk_fields(c, val, where, arch_fields, EU_ARRAY_SIZE(arch_fields), &arch);
 }
 
 static int parse_caps_list(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
@@ -471,32 +365,22 @@ static int parse_caps_learned(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v
 }
 
 static const struct eu_y_field caps_fields[] = {
-	{ "learned", parse_caps_learned, false },
-	{ "used", parse_caps_list, false },
-	{ "denied", parse_caps_list, false },
+	EU_Y_VALUE("learned", parse_caps_learned),
+	EU_Y_VALUE("used", parse_caps_list),
+	EU_Y_VALUE("denied", parse_caps_list),
 };
-
-static int parse_capabilities(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	(void)k;
-	return eu_y_walk_fields(c, v, "capabilities", caps_fields, EU_ARRAY_SIZE(caps_fields),
-				arg);
-}
 
 static int parse_family_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 {
-	const char *s;
+	char expected[64];
 	int af;
 
 	(void)arg;
-	if (eu_y_get_str(c, item, "a socket family", &s))
+	snprintf(expected, sizeof(expected), "AF_UNIX, AF_INET, ... or AF_<number> below %d",
+		 EU_FAMILY_MAX);
+	if (get_named(c, item, "a socket family", eu_family_from_name, "socket family", expected,
+		      &af))
 		return -1;
-	af = eu_family_from_name(s);
-	if (af < 0)
-		return eu_y_fail_at(c, item,
-				    "unknown socket family '%s' (expected AF_UNIX, AF_INET, ... or "
-				    "AF_<number> below %d)",
-				    s, EU_FAMILY_MAX);
 	c->p->families |= 1ULL << af;
 	return 0;
 }
@@ -516,12 +400,6 @@ static int parse_exec_item(struct eu_y_ctx *c, yaml_node_t *item, void *arg)
 	if (eu_y_get_nonempty(c, item, "an executable path", &s))
 		return -1;
 	return eu_strv_add_sorted(&c->p->execs, s, c->err);
-}
-
-static int parse_executables(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
-{
-	(void)k;
-	return eu_y_walk_list(c, v, "executables", parse_exec_item, arg);
 }
 
 /* default_action: "errno N", "kill-process" or "log" */
@@ -557,13 +435,13 @@ static int parse_default(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, voi
 }
 
 static const struct eu_y_field top_fields[] = {
-	{ "version", parse_version, true },
-	{ "metadata", parse_metadata, false },
-	{ "default_action", parse_default, false },
-	{ "architectures", parse_architectures, false },
-	{ "capabilities", parse_capabilities, false },
-	{ "executables", parse_executables, false },
-	{ "socket_families", parse_families, false },
+	{ .key = "version", .parse = parse_version, .required = true },
+	EU_Y_FIELDS("metadata", "metadata", metadata_fields),
+	EU_Y_VALUE("default_action", parse_default),
+	EU_Y_PAIRS("architectures", "architectures", parse_arch_pair),
+	EU_Y_FIELDS("capabilities", "capabilities", caps_fields),
+	EU_Y_LIST("executables", "executables", parse_exec_item),
+	EU_Y_VALUE("socket_families", parse_families),
 };
 
 int eu_profile_yaml_fields(struct eu_y_ctx *c, yaml_node_t *root)

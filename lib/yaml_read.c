@@ -106,49 +106,22 @@ int eu_y_set_str(struct eu_y_ctx *c, const yaml_node_t *n, const char *what, cha
 	return eu_set_str(slot, s, c->err);
 }
 
-/* Walk a mapping with a fixed set of keys: unknown, duplicate and missing keys are errors. */
-int eu_y_walk_fields(struct eu_y_ctx *c, yaml_node_t *map, const char *where,
-		     const struct eu_y_field *f, size_t nf, void *arg)
+/* Call fn for each key and value of a mapping. */
+int eu_y_walk_map(struct eu_y_ctx *c, yaml_node_t *map, const char *what, eu_y_field_fn fn,
+		  void *arg)
 {
-	uint64_t seen = 0;
-
-	if (eu_y_want(c, map, YAML_MAPPING_NODE, where))
+	if (eu_y_want(c, map, YAML_MAPPING_NODE, what))
 		return -1;
 	for (yaml_node_pair_t *pr = map->data.mapping.pairs.start; pr < map->data.mapping.pairs.top;
-	     pr++) {
-		yaml_node_t *k = eu_y_node_at(c, pr->key), *v = eu_y_node_at(c, pr->value);
-		const char *key;
-		size_t i;
-
-		if (eu_y_get_str(c, k, "a key", &key))
+	     pr++)
+		if (fn(c, eu_y_node_at(c, pr->key), eu_y_node_at(c, pr->value), arg))
 			return -1;
-		for (i = 0; i < nf && strcmp(key, f[i].key); i++)
-			;
-		if (i == nf) {
-			char expected[512] = "";
-			size_t off = 0;
-
-			for (size_t j = 0; j < nf && off < sizeof(expected); j++)
-				off += snprintf(expected + off, sizeof(expected) - off, "%s%s",
-						j ? ", " : "", f[j].key);
-			return eu_y_fail_at(c, k, "unknown key '%s' in %s (expected one of: %s)",
-					    key, where, expected);
-		}
-		if (seen & (1ULL << i))
-			return eu_y_fail_at(c, k, "duplicate key '%s' in %s", key, where);
-		seen |= 1ULL << i;
-		if (f[i].parse(c, k, v, arg))
-			return -1;
-	}
-	for (size_t i = 0; i < nf; i++)
-		if (f[i].required && !(seen & (1ULL << i)))
-			return eu_y_fail_at(c, map, "missing key '%s' in %s", f[i].key, where);
 	return 0;
 }
 
 /* Call fn for each item of a list. */
-int eu_y_walk_list(struct eu_y_ctx *c, yaml_node_t *seq, const char *what,
-		   int (*fn)(struct eu_y_ctx *c, yaml_node_t *item, void *arg), void *arg)
+int eu_y_walk_list(struct eu_y_ctx *c, yaml_node_t *seq, const char *what, eu_y_item_fn fn,
+		   void *arg)
 {
 	if (eu_y_want(c, seq, YAML_SEQUENCE_NODE, what))
 		return -1;
@@ -156,6 +129,63 @@ int eu_y_walk_list(struct eu_y_ctx *c, yaml_node_t *seq, const char *what,
 	     it < seq->data.sequence.items.top; it++)
 		if (fn(c, eu_y_node_at(c, *it), arg))
 			return -1;
+	return 0;
+}
+
+/* A mapping being walked by eu_y_walk_fields(): its schema, and the keys seen so far. */
+struct fields_walk {
+	const char *where;
+	const struct eu_y_field *f;
+	size_t nf;
+	uint64_t seen;
+	void *arg;
+};
+
+static int field_pair(struct eu_y_ctx *c, yaml_node_t *k, yaml_node_t *v, void *arg)
+{
+	struct fields_walk *w = arg;
+	const struct eu_y_field *f;
+	const char *key;
+	size_t i;
+
+	if (eu_y_get_str(c, k, "a key", &key))
+		return -1;
+	for (i = 0; i < w->nf && strcmp(key, w->f[i].key); i++)
+		;
+	if (i == w->nf) {
+		char expected[512] = "";
+		size_t off = 0;
+
+		for (size_t j = 0; j < w->nf && off < sizeof(expected); j++)
+			off += snprintf(expected + off, sizeof(expected) - off, "%s%s",
+					j ? ", " : "", w->f[j].key);
+		return eu_y_fail_at(c, k, "unknown key '%s' in %s (expected one of: %s)", key,
+				    w->where, expected);
+	}
+	if (w->seen & (1ULL << i))
+		return eu_y_fail_at(c, k, "duplicate key '%s' in %s", key, w->where);
+	w->seen |= 1ULL << i;
+	f = &w->f[i];
+	if (f->parse)
+		return f->parse(c, k, v, w->arg);
+	if (f->fields)
+		return eu_y_walk_fields(c, v, f->what, f->fields, f->nfields, w->arg);
+	if (f->pair)
+		return eu_y_walk_map(c, v, f->what, f->pair, w->arg);
+	return eu_y_walk_list(c, v, f->what, f->item, w->arg);
+}
+
+/* Walk a mapping with a fixed set of keys: unknown, duplicate and missing keys are errors. */
+int eu_y_walk_fields(struct eu_y_ctx *c, yaml_node_t *map, const char *where,
+		     const struct eu_y_field *f, size_t nf, void *arg)
+{
+	struct fields_walk w = { .where = where, .f = f, .nf = nf, .arg = arg };
+
+	if (eu_y_walk_map(c, map, where, field_pair, &w))
+		return -1;
+	for (size_t i = 0; i < nf; i++)
+		if (f[i].required && !(w.seen & (1ULL << i)))
+			return eu_y_fail_at(c, map, "missing key '%s' in %s", f[i].key, where);
 	return 0;
 }
 

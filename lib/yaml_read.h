@@ -11,6 +11,7 @@
 #include <stdint.h>
 #include <yaml.h>
 
+#include "cleanup.h"
 #include "errors.h"
 
 struct eu_profile;
@@ -46,20 +47,40 @@ int eu_y_get_ms(struct eu_y_ctx *c, const yaml_node_t *n, const char *what, uint
 int eu_y_set_str(struct eu_y_ctx *c, const yaml_node_t *n, const char *what, char **slot);
 
 typedef int (*eu_y_field_fn)(struct eu_y_ctx *c, yaml_node_t *key, yaml_node_t *val, void *arg);
+typedef int (*eu_y_item_fn)(struct eu_y_ctx *c, yaml_node_t *item, void *arg);
 
-/* One key of a mapping with a fixed set of keys (at most 64), and its parser. */
+/*
+ * One key of a mapping with a fixed set of keys (at most 64) and how its value is read: by
+ * `parse`; or, called `what` in messages, as a mapping with the keys `fields`, a mapping whose
+ * every pair goes to `pair`, or a list whose every item goes to `item`. A table of these is the
+ * schema, so that a key whose value is only a nested mapping or list needs no parser of its own.
+ */
 struct eu_y_field {
 	const char *key;
-	eu_y_field_fn parse;
 	bool required;
+	eu_y_field_fn parse;
+	const char *what;
+	const struct eu_y_field *fields;
+	size_t nfields;
+	eu_y_field_fn pair;
+	eu_y_item_fn item;
 };
+
+#define EU_Y_VALUE(k, fn) { .key = (k), .parse = (fn) }
+#define EU_Y_FIELDS(k, w, f) { .key = (k), .what = (w), .fields = (f), .nfields = EU_ARRAY_SIZE(f) }
+#define EU_Y_PAIRS(k, w, fn) { .key = (k), .what = (w), .pair = (fn) }
+#define EU_Y_LIST(k, w, fn) { .key = (k), .what = (w), .item = (fn) }
 
 /* Walk a mapping with a fixed set of keys: unknown, duplicate and missing keys are errors. */
 int eu_y_walk_fields(struct eu_y_ctx *c, yaml_node_t *map, const char *where,
 		     const struct eu_y_field *f, size_t nf, void *arg);
 
+/* Call fn for each key and value of a mapping. */
+int eu_y_walk_map(struct eu_y_ctx *c, yaml_node_t *map, const char *what, eu_y_field_fn fn,
+		  void *arg);
+
 /* Call fn for each item of a list. */
-int eu_y_walk_list(struct eu_y_ctx *c, yaml_node_t *seq, const char *what,
-		   int (*fn)(struct eu_y_ctx *c, yaml_node_t *item, void *arg), void *arg);
+int eu_y_walk_list(struct eu_y_ctx *c, yaml_node_t *seq, const char *what, eu_y_item_fn fn,
+		   void *arg);
 
 #endif
