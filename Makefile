@@ -59,14 +59,6 @@ CMD_OBJS := $(patsubst %.c,$(OUTPUT)/%.o,$(CMD_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/test_*.c)
 UNIT_BINS := $(patsubst tests/unit/%.c,$(OUTPUT)/tests/%,$(UNIT_SRCS))
 
-ifeq ($(V),1)
-Q =
-msg =
-else
-Q = @
-msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
-endif
-
 .PHONY: FORCE all clean deps test test-unit test-integration test-fallbacks test-vm test-sanitizers bench install uninstall check-deps
 
 all: $(OUTPUT)/eunomia $(OUTPUT)/eunomia-oci-hook $(OUTPUT)/eunomia-runtime

@@ -54,6 +54,20 @@ held() {
 	daemon "$events" "$@" --attach "$id" --profile "$profile"
 }
 
+# hooked_mkdir DIR ID PROFILE: container ID from bundle DIR, held through the hook to PROFILE
+# (named as the annotation names it), makes a directory first and ends well; the daemon
+# (its events in $WORK/ev.json) alerts that mkdir as ID's.
+hooked_mkdir() {
+	local dir=$1 id=$2
+	bundle "$dir" true
+	jq_edit "$dir/config.json" ".process.args = [\"/bin/sh\", \"-c\", \"mkdir /tmp/$id; echo done\"]"
+	add_hook "$dir" "io.eunomia.profile=$3"
+	run timeout 60 runc run --bundle "$dir" "$id" </dev/null
+	[ "$status" -eq 0 ]
+	wait_for '"name":"mkdir"' "$WORK/ev.json"
+	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "$id" ]
+}
+
 @test "a runc container's syscall, capability and executable outside its profile are alerted; its neighbours are not" {
 	local p=$WORK/profiles/p.yaml
 	learned "$p"
@@ -245,13 +259,7 @@ held() {
 
 	daemon "$WORK/ev.json"
 	# its very first act is outside the profile: no go to wait for
-	bundle "$WORK/h" true
-	jq_edit "$WORK/h/config.json" '.process.args = ["/bin/sh", "-c", "mkdir /tmp/first; echo done"]'
-	add_hook "$WORK/h" "io.eunomia.profile=$p"
-	run timeout 60 runc run --bundle "$WORK/h" "monitor-hook-$$" </dev/null
-	[ "$status" -eq 0 ]
-	wait_for '"name":"mkdir"' "$WORK/ev.json"
-	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "monitor-hook-$$" ]
+	hooked_mkdir "$WORK/h" "monitor-hook-$$" "$p"
 	# the hook's registration says who started it and from which bundle
 	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.runtime + " " + .container.bundle')" = "runc $WORK/h" ]
 	# poststop let it go
@@ -292,13 +300,7 @@ held() {
 	daemon "$WORK/ev.json" --profiles "$WORK/profiles"
 	# a second invocation joins the daemon and finds the name in its directory
 	"$EUNOMIA" monitor -q --attach "monitor-named-$$" --profile p
-	bundle "$WORK/h" true
-	jq_edit "$WORK/h/config.json" '.process.args = ["/bin/sh", "-c", "mkdir /tmp/named; echo done"]'
-	add_hook "$WORK/h" "io.eunomia.profile=p"
-	run timeout 60 runc run --bundle "$WORK/h" "monitor-named-hook-$$" </dev/null
-	[ "$status" -eq 0 ]
-	wait_for '"name":"mkdir"' "$WORK/ev.json"
-	[ "$(alerts "$WORK/ev.json" syscall | jq -r 'select(.syscall.name == "mkdir") | .container.id')" = "monitor-named-hook-$$" ]
+	hooked_mkdir "$WORK/h" "monitor-named-hook-$$" p
 	run "$EUNOMIA" monitor --list
 	[[ "$output" == *"monitor-named-$$"*"$WORK/profiles/p.yaml"* ]]
 }

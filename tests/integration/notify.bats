@@ -38,6 +38,16 @@ held_through() {
 	wait_for "\"id\":\"$id\"" "$events"
 }
 
+# answered: the `enforce --monitor -- sysprobe getppid reboot bpf` just run ended well, its
+# calls answered as its profile says.
+answered() {
+	echo "enforce: status $status, said: $output" # shown if the test fails
+	[ "$status" -eq 0 ]
+	[ "$output" = "getppid ok
+reboot EPERM
+bpf EPERM" ]
+}
+
 @test "runc under its filter: a refusal is answered with the profile's errno and reported; nothing runs on the host's syscalls" {
 	daemon "$WORK/ev.json"
 	monitored "$WORK/a" "$P" "$(script 'getppid acct reboot bpf' 1.5)"
@@ -145,11 +155,7 @@ acct EPERM" ]
 	[[ "$output" == *"--monitor: no eunomia monitor listens on /run/eunomia/seccomp.sock"* ]]
 	daemon "$WORK/ev.json"
 	run "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
-	echo "enforce: status $status, said: $output" # shown if the test fails
-	[ "$status" -eq 0 ]
-	[ "$output" = "getppid ok
-reboot EPERM
-bpf EPERM" ]
+	answered
 	wait_for '"name":"bpf"' "$WORK/ev.json"
 	[ "$(denials "$WORK/ev.json" | jq -r '.syscall.name' | sort | paste -sd,)" = bpf,reboot ]
 	[ "$(denials "$WORK/ev.json" | jq -r '.container.runtime' | sort -u)" = host ]
@@ -165,11 +171,7 @@ bpf EPERM" ]
 	# the command waits in its execve for the daemon to hold it, two seconds at most
 	run timeout 20 "$EUNOMIA" enforce -q --monitor --profile "$hp" -- "$SYSPROBE" getppid reboot bpf
 	kill -CONT "$DAEMON"
-	echo "enforce: status $status, said: $output" # shown if the test fails
-	[ "$status" -eq 0 ]
-	[ "$output" = "getppid ok
-reboot EPERM
-bpf EPERM" ]
+	answered
 	# its process ended before any daemon held it: its calls are reported once one does, and named
 	wait_for '"name":"bpf"' "$WORK/ev.json"
 	wait_for '"name":"reboot"' "$WORK/ev.json"
