@@ -91,13 +91,13 @@ static void pod_of(const char *comp, size_t n, struct eu_cgroup_ref *r)
 
 bool eu_cgroup_parse(const char *path, struct eu_cgroup_ref *out)
 {
-	const char *comp = path, *id, *prev = NULL, *runtime;
+	const char *comp = path, *id, *prev = NULL;
 	size_t prevn = 0;
 	bool kube = strstr(path, "kubepods") != NULL;
 
 	memset(out, 0, sizeof(*out));
 	while (*comp) {
-		const char *end;
+		const char *end, *runtime;
 		size_t n;
 
 		while (*comp == '/')
